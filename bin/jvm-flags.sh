@@ -1,0 +1,9 @@
+# JVM flags shared by bin/idmint and bin/make-cds-archive (a CDS archive only maps into a JVM
+# started with the flags it was made with).
+# shellcheck shell=bash disable=SC2034
+# JVM output that is not ours (warnings, CDS notices) must never reach stdout.
+IDMINT_QUIET_FLAGS=(-XX:+DisplayVMOutputToStderr -Xlog:disable -Xlog:all=warning:stderr)
+# The node: fast start (C1 only), small footprint; several nodes share one machine under Maelstrom.
+IDMINT_NODE_FLAGS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xms8m -Xmx48m -XX:ReservedCodeCacheSize=16m -XX:-UsePerfData)
+# Everything else (test harness, inspect): full JIT.
+IDMINT_TOOL_FLAGS=(-XX:+UseSerialGC -XX:-UsePerfData)
