@@ -200,7 +200,8 @@ final class Checker {
       Map<String, Long> net,
       List<Cluster.Crash> crashes,
       List<Cluster.InitFailure> initFailures,
-      boolean ranLoad) {}
+      boolean ranLoad,
+      long harnessCpuNanos) {}
 
   /** All checker results and the verdict. */
   record Result(

@@ -70,6 +70,14 @@ final class ClusterNode {
   int starts;
 
   private final ConcurrentLinkedQueue<Msg> inbox = new ConcurrentLinkedQueue<>();
+  /** Messages in the inbox or waiting for their deadline. */
+  private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+  /**
+   * Whether clients may write to the process directly, saving the writer thread's wake-up. Off
+   * once a request to this node timed out: a node that stops reading stdin must block only its own
+   * writer thread, never the scheduler.
+   */
+  volatile boolean direct = true;
   private final Network net;
   private volatile boolean closed;
   private Thread writer;
@@ -91,8 +99,32 @@ final class ClusterNode {
 
   /** Queues a message; the writer delivers it at its deadline if this node is up and not grudging. */
   void enqueue(Msg m) {
+    queued.incrementAndGet();
     inbox.add(m);
     LockSupport.unpark(writer);
+  }
+
+  /**
+   * Writes a client message straight to the process when nothing is queued ahead of it; false if
+   * it must be queued instead. A message written to a process that just died is lost with it.
+   */
+  boolean writeDirect(byte[] bytes) {
+    if (!direct || state != State.UP || queued.get() != 0 || !lock.tryLock()) {
+      return false;
+    }
+    try {
+      if (state != State.UP) {
+        return false;
+      }
+      Proc p = proc;
+      p.stdin.write(bytes);
+      p.stdin.flush();
+    } catch (IOException e) {
+      // lost with the process, whose exit is handled elsewhere
+    } finally {
+      lock.unlock();
+    }
+    return true;
   }
 
   /** Wakes the writer, e.g. after the node came up. */
@@ -138,6 +170,7 @@ final class ClusterNode {
             Msg m;
             while ((m = due.peek()) != null && m.deadline <= now) {
               due.poll();
+              queued.decrementAndGet();
               if (m.fromNode >= 0 && net.drops(index, m.fromNode)) {
                 net.droppedByPartition.increment();
                 continue;

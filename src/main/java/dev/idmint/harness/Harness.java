@@ -63,6 +63,7 @@ public final class Harness {
       long t0 = System.nanoTime();
       long loadEnd = t0;
       long end = t0;
+      long cpu = 0;
       if (failed.isEmpty()) {
         err.printf(
             java.util.Locale.ROOT,
@@ -81,12 +82,14 @@ public final class Harness {
                 cluster,
                 net);
         Progress progress = new Progress(err, terminal, workload, nemesis);
+        long cpu0 = cpuNanos();
         t0 = System.nanoTime();
         long limit = t0 + (long) (config.timeLimit() * 1e9);
         nemesis.start(t0);
         progress.start(t0, limit);
         workload.run(t0, limit);
         loadEnd = System.nanoTime();
+        cpu = cpuNanos() - cpu0;
         nemesis.stop();
         nemesis.healAll();
         workload.drain();
@@ -118,7 +121,8 @@ public final class Harness {
               counters,
               new ArrayList<>(cluster.crashes),
               new ArrayList<>(cluster.initFailures),
-              failed.isEmpty());
+              failed.isEmpty(),
+              cpu);
     } finally {
       cluster.stopAll();
       try {
@@ -141,6 +145,11 @@ public final class Harness {
       case FALSE -> INVALID;
       case UNKNOWN -> UNKNOWN;
     };
+  }
+
+  /** CPU time this JVM has used, all threads; shows whether the harness could be the bottleneck. */
+  private static long cpuNanos() {
+    return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
   }
 
   private static final DateTimeFormatter DIR_NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSZ");

@@ -74,7 +74,13 @@ final class Results {
             "ok_outside_faults", quantiles(r.latencyOutsideFaults())));
     m.put(
         "rate",
-        map("asked", c.rate(), "achieved", round(r.achievedRate(), 1), "seconds", round((in.loadEnd() - in.t0()) / 1e9, 3)));
+        map(
+            "asked", c.rate(),
+            "achieved", round(r.achievedRate(), 1),
+            "seconds", round((in.loadEnd() - in.t0()) / 1e9, 3),
+            // CPU the harness itself used during the load, in cores: well under 1 on a 2-core
+            // machine means it was not what held the rate back.
+            "harness_cpu_cores", in.loadEnd() > in.t0() ? round(in.harnessCpuNanos() / (double) (in.loadEnd() - in.t0()), 3) : 0.0));
 
     Map<String, Long> n = in.net();
     long clientMsgs = n.get("client_sent");

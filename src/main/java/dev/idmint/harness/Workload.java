@@ -221,6 +221,7 @@ final class Workload {
         inFlight.pollFirst();
       } else if (now - head.invokeAt >= TIMEOUT_NANOS) {
         inFlight.pollFirst();
+        nodes[head.node].direct = false;
         finish(head, Op.INFO, now, null, "net-timeout", -1, null);
       } else {
         return head.invokeAt + TIMEOUT_NANOS;
