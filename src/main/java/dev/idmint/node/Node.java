@@ -205,7 +205,21 @@ public final class Node {
     String preview = text.length() > PREVIEW_CHARS || len > PREVIEW_CHARS * 4
         ? text.substring(0, Math.min(text.length(), PREVIEW_CHARS)) + "... (" + len + " bytes)"
         : text;
-    log("idmint node: skipped input line " + badLines + ": " + why + ": " + preview);
+    log("idmint node: skipped input line " + badLines + ": " + why + ": " + printable(preview));
+  }
+
+  /** Control characters from a bad line would garble the log: show them escaped. */
+  private static String printable(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int k = 0; k < s.length(); k++) {
+      char c = s.charAt(k);
+      if (c < 0x20 || c == 0x7f) {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
   }
 
   private void tooLong(long len) {

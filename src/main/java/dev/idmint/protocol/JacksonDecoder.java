@@ -8,9 +8,12 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** The general decoder: any JSON, unknown fields anywhere, escapes, any UTF-8. */
 final class JacksonDecoder {
+  /** Jackson's placeholder for the source it does not show; it only adds noise to the log. */
+  private static final Pattern REDACTED = Pattern.compile("Source: REDACTED \\([^)]*\\); ");
   // Duplicate keys make a message ambiguous: reject the line rather than guess which one counts.
   private final JsonFactory factory =
       JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -18,8 +21,9 @@ final class JacksonDecoder {
   Message decode(byte[] b, int off, int len, Fields f) throws MalformedLineException {
     f.clear();
     try (JsonParser p = factory.createParser(b, off, len)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new MalformedLineException("not a JSON object");
+      JsonToken first = p.nextToken();
+      if (first != JsonToken.START_OBJECT) {
+        throw new MalformedLineException(first == null ? "empty line" : "not a JSON object");
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
@@ -44,7 +48,7 @@ final class JacksonDecoder {
         throw new MalformedLineException("more than one JSON value on the line");
       }
     } catch (JsonProcessingException e) {
-      throw new MalformedLineException("invalid JSON: " + e.getOriginalMessage());
+      throw new MalformedLineException("invalid JSON: " + REDACTED.matcher(e.getOriginalMessage()).replaceAll(""));
     } catch (IOException e) {
       throw new MalformedLineException("invalid JSON: " + e.getMessage());
     }
