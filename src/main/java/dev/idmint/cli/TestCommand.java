@@ -133,7 +133,7 @@ final class TestCommand implements Callable<Integer> {
               Path.of("").toAbsolutePath(),
               Faketime.find());
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     if (ignoredLogFlags != null) {
       System.err.println("idmint test: ignoring Maelstrom's --log-* flags: node stderr is always in node-logs/<node>.log");
