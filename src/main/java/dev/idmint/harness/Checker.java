@@ -201,7 +201,9 @@ final class Checker {
       List<Cluster.Crash> crashes,
       List<Cluster.InitFailure> initFailures,
       boolean ranLoad,
-      long harnessCpuNanos) {}
+      long harnessCpuNanos,
+      long slips,
+      long slippedNanos) {}
 
   /** All checker results and the verdict. */
   record Result(

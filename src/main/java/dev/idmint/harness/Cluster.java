@@ -124,7 +124,7 @@ final class Cluster {
     int client =
         net.addClient(
             (from, at, body, line, off, len) -> {
-              if (!(body.get("in_reply_to") instanceof Long irt && irt == 1L && p.initReply.complete(body))) {
+              if (!(body.inReplyTo() instanceof Long irt && irt == 1L && p.initReply.complete(body))) {
                 net.unmatchedReplies.increment();
               }
             });
@@ -141,7 +141,7 @@ final class Cluster {
   /** Waits for the init reply; returns null if it was init_ok, else why not. */
   private String awaitInit(ClusterNode n, ClusterNode.Proc p, long sentAt) {
     long left = sentAt + INIT_TIMEOUT_NANOS - System.nanoTime();
-    Map<String, Object> reply;
+    Envelope.Reply reply;
     try {
       reply = p.initReply.get(Math.max(0, left), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -152,8 +152,10 @@ final class Cluster {
       Thread.currentThread().interrupt();
       return "init was interrupted";
     }
-    if (!"init_ok".equals(reply.get("type"))) {
-      return "answered init with " + Json.toJson(reply) + " instead of an init_ok";
+    if (!"init_ok".equals(reply.type())) {
+      return "answered init with " + (reply.type() == null ? "a reply without a type" : "a reply of type \"" + reply.type() + "\"")
+          + (reply.code() != null ? " (code " + Json.toJson(reply.code()) + (reply.text() != null ? ": " + Json.toJson(reply.text()) : "") + ")" : "")
+          + " instead of init_ok";
     }
     return null;
   }

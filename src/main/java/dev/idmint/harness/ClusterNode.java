@@ -38,7 +38,7 @@ final class ClusterNode {
     /** Set before the nemesis or the teardown kills it: its exit is not a crash. */
     volatile boolean expectedExit;
     /** Completed by the first reply to this incarnation's init, or exceptionally when it exits. */
-    final CompletableFuture<java.util.Map<String, Object>> initReply = new CompletableFuture<>();
+    final CompletableFuture<Envelope.Reply> initReply = new CompletableFuture<>();
 
     Proc(Process process, int incarnation) {
       this.process = process;
@@ -108,7 +108,7 @@ final class ClusterNode {
    * Writes a client message straight to the process when nothing is queued ahead of it; false if
    * it must be queued instead. A message written to a process that just died is lost with it.
    */
-  boolean writeDirect(byte[] bytes) {
+  boolean writeDirect(byte[] bytes, int len) {
     if (!direct || state != State.UP || queued.get() != 0 || !lock.tryLock()) {
       return false;
     }
@@ -117,7 +117,7 @@ final class ClusterNode {
         return false;
       }
       Proc p = proc;
-      p.stdin.write(bytes);
+      p.stdin.write(bytes, 0, len);
       p.stdin.flush();
     } catch (IOException e) {
       // lost with the process, whose exit is handled elsewhere

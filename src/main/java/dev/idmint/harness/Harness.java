@@ -64,12 +64,17 @@ public final class Harness {
       long loadEnd = t0;
       long end = t0;
       long cpu = 0;
+      long slips = 0;
+      long slipped = 0;
       if (failed.isEmpty()) {
         err.printf(
             java.util.Locale.ROOT,
             "idmint test: all nodes answered init in %.2f s; running for %s s%n",
             (t0 - startAt) / 1e9,
             Summary.num(config.timeLimit()));
+        if (Warmup.run(30_000) == 42) {
+          err.println(); // keeps the warm-up from being optimised away
+        }
         Workload workload = new Workload(config, net, cluster.nodes);
         Nemesis nemesis =
             new Nemesis(
@@ -96,6 +101,8 @@ public final class Harness {
         end = System.nanoTime();
         progress.stop();
         ops = workload.ops;
+        slips = workload.slips;
+        slipped = workload.slippedNanos;
         timeline = nemesis.timeline();
       }
       net.stop();
@@ -122,7 +129,9 @@ public final class Harness {
               new ArrayList<>(cluster.crashes),
               new ArrayList<>(cluster.initFailures),
               failed.isEmpty(),
-              cpu);
+              cpu,
+              slips,
+              slipped);
     } finally {
       cluster.stopAll();
       try {

@@ -80,7 +80,11 @@ final class Results {
             "seconds", round((in.loadEnd() - in.t0()) / 1e9, 3),
             // CPU the harness itself used during the load, in cores: well under 1 on a 2-core
             // machine means it was not what held the rate back.
-            "harness_cpu_cores", in.loadEnd() > in.t0() ? round(in.harnessCpuNanos() / (double) (in.loadEnd() - in.t0()), 3) : 0.0));
+            "harness_cpu_cores", in.loadEnd() > in.t0() ? round(in.harnessCpuNanos() / (double) (in.loadEnd() - in.t0()), 3) : 0.0,
+            // Requests that went out late because every worker was waiting for a reply; the plan
+            // then restarts from that moment, as Jepsen's stagger does.
+            "slips", in.slips(),
+            "slipped_seconds", seconds(in.slippedNanos())));
 
     Map<String, Long> n = in.net();
     long clientMsgs = n.get("client_sent");

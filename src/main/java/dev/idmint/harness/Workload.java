@@ -3,8 +3,6 @@ package dev.idmint.harness;
 import dev.idmint.protocol.ErrorCode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -18,8 +16,6 @@ import java.util.concurrent.locks.LockSupport;
 final class Workload {
   /** Maelstrom's client RPC timeout. */
   static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
-
-  static final Set<String> GENERATE_OK_KEYS = Set.of("type", "in_reply_to", "msg_id", "id");
 
   /** A Jepsen worker thread and its client connection. */
   final class Worker implements Network.Endpoint {
@@ -40,8 +36,8 @@ final class Workload {
     }
 
     @Override
-    public void receive(ClusterNode from, long at, Map<String, Object> body, byte[] line, int off, int len) {
-      Object irt = body.get("in_reply_to");
+    public void receive(ClusterNode from, long at, Envelope.Reply body, byte[] line, int off, int len) {
+      Object irt = body.inReplyTo();
       if (!Json.isInteger(irt)) {
         net.violation(
             from,
@@ -58,18 +54,18 @@ final class Workload {
         net.unmatchedReplies.increment(); // a late reply: Maelstrom's client skips these too
         return;
       }
-      Object type = body.get("type");
+      String type = body.type();
       String problem;
       if ("generate_ok".equals(type)) {
         problem = generateOkProblem(body);
         if (problem == null) {
-          finish(op, Op.OK, at, body.get("id"), null, -1, null);
+          finish(op, Op.OK, at, body.id(), null, -1, null);
           return;
         }
       } else if ("error".equals(type)) {
-        if (body.get("code") instanceof Long c && c == (int) (long) c) {
+        if (body.code() instanceof Long c && c == (int) (long) c) {
           int code = (int) (long) c;
-          Object text = body.get("text");
+          Object text = body.text();
           finish(
               op,
               ErrorCode.isDefinite(code) ? Op.FAIL : Op.INFO,
@@ -82,10 +78,7 @@ final class Workload {
         }
         problem = "error reply without an integer code";
       } else {
-        problem =
-            type == null
-                ? "reply without a type"
-                : "reply of type " + Json.toJson(type) + " to a generate request";
+        problem = type == null ? "reply without a string type" : "reply of type \"" + type + "\" to a generate request";
       }
       net.violation(from, "malformed-reply", "sent a malformed reply: " + problem, false, line, off, len);
       finish(op, Op.INFO, at, null, "malformed-rpc-response", -1, problem);
@@ -100,6 +93,13 @@ final class Workload {
   final LongAdder infoCount = new LongAdder();
   final LongAdder failCount = new LongAdder();
   volatile long invoked;
+  /** How far behind its plan the scheduler may fall and still catch up. */
+  static final long MAX_LAG_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /** Times the plan was restarted because it had fallen too far behind, and the time skipped. */
+  long slips;
+
+  long slippedNanos;
 
   private final Network net;
   private final ClusterNode[] nodes;
@@ -123,30 +123,29 @@ final class Workload {
   }
 
   /** What breaks Maelstrom's generate_ok schema, or null. */
-  static String generateOkProblem(Map<String, Object> body) {
-    for (String k : body.keySet()) {
-      if (!GENERATE_OK_KEYS.contains(k)) {
-        return "generate_ok has an extra key \"" + k + "\" (the schema allows only type, in_reply_to, msg_id and id)";
-      }
+  static String generateOkProblem(Envelope.Reply body) {
+    if (body.extraKey() != null) {
+      return "generate_ok has an extra key \"" + body.extraKey()
+          + "\" (the schema allows only type, in_reply_to, msg_id and id)";
     }
-    if (!body.containsKey("id")) {
+    if (body.id() == null) {
       return "generate_ok has no id";
     }
-    if (body.containsKey("msg_id") && !Json.isInteger(body.get("msg_id"))) {
+    if (body.msgId() != null && !Json.isInteger(body.msgId())) {
       return "generate_ok's msg_id is not an integer";
     }
     return null;
   }
 
   /**
-   * Issues requests from {@code start} until {@code end} (nanoTime). Each goes out at its planned
-   * time, or as soon after as a worker is free; when it had to wait for a worker, the plan restarts
-   * from then, as Jepsen's stagger does.
+   * Issues requests from {@code start} until {@code end} (nanoTime). The plan is fixed by the seed:
+   * each request goes out at its planned time, or as soon after as a worker is free, so short
+   * hiccups are caught up. When the plan is more than {@link #MAX_LAG_NANOS} behind, it restarts
+   * from now, as Jepsen's stagger does after every request; a backlog is never fired in a burst.
    */
   void run(long start, long end) {
     scheduler = Thread.currentThread();
     long next = start;
-    boolean waited = false;
     while (true) {
       long now = System.nanoTime();
       long timeoutAt = expire(now);
@@ -159,17 +158,20 @@ final class Workload {
       }
       Worker w = freeWorker();
       if (w == null) {
-        waited = true;
         awaitingCompletion = true;
-        if (freeWorker() == null) { // re-check: a completion may have slipped in before the flag
+        if (freeWorker() == null) { // re-check: a completion may have come before the flag was up
           LockSupport.parkNanos(Math.min(timeoutAt, end) - now);
         }
         awaitingCompletion = false;
         continue;
       }
+      if (now - next > MAX_LAG_NANOS) {
+        slips++;
+        slippedNanos += now - next;
+        next = now;
+      }
       invoke(w, now);
-      next = (waited ? now : next) + stagger.nextGapNanos();
-      waited = false;
+      next += stagger.nextGapNanos();
     }
   }
 
