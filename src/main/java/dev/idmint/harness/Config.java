@@ -153,6 +153,12 @@ public record Config(
       command = resolveCommand(f.bin(), env, cwd);
       own = false;
     }
+    if (lib != null) {
+      String why = Faketime.cannotReach(Path.of(command.get(0)));
+      if (why != null) {
+        warnings.add("the clock fault will not move " + command.get(0) + "'s clock: " + why);
+      }
+    }
     long seed = f.seed() != null ? f.seed() : System.nanoTime() ^ (System.currentTimeMillis() << 20);
     Path store = (f.store() == null ? cwd.resolve("store") : cwd.resolve(f.store())).normalize();
     return new Config(

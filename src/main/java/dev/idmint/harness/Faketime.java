@@ -65,6 +65,50 @@ public final class Faketime {
     env.put("NO_FAKE_STAT", "1");
   }
 
+  /**
+   * Why libfaketime cannot move {@code exe}'s clock, or null if it can as far as we can tell: a
+   * statically linked program ignores LD_PRELOAD, and Go reads the clock through the vDSO rather
+   * than libc even when linked dynamically.
+   */
+  static String cannotReach(Path exe) {
+    byte[] b;
+    try {
+      b = Files.readAllBytes(exe);
+    } catch (IOException | OutOfMemoryError e) {
+      return null;
+    }
+    if (b.length < 64 || b[0] != 0x7f || b[1] != 'E' || b[2] != 'L' || b[3] != 'F') {
+      return null; // a script: its interpreter is what runs, and is usually dynamic
+    }
+    java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(b);
+    h.order(b[5] == 2 ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN);
+    boolean wide = b[4] == 2;
+    long phoff = wide ? h.getLong(0x20) : h.getInt(0x1C) & 0xffffffffL;
+    int phentsize = h.getShort(wide ? 0x36 : 0x2A) & 0xffff;
+    int phnum = h.getShort(wide ? 0x38 : 0x2C) & 0xffff;
+    boolean dynamic = false;
+    for (int i = 0; i < phnum; i++) {
+      long at = phoff + (long) i * phentsize;
+      if (at + 4 <= b.length && h.getInt((int) at) == 3) { // PT_INTERP: loaded by ld.so
+        dynamic = true;
+      }
+    }
+    if (!dynamic) {
+      return "it is statically linked, so LD_PRELOAD cannot reach it";
+    }
+    byte[] go = "\u00ff Go buildinf:".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    outer:
+    for (int i = 0; i + go.length <= b.length; i++) {
+      for (int j = 0; j < go.length; j++) {
+        if (b[i + j] != go[j]) {
+          continue outer;
+        }
+      }
+      return "it is a Go program, and Go reads the clock without libc";
+    }
+    return null;
+  }
+
   /** libfaketime's relative-offset syntax: signed seconds with a fraction, e.g. {@code -0.005}. */
   static String spec(long offsetMillis) {
     long abs = Math.abs(offsetMillis);

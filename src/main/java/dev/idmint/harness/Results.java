@@ -76,6 +76,8 @@ final class Results {
         "rate",
         map(
             "asked", c.rate(),
+            // The seeded plan's own rate: uniform gaps average out only over many requests.
+            "planned", in.ranLoad() ? round(Workload.planned(c.seed(), c.rate(), in.loadEnd() - in.t0()) / ((in.loadEnd() - in.t0()) / 1e9), 1) : 0.0,
             "achieved", round(r.achievedRate(), 1),
             "seconds", round((in.loadEnd() - in.t0()) / 1e9, 3),
             // CPU the harness itself used during the load, in cores: well under 1 on a 2-core

@@ -115,7 +115,7 @@ final class Workload {
   Workload(Config config, Network net, ClusterNode[] nodes) {
     this.net = net;
     this.nodes = nodes;
-    this.stagger = new Stagger(NemesisPlan.mix(config.seed(), 0), config.rate());
+    this.stagger = new Stagger(NemesisPlan.mix(config.seed(), 0), config.rate()); // as planned() does
     workers = new Worker[config.concurrency()];
     for (int i = 0; i < workers.length; i++) {
       workers[i] = new Worker(i);
@@ -173,6 +173,16 @@ final class Workload {
       invoke(w, now);
       next += stagger.nextGapNanos();
     }
+  }
+
+  /** How many requests the plan holds for {@code nanos} of load: what a run sends if it never slips. */
+  static long planned(long seed, double rate, long nanos) {
+    Stagger s = new Stagger(NemesisPlan.mix(seed, 0), rate);
+    long n = 0;
+    for (long t = 0; t < nanos; t += s.nextGapNanos()) {
+      n++;
+    }
+    return n;
   }
 
   int outstanding() {
