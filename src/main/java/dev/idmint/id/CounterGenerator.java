@@ -1,7 +1,6 @@
 package dev.idmint.id;
 
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -18,7 +17,7 @@ final class CounterGenerator implements IdGenerator {
   static final long MAX_RESERVED = 1L << 62;
 
   private final String node;
-  private final AtomicLong next;
+  private final PaddedLong next;
   private final StateFile file; // null: no durable state
   private final LongSupplier clock;
   /** Numbers below this are reserved; at it, reserve more first. */
@@ -47,7 +46,7 @@ final class CounterGenerator implements IdGenerator {
           ? "resumed from " + file.path() + "; IDs go on from " + node + "-" + start
           : "created " + file.path()));
     }
-    this.next = new AtomicLong(start);
+    this.next = new PaddedLong(start);
   }
 
   @Override

@@ -11,13 +11,17 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
  * Snowflake IDs from a lock-free logical clock. The state is one long, {@code time << 12 |
  * sequence}; the next is {@code max(last + 1, wall << 12)}, so a full sequence carries into the
  * next millisecond instead of waiting, and a wall clock that goes back is simply outrun.
+ *
+ * <p>Within a millisecond the next state is just {@code last + 1}: one atomic add, which unlike a
+ * compare-and-set cannot fail under contention. Only when the wall clock has moved past the
+ * logical one (about once per millisecond) does a compare-and-set lift the state to it; the
+ * stale value the add took is skipped, never issued.
  */
 final class SnowflakeGenerator implements IdGenerator {
   /** How far past the newest timestamp in use the durable lease reaches. */
@@ -34,7 +38,7 @@ final class SnowflakeGenerator implements IdGenerator {
     }
   }
 
-  private final AtomicLong state;
+  private final PaddedLong state;
   private final long workerBits;
   private final int worker;
   private final LongSupplier clock;
@@ -74,7 +78,7 @@ final class SnowflakeGenerator implements IdGenerator {
           ? "resumed from " + file.path() + "; IDs go on after the lease " + Instant.ofEpochMilli(lease.getAsLong())
           : "created " + file.path()));
     }
-    this.state = new AtomicLong(start);
+    this.state = new PaddedLong(start);
     observe(wall, wall, start);
   }
 
@@ -89,16 +93,10 @@ final class SnowflakeGenerator implements IdGenerator {
     long wall = clock.getAsLong();
     long t = wall - EPOCH_MILLIS;
     long floor = inRange(t) ? t << SEQUENCE_BITS : 0; // out-of-range readings do not move the clock
-    long prev;
-    long next;
-    do {
-      prev = state.get();
-      next = Math.max(prev + 1, floor);
-      if (next > limit) {
-        next = renewAndAdvance(floor);
-        break;
-      }
-    } while (!state.compareAndSet(prev, next));
+    long next = state.incrementAndGet();
+    if (next < floor || next > limit) {
+      next = advance(floor);
+    }
     if (wall != seen || (next & SEQUENCE_MASK) == 0) {
       observe(seen, wall, next);
     }
@@ -137,6 +135,20 @@ final class SnowflakeGenerator implements IdGenerator {
       }
     }
     drift.lead(lead);
+  }
+
+  /** The next state by compare-and-set: when the wall clock moved on, or at the lease boundary. */
+  private long advance(long floor) {
+    for (;;) {
+      long prev = state.get();
+      long next = Math.max(prev + 1, floor);
+      if (next > limit) {
+        return renewAndAdvance(floor);
+      }
+      if (state.compareAndSet(prev, next)) {
+        return next;
+      }
+    }
   }
 
   /** The slow path at the lease boundary: renew, then take the next state. */
