@@ -98,7 +98,7 @@ class SnowflakeGeneratorTest {
     assertTrue(after > before);
     assertEquals(time(before), time(after), "the logical clock holds until the wall clock catches up");
     assertEquals(new ClockStats(HOUR, 1, HOUR), gen.clockStats());
-    assertTrue(events.stream().anyMatch(e -> e.contains("went back 1 h 0 min 0 s")), events::toString);
+    assertTrue(events.stream().anyMatch(e -> e.contains("went back 1 h (")), events::toString);
     assertTrue(events.stream().anyMatch(e -> e.contains("past the 10 s bound")), events::toString);
   }
 
