@@ -79,6 +79,7 @@ final class SnowflakeGenerator implements IdGenerator {
           : "created " + file.path()));
     }
     this.state = new PaddedLong(start);
+    drift.inRange(inRange(wall - EPOCH_MILLIS), wall);
     observe(wall, wall, start);
   }
 

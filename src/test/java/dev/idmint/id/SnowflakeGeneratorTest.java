@@ -184,6 +184,14 @@ class SnowflakeGeneratorTest {
   }
 
   @Test
+  void wallClockBeforeTheEpochAtStart_isReportedAtOnce() {
+    clock.set(0);
+    IdGenerator gen = generator(1);
+    assertTrue(events.stream().anyMatch(e -> e.contains("reads 1970-01-01T00:00:00Z, outside")), events::toString);
+    assertTrue(gen.nextLong() < gen.nextLong());
+  }
+
+  @Test
   void wallClockBeyondThe41BitRange_isIgnoredInsteadOfBurningTheIdSpace() {
     IdGenerator gen = generator(1);
     long prev = gen.nextLong();
