@@ -23,7 +23,7 @@ import java.util.function.LongSupplier;
  */
 public final class IdFactory {
   /** Snowflake IDs have 10 bits of worker. */
-  public static final int MAX_NODES = SnowflakeId.MAX_WORKER + 1;
+  static final int MAX_NODES = SnowflakeId.MAX_WORKER + 1;
 
   private IdFactory() {}
 
