@@ -27,9 +27,6 @@ public final class IdFactory {
 
   private IdFactory() {}
 
-  /** Checks that {@code dir} exists or can be made, and is writable. */
-  public static void checkStateDir(Path dir) {}
-
   public static Builder builder() {
     return new Builder();
   }

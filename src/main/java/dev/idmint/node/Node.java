@@ -181,6 +181,8 @@ public final class Node {
               .node(init.nodeId(), init.nodeIds())
               .workerId(config.workerId())
               .stateDir(config.stateDir())
+              .maxLead(config.maxLead())
+              .events(line -> log("idmint node: " + line))
               .build();
     } catch (IllegalArgumentException e) {
       log("idmint node: init refused: " + e.getMessage());
