@@ -3,6 +3,7 @@ package dev.idmint.id;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -79,9 +80,9 @@ public final class IdFactory {
     private Integer workerId;
     private Path stateDir;
     private Duration maxLead = Duration.ofSeconds(10);
-    private Consumer<String> events = System.err::println;
-    private LongSupplier clock = System::currentTimeMillis;
-    private LongSupplier ticker = System::nanoTime;
+    private Consumer<String> events = SystemDefaults.STDERR;
+    private LongSupplier clock = SystemDefaults.WALL_CLOCK;
+    private LongSupplier ticker = SystemDefaults.NANO_TIME;
 
     Builder() {}
 
@@ -148,21 +149,14 @@ public final class IdFactory {
       if (!nodeIds.contains(nodeId)) {
         throw new IllegalArgumentException("node id '" + nodeId + "' is not in node_ids " + nodeIds);
       }
-      if (nodeIds.stream().distinct().count() != nodeIds.size()) {
+      if (new HashSet<>(nodeIds).size() != nodeIds.size()) {
         throw new IllegalArgumentException("node_ids lists a node more than once: " + nodeIds);
       }
       if (maxLead.isNegative() || maxLead.isZero()) {
         throw new IllegalArgumentException("max lead must be positive, got " + maxLead);
       }
       int worker = scheme == Scheme.SNOWFLAKE ? worker() : -1;
-      Consumer<String> sink = events;
-      Consumer<String> safeEvents = line -> {
-        try {
-          sink.accept(line);
-        } catch (RuntimeException e) {
-          // A failing log sink must not stop IDs.
-        }
-      };
+      Consumer<String> safeEvents = new SafeSink(events);
       StateFile file = null;
       if (stateDir != null) {
         checkStateDir(stateDir);
@@ -194,6 +188,50 @@ public final class IdFactory {
             "worker id must be 0.." + SnowflakeId.MAX_WORKER + ", got " + workerId);
       }
       return workerId;
+    }
+  }
+
+  /** A failing log sink must not stop IDs. */
+  private static final class SafeSink implements Consumer<String> {
+    private final Consumer<String> sink;
+
+    SafeSink(Consumer<String> sink) {
+      this.sink = sink;
+    }
+
+    @Override
+    public void accept(String line) {
+      try {
+        sink.accept(line);
+      } catch (RuntimeException e) {
+        // dropped: the line is only a report
+      }
+    }
+  }
+
+  /**
+   * The defaults, as classes rather than method references: bootstrapping the first lambda costs
+   * a node about 10 ms of start-up.
+   */
+  private static final class SystemDefaults implements LongSupplier, Consumer<String> {
+    static final SystemDefaults WALL_CLOCK = new SystemDefaults(0);
+    static final SystemDefaults NANO_TIME = new SystemDefaults(1);
+    static final SystemDefaults STDERR = new SystemDefaults(2);
+
+    private final int kind;
+
+    private SystemDefaults(int kind) {
+      this.kind = kind;
+    }
+
+    @Override
+    public long getAsLong() {
+      return kind == 0 ? System.currentTimeMillis() : System.nanoTime();
+    }
+
+    @Override
+    public void accept(String line) {
+      System.err.println(line);
     }
   }
 }

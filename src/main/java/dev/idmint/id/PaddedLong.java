@@ -1,7 +1,6 @@
 package dev.idmint.id;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * An atomic long with 120 bytes of padding on either side, so that the line every call writes does
@@ -10,15 +9,10 @@ import java.lang.invoke.VarHandle;
 final class PaddedLong extends PaddedLongValue {
   long q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
 
-  private static final VarHandle VALUE;
-
-  static {
-    try {
-      VALUE = MethodHandles.lookup().findVarHandle(PaddedLongValue.class, "value", long.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  // An updater, not a VarHandle: the node runs on C1 alone, and a VarHandle's first use costs
+  // milliseconds of method-handle set-up at start-up.
+  private static final AtomicLongFieldUpdater<PaddedLongValue> VALUE =
+      AtomicLongFieldUpdater.newUpdater(PaddedLongValue.class, "value");
 
   PaddedLong(long initial) {
     value = initial;
@@ -29,11 +23,11 @@ final class PaddedLong extends PaddedLongValue {
   }
 
   long incrementAndGet() {
-    return (long) VALUE.getAndAdd(this, 1L) + 1;
+    return VALUE.incrementAndGet(this);
   }
 
   long getAndIncrement() {
-    return (long) VALUE.getAndAdd(this, 1L);
+    return VALUE.getAndIncrement(this);
   }
 
   boolean compareAndSet(long expected, long update) {

@@ -7,10 +7,9 @@ import static dev.idmint.id.SnowflakeId.SEQUENCE_MASK;
 import static dev.idmint.id.SnowflakeId.TIME_BITS;
 import static dev.idmint.id.SnowflakeId.WORKER_BITS;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.LongSupplier;
 
 /**
@@ -28,15 +27,8 @@ final class SnowflakeGenerator implements IdGenerator {
   static final long LEASE_MILLIS = 1000;
 
   private static final long MAX_STATE = (MAX_TIME << SEQUENCE_BITS) | SEQUENCE_MASK;
-  private static final VarHandle LAST_WALL;
-
-  static {
-    try {
-      LAST_WALL = MethodHandles.lookup().findVarHandle(SnowflakeGenerator.class, "lastWall", long.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final AtomicLongFieldUpdater<SnowflakeGenerator> LAST_WALL =
+      AtomicLongFieldUpdater.newUpdater(SnowflakeGenerator.class, "lastWall");
 
   private final PaddedLong state;
   private final long workerBits;
