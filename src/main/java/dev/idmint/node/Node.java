@@ -181,6 +181,8 @@ public final class Node {
               .node(init.nodeId(), init.nodeIds())
               .workerId(config.workerId())
               .stateDir(config.stateDir())
+              .maxLead(config.maxLead())
+              .events(new EventLog(err))
               .build();
     } catch (IllegalArgumentException e) {
       log("idmint node: init refused: " + e.getMessage());
@@ -229,6 +231,20 @@ public final class Node {
 
   private void log(String line) {
     err.println(line);
+  }
+
+  /** The generator's clock and state lines, on stderr. A class, not a lambda: see IdFactory. */
+  private static final class EventLog implements java.util.function.Consumer<String> {
+    private final PrintStream err;
+
+    EventLog(PrintStream err) {
+      this.err = err;
+    }
+
+    @Override
+    public void accept(String line) {
+      err.println("idmint node: " + line);
+    }
   }
 
   private static int indexOf(byte[] buf, int from, int to) {

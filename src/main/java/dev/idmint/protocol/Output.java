@@ -29,8 +29,12 @@ public final class Output {
 
   void ensure(int extra) {
     if (len + extra > buf.length) {
-      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
+      grow(extra);
     }
+  }
+
+  private void grow(int extra) {
+    buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
   }
 
   void raw(byte[] bytes) {
@@ -45,12 +49,12 @@ public final class Output {
   }
 
   /** Appends an ASCII string as is: integer text that came from JSON. */
+  @SuppressWarnings("deprecation") // exactly right for ASCII, and a plain array copy: no charAt per digit
   void ascii(String s) {
     int n = s.length();
     ensure(n);
-    for (int k = 0; k < n; k++) {
-      buf[len++] = (byte) s.charAt(k);
-    }
+    s.getBytes(0, n, buf, len);
+    len += n;
   }
 
   void decimal(long v) {
@@ -63,24 +67,77 @@ public final class Output {
       buf[len++] = '-';
       v = -v;
     }
-    int start = len;
-    do {
-      buf[len++] = (byte) ('0' + v % 10);
-      v /= 10;
-    } while (v != 0);
-    for (int a = start, z = len - 1; a < z; a++, z--) { // digits came out backwards
-      byte t = buf[a];
-      buf[a] = buf[z];
-      buf[z] = t;
+    int end = len + digits(v);
+    int p = end;
+    // Two digits per division, and int division once the value fits: both matter under C1.
+    while (v > Integer.MAX_VALUE) {
+      long q = v / 100;
+      int r = (int) (v - q * 100);
+      buf[--p] = ONES[r];
+      buf[--p] = TENS[r];
+      v = q;
+    }
+    int x = (int) v;
+    while (x >= 100) {
+      int q = x / 100;
+      int r = x - q * 100;
+      buf[--p] = ONES[r];
+      buf[--p] = TENS[r];
+      x = q;
+    }
+    if (x >= 10) {
+      buf[--p] = ONES[x];
+      buf[--p] = TENS[x];
+    } else {
+      buf[--p] = (byte) ('0' + x);
+    }
+    len = end;
+  }
+
+  private static int digits(long v) {
+    long bound = 10;
+    for (int n = 1; n < 19; n++, bound *= 10) {
+      if (v < bound) {
+        return n;
+      }
+    }
+    return 19;
+  }
+
+  private static final byte[] TENS = new byte[100];
+  private static final byte[] ONES = new byte[100];
+
+  static {
+    for (int k = 0; k < 100; k++) {
+      TENS[k] = (byte) ('0' + k / 10);
+      ONES[k] = (byte) ('0' + k % 10);
     }
   }
 
-  /** Appends {@code s} as a quoted JSON string: UTF-8, with escapes where JSON needs them. */
+  /**
+   * Appends {@code s} as a quoted JSON string: UTF-8, with escapes where JSON needs them. The same
+   * few strings (node and client ids) recur on every line, so their encodings are cached by
+   * identity; the decoder hands out the same String instances for them.
+   */
   void string(String s) {
-    byteAt('"');
-    chars(s);
-    byteAt('"');
+    int slot = s.hashCode() & (CACHE_SIZE - 1);
+    byte[] enc = cachedBytes[slot];
+    if (cachedStrings[slot] != s) {
+      int start = len;
+      byteAt('"');
+      chars(s);
+      byteAt('"');
+      enc = Arrays.copyOfRange(buf, start, len);
+      cachedStrings[slot] = s;
+      cachedBytes[slot] = enc;
+      return;
+    }
+    raw(enc);
   }
+
+  private static final int CACHE_SIZE = 64; // a power of two
+  private final String[] cachedStrings = new String[CACHE_SIZE];
+  private final byte[][] cachedBytes = new byte[CACHE_SIZE][];
 
   /** Appends the inside of a JSON string. */
   void chars(String s) {

@@ -1,0 +1,132 @@
+package dev.idmint.jmh;
+
+import com.github.f4b6a3.tsid.TsidFactory;
+import com.github.f4b6a3.uuid.UuidCreator;
+import dev.idmint.id.Id;
+import dev.idmint.id.IdFactory;
+import dev.idmint.id.IdGenerator;
+import dev.idmint.id.Scheme;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Throughput of one shared generator; {@link OneThread} and {@link TwoThreads} run every method
+ * here with 1 and 2 threads. Every generator is shared by the threads, as a node's is.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 4, time = 1)
+public abstract class IdBenchmarks {
+  private final AtomicLong atomic = new AtomicLong();
+  private IdGenerator counter;
+  private IdGenerator snowflake;
+  private IdGenerator durableCounter;
+  private IdGenerator durableSnowflake;
+  private TsidFactory tsid;
+  private Path stateDir;
+
+  @Setup(Level.Trial)
+  public void setUp() throws IOException {
+    stateDir = Files.createTempDirectory("idmint-jmh");
+    counter = generator(Scheme.COUNTER, null);
+    snowflake = generator(Scheme.SNOWFLAKE, null);
+    durableCounter = generator(Scheme.COUNTER, stateDir);
+    durableSnowflake = generator(Scheme.SNOWFLAKE, stateDir.resolve("snowflake"));
+    tsid = TsidFactory.newInstance1024(1);
+  }
+
+  private static IdGenerator generator(Scheme scheme, Path dir) {
+    // Bursts far above 4,096 IDs/ms make the snowflake clock lead; that warning is expected here.
+    return IdFactory.builder().scheme(scheme).node("n1", List.of("n1")).workerId(1).stateDir(dir)
+        .events(line -> {}).build();
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws IOException {
+    try (Stream<Path> files = Files.walk(stateDir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  /** The floor: one contended atomic increment. */
+  @Benchmark
+  public long atomicLong() {
+    return atomic.incrementAndGet();
+  }
+
+  /** The floor for any ID that reads the wall clock. */
+  @Benchmark
+  public long wallClock() {
+    return System.currentTimeMillis();
+  }
+
+  @Benchmark
+  public long counterNextLong() {
+    return counter.nextLong();
+  }
+
+  @Benchmark
+  public Id counterNext() {
+    return counter.next();
+  }
+
+  @Benchmark
+  public long counterNextLongDurable() {
+    return durableCounter.nextLong();
+  }
+
+  @Benchmark
+  public long snowflakeNextLong() {
+    return snowflake.nextLong();
+  }
+
+  @Benchmark
+  public Id snowflakeNext() {
+    return snowflake.next();
+  }
+
+  @Benchmark
+  public long snowflakeNextLongDurable() {
+    return durableSnowflake.nextLong();
+  }
+
+  /** tsid-creator's numeric path: {@code create()} allocates a Tsid, then its long. */
+  @Benchmark
+  public long tsidCreator() {
+    return tsid.create().toLong();
+  }
+
+  @Benchmark
+  public UUID uuidV7() {
+    return UuidCreator.getTimeOrderedEpoch();
+  }
+
+  @Benchmark
+  public UUID uuidRandom() {
+    return UUID.randomUUID();
+  }
+}

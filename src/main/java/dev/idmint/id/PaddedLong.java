@@ -1,0 +1,50 @@
+package dev.idmint.id;
+
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+
+/**
+ * An atomic long with 120 bytes of padding on either side, so that the line every call writes does
+ * not also hold fields that every call reads (two threads would then trade it on each read too).
+ */
+final class PaddedLong extends PaddedLongValue {
+  long q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
+
+  // An updater, not a VarHandle: the node runs on C1 alone, and a VarHandle's first use costs
+  // milliseconds of method-handle set-up at start-up.
+  private static final AtomicLongFieldUpdater<PaddedLongValue> VALUE =
+      AtomicLongFieldUpdater.newUpdater(PaddedLongValue.class, "value");
+
+  PaddedLong(long initial) {
+    value = initial;
+  }
+
+  long get() {
+    return value;
+  }
+
+  long incrementAndGet() {
+    return VALUE.incrementAndGet(this);
+  }
+
+  long getAndIncrement() {
+    return VALUE.getAndIncrement(this);
+  }
+
+  boolean compareAndSet(long expected, long update) {
+    return VALUE.compareAndSet(this, expected, update);
+  }
+
+  @Override
+  public String toString() {
+    return Long.toString(value);
+  }
+}
+
+/** Superclass fields come first in the layout: this puts padding before {@code value}. */
+abstract class PaddedLongLeft {
+  long p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+}
+
+abstract class PaddedLongValue extends PaddedLongLeft {
+  volatile long value;
+}
