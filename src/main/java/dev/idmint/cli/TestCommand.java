@@ -3,6 +3,11 @@ package dev.idmint.cli;
 import dev.idmint.harness.Config;
 import dev.idmint.harness.Faketime;
 import dev.idmint.harness.Harness;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,18 +140,28 @@ final class TestCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    // UTF-8 whatever the locale: the verdict line has Maelstrom's kaomoji.
+    PrintWriter out = utf8(FileDescriptor.out);
+    PrintWriter err = utf8(FileDescriptor.err);
     if (ignoredLogFlags != null) {
-      System.err.println("idmint test: ignoring Maelstrom's --log-* flags: node stderr is always in node-logs/<node>.log");
+      err.println("idmint test: ignoring Maelstrom's --log-* flags: node stderr is always in node-logs/<node>.log");
     }
     if (topology != null) {
-      System.err.println("idmint test: ignoring --topology: it is for Maelstrom's broadcast workload");
+      err.println("idmint test: ignoring --topology: it is for Maelstrom's broadcast workload");
     }
     try {
-      return Harness.run(config, System.out, System.err, System.console() != null);
+      return Harness.run(config, out, err, System.console() != null);
     } catch (Exception | Error e) {
-      System.err.println("idmint test: the harness itself failed (this is a bug in idmint, not in the node):");
-      e.printStackTrace(System.err);
+      err.println("idmint test: the harness itself failed (this is a bug in idmint, not in the node):");
+      e.printStackTrace(err);
       return HARNESS_FAILED;
+    } finally {
+      out.flush();
+      err.flush();
     }
+  }
+
+  private static PrintWriter utf8(FileDescriptor fd) {
+    return new PrintWriter(new OutputStreamWriter(new FileOutputStream(fd), StandardCharsets.UTF_8), true);
   }
 }

@@ -1,7 +1,7 @@
 package dev.idmint.harness;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.RandomAccessFile;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
@@ -33,12 +33,12 @@ final class Cluster {
 
   private final Config config;
   private final Network net;
-  private final PrintStream err;
+  private final PrintWriter err;
   private final Path stateDir;
   private final List<String> nodeIds;
   private volatile boolean stopping;
 
-  Cluster(Config config, Path runDir, Network net, PrintStream err) throws IOException {
+  Cluster(Config config, Path runDir, Network net, PrintWriter err) throws IOException {
     this.config = config;
     this.net = net;
     this.err = err;
@@ -167,7 +167,7 @@ final class Cluster {
             .redirectError(Redirect.appendTo(n.log.toFile()));
     Map<String, String> env = pb.environment();
     if (stateDir != null) {
-      env.put("IDMINT_STATE_DIR", Files.createDirectories(stateDir.resolve(n.id)).toString());
+      env.put("IDMINT_STATE_DIR", stateDir.toString()); // the node names its files by node id
     }
     if (n.clockFile != null) {
       Faketime.addEnvironment(env, config.faketimeLib(), n.clockFile);

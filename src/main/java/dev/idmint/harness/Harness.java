@@ -1,7 +1,7 @@
 package dev.idmint.harness;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ public final class Harness {
    * @return 0 valid, 1 invalid, 2 unknown
    * @throws IOException if the store cannot be written
    */
-  public static int run(Config config, PrintStream out, PrintStream err, boolean terminal)
+  public static int run(Config config, PrintWriter out, PrintWriter err, boolean terminal)
       throws IOException, InterruptedException {
     for (String w : config.warnings()) {
       err.println("idmint test: " + w);
@@ -178,7 +178,7 @@ public final class Harness {
   }
 
   /** Points {@code <store>/latest} at the run, replacing the old link atomically. */
-  static void linkLatest(Path store, Path runDir, PrintStream err) {
+  static void linkLatest(Path store, Path runDir, PrintWriter err) {
     Path tmp = store.resolve(".latest-" + ProcessHandle.current().pid());
     try {
       Files.deleteIfExists(tmp);

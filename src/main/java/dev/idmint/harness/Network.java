@@ -1,6 +1,6 @@
 package dev.idmint.harness;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +29,7 @@ final class Network {
   private ClusterNode[] nodes = new ClusterNode[0];
   private final long latencyNanos;
   private final LatencyDist dist;
-  private final PrintStream err;
+  private final PrintWriter err;
 
   private volatile boolean[][] drops;
   private volatile double loss;
@@ -50,7 +50,7 @@ final class Network {
   private final List<Violation> violations = new ArrayList<>();
   private final AtomicLong violationCount = new AtomicLong();
 
-  Network(double latencyMs, LatencyDist dist, PrintStream err) {
+  Network(double latencyMs, LatencyDist dist, PrintWriter err) {
     this.latencyNanos = (long) (latencyMs * 1e6);
     this.dist = dist;
     this.err = err;

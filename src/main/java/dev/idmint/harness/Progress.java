@@ -1,6 +1,6 @@
 package dev.idmint.harness;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -8,14 +8,14 @@ import java.util.concurrent.TimeUnit;
 
 /** The live progress line on stderr: redrawn in place on a terminal, else a plain line every 2 s. */
 final class Progress {
-  private final PrintStream err;
+  private final PrintWriter err;
   private final boolean terminal;
   private final Workload workload;
   private final Nemesis nemesis;
   private volatile boolean done;
   private Thread thread;
 
-  Progress(PrintStream err, boolean terminal, Workload workload, Nemesis nemesis) {
+  Progress(PrintWriter err, boolean terminal, Workload workload, Nemesis nemesis) {
     this.err = err;
     this.terminal = terminal;
     this.workload = workload;
