@@ -151,6 +151,8 @@ final class TestCommand implements Callable<Integer> {
     }
     try {
       return Harness.run(config, out, err, System.console() != null);
+    } catch (Harness.StoreException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     } catch (Exception | Error e) {
       err.println("idmint test: the harness itself failed (this is a bug in idmint, not in the node):");
       e.printStackTrace(err);

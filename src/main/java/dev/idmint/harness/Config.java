@@ -161,6 +161,7 @@ public record Config(
     }
     long seed = f.seed() != null ? f.seed() : System.nanoTime() ^ (System.currentTimeMillis() << 20);
     Path store = (f.store() == null ? cwd.resolve("store") : cwd.resolve(f.store())).normalize();
+    checkWritable(store);
     return new Config(
         List.copyOf(command),
         own,
@@ -178,6 +179,18 @@ public record Config(
         lib,
         demo,
         List.copyOf(warnings));
+  }
+
+  /** The store must be a writable directory, or creatable in one. */
+  private static void checkWritable(Path store) {
+    Path p = store;
+    while (p != null && !Files.exists(p)) {
+      p = p.getParent();
+    }
+    if (p == null || !Files.isDirectory(p) || !Files.isWritable(p)) {
+      throw new IllegalArgumentException(
+          "--store " + store + ": " + (p == null ? "no such place" : p + " is not a writable directory"));
+    }
   }
 
   private static double positive(String flag, Double given, double dflt) {

@@ -72,9 +72,7 @@ public final class Harness {
             "idmint test: all nodes answered init in %.2f s; running for %s s%n",
             (t0 - startAt) / 1e9,
             Summary.num(config.timeLimit()));
-        if (Warmup.run(30_000) == 42) {
-          err.println(); // keeps the warm-up from being optimised away
-        }
+        Warmup.run(30_000);
         Workload workload = new Workload(config, net, cluster.nodes);
         Nemesis nemesis =
             new Nemesis(
@@ -163,9 +161,22 @@ public final class Harness {
 
   private static final DateTimeFormatter DIR_NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSZ");
 
+  /** The store cannot hold a run: a bad --store, reported as a bad argument. */
+  public static final class StoreException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    StoreException(String message) {
+      super(message);
+    }
+  }
+
   /** {@code <store>/<time>}, as Jepsen names test directories; a suffix keeps concurrent runs apart. */
   static Path createRunDir(Path store) throws IOException {
-    Files.createDirectories(store);
+    try {
+      Files.createDirectories(store);
+    } catch (IOException e) {
+      throw new StoreException("--store " + store + ": cannot create it (" + e + ")");
+    }
     String base = DIR_NAME.format(ZonedDateTime.now());
     for (int i = 0; ; i++) {
       Path dir = store.resolve(i == 0 ? base : base + "-" + i);

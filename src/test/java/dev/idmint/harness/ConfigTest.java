@@ -171,6 +171,14 @@ class ConfigTest {
   }
 
   @Test
+  void store_mustBeAWritableDirectory() throws Exception {
+    Path file = Files.writeString(dir.resolve("file"), "x");
+    assertTrue(error(with("store", file)).contains("not a writable directory"));
+    assertTrue(error(with("store", file.resolve("sub"))).contains("not a writable directory"));
+    assertEquals(dir.resolve("new/deeper"), resolve(with("store", Path.of("new/deeper"))).store());
+  }
+
+  @Test
   void ownNode_withoutIdmintHome_saysHowToFixIt() {
     String m = assertThrows(IllegalArgumentException.class, () -> Config.resolve(flags(), Map.of(), dir, lib)).getMessage();
     assertTrue(m.contains("IDMINT_HOME") && m.contains("--bin"), m);
