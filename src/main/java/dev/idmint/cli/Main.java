@@ -5,6 +5,9 @@ import dev.idmint.node.NodeConfig;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
@@ -14,8 +17,13 @@ public final class Main {
 
   public static void main(String[] args) {
     // The node is dispatched before picocli is loaded: picocli costs ~130 ms of start-up.
-    int code = args.length == 0 ? runNode(null) : Cli.run(args);
+    int code = args.length == 0 ? runNode(null) : Cli.run(args, utf8(System.out), utf8(System.err));
     System.exit(code);
+  }
+
+  /** UTF-8 whatever the locale: the harness's verdict line has Maelstrom's kaomoji. */
+  private static PrintWriter utf8(OutputStream s) {
+    return new PrintWriter(new OutputStreamWriter(s, StandardCharsets.UTF_8), true);
   }
 
   /** Runs the node on stdin/stdout with settings from the environment, overridden by {@code flags}. */

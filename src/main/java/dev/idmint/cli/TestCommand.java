@@ -3,11 +3,7 @@ package dev.idmint.cli;
 import dev.idmint.harness.Config;
 import dev.idmint.harness.Faketime;
 import dev.idmint.harness.Harness;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,9 +136,8 @@ final class TestCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    // UTF-8 whatever the locale: the verdict line has Maelstrom's kaomoji.
-    PrintWriter out = utf8(FileDescriptor.out);
-    PrintWriter err = utf8(FileDescriptor.err);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     if (ignoredLogFlags != null) {
       err.println("idmint test: ignoring Maelstrom's --log-* flags: node stderr is always in node-logs/<node>.log");
     }
@@ -161,9 +156,5 @@ final class TestCommand implements Callable<Integer> {
       out.flush();
       err.flush();
     }
-  }
-
-  private static PrintWriter utf8(FileDescriptor fd) {
-    return new PrintWriter(new OutputStreamWriter(new FileOutputStream(fd), StandardCharsets.UTF_8), true);
   }
 }
