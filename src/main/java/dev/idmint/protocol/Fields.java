@@ -45,14 +45,21 @@ final class Fields {
       case "generate":
         return new Body.Generate(id);
       case "init":
-        if (!(nodeId instanceof String n)) {
-          return new Body.Malformed(id, "init needs a string \"node_id\"");
+        if (!(nodeId instanceof String n) || n.isEmpty()) {
+          return new Body.Malformed(id, "init needs a non-empty string \"node_id\"");
         }
         if (!(nodeIds instanceof List<?> ids)) {
           return new Body.Malformed(id, "init needs \"node_ids\", an array of strings");
         }
         @SuppressWarnings("unchecked")
         List<String> all = (List<String>) ids;
+        // Maelstrom's contract: node_ids holds every node once, this one included.
+        if (!all.contains(n)) {
+          return new Body.Malformed(id, "init: node_id \"" + n + "\" is not in node_ids");
+        }
+        if (new java.util.HashSet<>(all).size() != all.size()) {
+          return new Body.Malformed(id, "init: node_ids lists a node more than once");
+        }
         return new Body.Init(id, n, all);
       default:
         return new Body.Unsupported(id, t);

@@ -82,7 +82,10 @@ class CodecTest {
         "{\"type\":\"init\",\"msg_id\":1,\"node_id\":1,\"node_ids\":[\"n1\"]}",
         "{\"type\":\"init\",\"msg_id\":1,\"node_id\":\"n1\"}",
         "{\"type\":\"init\",\"msg_id\":1,\"node_id\":\"n1\",\"node_ids\":\"n1\"}",
-        "{\"type\":\"init\",\"msg_id\":1,\"node_id\":\"n1\",\"node_ids\":[\"n1\",2]}"
+        "{\"type\":\"init\",\"msg_id\":1,\"node_id\":\"n1\",\"node_ids\":[\"n1\",2]}",
+        "{\"type\":\"init\",\"msg_id\":1,\"node_id\":\"\",\"node_ids\":[\"\"]}",
+        "{\"type\":\"init\",\"msg_id\":1,\"node_id\":\"n1\",\"node_ids\":[\"n0\",\"n2\"]}",
+        "{\"type\":\"init\",\"msg_id\":1,\"node_id\":\"n1\",\"node_ids\":[\"n1\",\"n1\"]}"
       })
   void decode_initWithBadFields_isMalformedKeepingMsgId(String body) throws Exception {
     Body b = decode("{\"src\":\"c1\",\"dest\":\"n1\",\"body\":" + body + "}").body();
