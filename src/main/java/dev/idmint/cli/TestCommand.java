@@ -22,8 +22,9 @@ import picocli.CommandLine.Unmatched;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Run a local Maelstrom-compatible unique-ids test: start the nodes, send generate requests",
-      "through a simulated network with faults, check the IDs, and write store/<time>/.",
+      "Test a node locally, as maelstrom test -w unique-ids does, under faults.",
+      "Starts the nodes, sends generate requests through a simulated network with faults,",
+      "checks the IDs, and writes store/<time>/.",
       "",
       "With no flags: a demo of this project's node, 5 nodes, 12 s, every fault.",
       "With any test flag: flags not given take Maelstrom's defaults.",

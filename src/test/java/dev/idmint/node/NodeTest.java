@@ -150,6 +150,24 @@ class NodeTest {
     assertTrue(lines.get(3).contains("\"id\":\"n1-0\""), lines.get(3));
   }
 
+  @Test
+  void unusableStateDir_isReportedAtStartUp_andInitFailsWithoutIssuingIds(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws IOException {
+    java.nio.file.Path notADir = java.nio.file.Files.writeString(tmp.resolve("state"), "a file, not a directory");
+    NodeConfig config = NodeConfig.defaults().with(new NodeConfig.Overrides(null, notADir, null, null));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    byte[] in = (INIT + generate(2)).getBytes(StandardCharsets.UTF_8);
+    new Node(config, new ByteArrayInputStream(in), out, new PrintStream(err, true, StandardCharsets.UTF_8)).run();
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    assertTrue(lines.get(0).contains("\"type\":\"error\",\"in_reply_to\":1,\"msg_id\":0,\"code\":14"), lines.get(0));
+    assertTrue(lines.get(0).contains(notADir.toString()), lines.get(0));
+    assertTrue(lines.get(1).contains("\"code\":11"), lines.get(1));
+    String log = err.toString(StandardCharsets.UTF_8);
+    assertTrue(log.lines().findFirst().orElse("").contains("scheme counter"), log);
+    assertTrue(log.contains("durable state unusable, init will fail"), log);
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 3, 7, 64})
   void partialReads_giveTheSameOutput(int chunk) {
