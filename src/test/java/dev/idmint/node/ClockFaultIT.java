@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,12 +34,7 @@ class ClockFaultIT {
 
   @BeforeAll
   static void findLibfaketime() {
-    libfaketime =
-        Stream.of("/usr/lib/x86_64-linux-gnu/faketime", "/usr/lib/aarch64-linux-gnu/faketime", "/usr/lib/faketime", "/usr/local/lib/faketime")
-            .map(d -> Path.of(d, "libfaketime.so.1"))
-            .filter(Files::exists)
-            .findFirst()
-            .orElse(null);
+    libfaketime = dev.idmint.harness.Faketime.find();
     if (System.getenv("CI") != null) {
       assertTrue(libfaketime != null, "libfaketime is missing: apt-get install faketime");
     }
