@@ -75,7 +75,7 @@ final class FastDecoder {
           i = body(b, i, end, f);
           f.body = true;
         }
-        default -> i = integer(b, i, end); // the id Maelstrom's network adds; unused
+        default -> i = integer(b, i, end, false); // the id Maelstrom's network adds; unused
       }
       if (i < 0) {
         return false;
@@ -123,7 +123,7 @@ final class FastDecoder {
           f.type = value;
         }
         case MSG_ID -> {
-          i = integer(b, i, end);
+          i = integer(b, i, end, true);
           f.msgId = value;
         }
         case NODE_ID -> {
@@ -244,8 +244,11 @@ final class FastDecoder {
     return s;
   }
 
-  /** Reads the exact text of a JSON integer into {@link #value}; -1 for any other value. */
-  private int integer(byte[] b, int i, int end) {
+  /**
+   * Skips a JSON integer, keeping its exact text in {@link #value} if {@code keep}; -1 for any other
+   * value.
+   */
+  private int integer(byte[] b, int i, int end, boolean keep) {
     int start = i;
     if (i < end && b[i] == '-') {
       i++;
@@ -268,7 +271,9 @@ final class FastDecoder {
         return -1;
       }
     }
-    value = new String(b, start, i - start, StandardCharsets.ISO_8859_1);
+    if (keep) {
+      value = new String(b, start, i - start, StandardCharsets.ISO_8859_1);
+    }
     return i;
   }
 
