@@ -8,8 +8,6 @@ set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
-echo "jmh: installing dev.idmint:idmint into the local Maven repository..." >&2
-(cd "$root" && mvn -B -q install -DskipTests) >&2
 echo "jmh: building jmh/target/benchmarks.jar..." >&2
-(cd "$root/jmh" && mvn -B -q package) >&2
+(cd "$root" && mvn -B -q -pl jmh -am -DskipTests package) >&2
 exec "$java" -jar "$root/jmh/target/benchmarks.jar" "$@"

@@ -35,7 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-XX:+UseParallelGC", "-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 4, time = 1)
 public abstract class IdBenchmarks {
@@ -59,8 +61,13 @@ public abstract class IdBenchmarks {
 
   private static IdGenerator generator(Scheme scheme, Path dir) {
     // Bursts far above 4,096 IDs/ms make the snowflake clock lead; that warning is expected here.
-    return IdFactory.builder().scheme(scheme).node("n1", List.of("n1")).workerId(1).stateDir(dir)
-        .events(line -> {}).build();
+    return IdFactory.builder()
+        .scheme(scheme)
+        .node("n1", List.of("n1"))
+        .workerId(1)
+        .stateDir(dir)
+        .events(line -> {})
+        .build();
   }
 
   @TearDown(Level.Trial)

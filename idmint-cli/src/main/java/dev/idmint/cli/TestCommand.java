@@ -1,0 +1,210 @@
+package dev.idmint.cli;
+
+import dev.idmint.harness.Config;
+import dev.idmint.harness.Faketime;
+import dev.idmint.harness.Harness;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+/** {@code idmint test}: a local stand-in for {@code maelstrom test -w unique-ids}. */
+@Command(
+    name = "test",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Test a node locally, as maelstrom test -w unique-ids does, under faults.",
+      "Starts the nodes, sends generate requests through a simulated network with faults,",
+      "checks the IDs, and writes store/<time>/.",
+      "",
+      "With no flags: a demo of this project's node, 5 nodes, 12 s, every fault.",
+      "With any test flag: flags not given take Maelstrom's defaults.",
+      "Exit status: 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 harness failure."
+    })
+final class TestCommand implements Callable<Integer> {
+  static final int HARNESS_FAILED = 255;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-w", "--workload"},
+      paramLabel = "NAME",
+      description = "Only unique-ids.")
+  String workload;
+
+  @Option(
+      names = "--bin",
+      paramLabel = "CMD",
+      description =
+          "The node program; ARGS after it are its arguments (default: this project's node).")
+  String bin;
+
+  @Parameters(
+      paramLabel = "ARGS",
+      description = "Arguments for the --bin program (use -- before any that start with -).")
+  List<String> args;
+
+  @Option(names = "--node-count", paramLabel = "N", description = "Nodes n0..n(N-1) (default 5).")
+  Integer nodeCount;
+
+  @Option(
+      names = "--time-limit",
+      paramLabel = "SECONDS",
+      description = "Seconds of load (Maelstrom: 60; demo: 12).")
+  Double timeLimit;
+
+  @Option(
+      names = "--rate",
+      paramLabel = "R",
+      description = "generate requests per second, in total (Maelstrom: 5; demo: 1000).")
+  Double rate;
+
+  @Option(
+      names = "--concurrency",
+      paramLabel = "C|Nn",
+      description = "Workers, or N per node as Nn (default 1n).")
+  String concurrency;
+
+  @Option(
+      names = "--latency",
+      paramLabel = "MS",
+      description = "Mean node-to-node latency in ms (default 0).")
+  Double latency;
+
+  @Option(
+      names = "--latency-dist",
+      paramLabel = "DIST",
+      description = "constant (default), uniform (0..2x mean) or exponential.")
+  String latencyDist;
+
+  @Option(
+      names = "--nemesis",
+      paramLabel = "FAULTS",
+      description = "Comma-separated: partition, kill, clock, loss (Maelstrom: none; demo: all).")
+  String nemesis;
+
+  @Option(
+      names = "--nemesis-interval",
+      paramLabel = "SECONDS",
+      description =
+          "Mean seconds between nemesis operations of each fault (Maelstrom: 10; demo: 2).")
+  Double nemesisInterval;
+
+  @Option(
+      names = "--availability",
+      paramLabel = "total|FRACTION",
+      description =
+          "Fail unless this fraction of operations is ok; total means all (default: not checked).")
+  String availability;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      description = "Seed for the nemesis schedule and request timing (default random, printed).")
+  Long seed;
+
+  @Option(
+      names = "--store",
+      paramLabel = "DIR",
+      description = "Where runs are kept (default ./store).")
+  Path store;
+
+  @Option(
+      names = {"--log-stderr", "--log-net-send", "--log-net-recv"},
+      hidden = true,
+      description = "Maelstrom logging flags: accepted and ignored.")
+  List<Boolean> ignoredLogFlags;
+
+  @Option(
+      names = "--topology",
+      hidden = true,
+      paramLabel = "NAME",
+      description = "Maelstrom's broadcast option: ignored.")
+  String topology;
+
+  @Unmatched List<String> unmatched;
+
+  @Override
+  public Integer call() {
+    if (unmatched != null && !unmatched.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "unknown option '"
+              + unmatched.get(0)
+              + "'"
+              + (bin != null
+                  ? " (an argument for the --bin program that starts with - goes after --: --bin CMD -- "
+                      + unmatched.get(0)
+                      + ")"
+                  : ""));
+    }
+    if (args != null && !args.isEmpty() && bin == null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "unexpected argument '" + args.get(0) + "' (arguments are for the --bin program)");
+    }
+    List<String> command = null;
+    if (bin != null) {
+      command = new ArrayList<>();
+      command.add(bin);
+      if (args != null) {
+        command.addAll(args);
+      }
+    }
+    Config config;
+    try {
+      config =
+          Config.resolve(
+              new Config.Flags(
+                  workload,
+                  command,
+                  nodeCount,
+                  timeLimit,
+                  rate,
+                  concurrency,
+                  latency,
+                  latencyDist,
+                  nemesis,
+                  nemesisInterval,
+                  availability,
+                  seed,
+                  store),
+              System.getenv(),
+              Path.of("").toAbsolutePath(),
+              Faketime.find());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (ignoredLogFlags != null) {
+      err.println(
+          "idmint test: ignoring Maelstrom's --log-* flags: node stderr is always in node-logs/<node>.log");
+    }
+    if (topology != null) {
+      err.println("idmint test: ignoring --topology: it is for Maelstrom's broadcast workload");
+    }
+    try {
+      return Harness.run(config, out, err, System.console() != null);
+    } catch (Harness.StoreException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    } catch (Exception | Error e) {
+      err.println(
+          "idmint test: the harness itself failed (this is a bug in idmint, not in the node):");
+      e.printStackTrace(err);
+      return HARNESS_FAILED;
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package dev.idmint.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** report.html in a real headless browser, with no network: it renders and the plot is there. */
+@Timeout(180)
+class ReportBrowserIT {
+  @TempDir Path dir;
+
+  @Test
+  void report_rendersInChromium_withAPointPerOperation_andShadedFaults() throws Exception {
+    Path chromium = Tools.chromium();
+    Tools.require(chromium != null, "chromium", "apt-get install chromium");
+    HarnessRun r =
+        HarnessRun.run(
+            dir.resolve("store"),
+            "--bin",
+            HarnessRun.fixture("good.py"),
+            "--node-count",
+            "3",
+            "--time-limit",
+            "2",
+            "--rate",
+            "200",
+            "--nemesis",
+            "partition",
+            "--nemesis-interval",
+            "0.3",
+            "--seed",
+            "2");
+    assertEquals(0, r.exit, r.toString());
+    Path report = r.runDir().resolve("report.html");
+    long ops = r.count("stats", "count");
+
+    String dom = browser(chromium, "--dump-dom", report.toUri().toString());
+    Matcher m = Pattern.compile("<circle class=\"ok\"").matcher(dom);
+    int points = 0;
+    while (m.find()) {
+      points++;
+    }
+    assertEquals(ops, points, "one point per operation");
+    assertTrue(dom.contains("<svg id=\"latency\""), "latency plot");
+    assertTrue(dom.contains("<svg id=\"rate\""), "throughput plot");
+    assertTrue(dom.contains("class=\"period partition\""), "partition periods are shaded");
+    assertTrue(dom.contains("Everything looks good!"), "verdict");
+    assertTrue(
+        !Pattern.compile("(src|href)=\"https?:").matcher(Files.readString(report)).find(),
+        "nothing is fetched");
+
+    Path png = dir.resolve("shot.png");
+    browser(chromium, "--window-size=1000,1200", "--screenshot=" + png, report.toUri().toString());
+    BufferedImage img = ImageIO.read(png.toFile());
+    assertEquals(1000, img.getWidth());
+    int okBlue = 0;
+    int partitionYellow = 0;
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = 0; x < img.getWidth(); x++) {
+        int rgb = img.getRGB(x, y) & 0xffffff;
+        okBlue += rgb == 0x81BFFC ? 1 : 0;
+        partitionYellow += rgb == 0xE9DCA0 ? 1 : 0;
+      }
+    }
+    assertTrue(okBlue > 500, "ok points are drawn: " + okBlue + " pixels");
+    assertTrue(partitionYellow > 50, "partition labels are drawn: " + partitionYellow + " pixels");
+  }
+
+  private String browser(Path chromium, String... args) throws Exception {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                chromium.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + Files.createTempDirectory(dir, "profile")));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("chromium.log").toFile()).start();
+    p.getOutputStream().close();
+    byte[] out = p.getInputStream().readAllBytes();
+    assertTrue(p.waitFor(90, TimeUnit.SECONDS), "chromium finished");
+    assertEquals(0, p.exitValue(), Files.readString(dir.resolve("chromium.log")));
+    return new String(out, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,363 @@
+package dev.idmint.harness;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maelstrom's checkers for unique-ids (Jepsen's unique-ids, availability and stats), plus what
+ * idmint test is stricter about: protocol violations, crashes and failed inits make a run invalid.
+ */
+final class Checker {
+  private Checker() {}
+
+  /** Jepsen's three-valued validity; merging keeps the worst (false, then unknown). */
+  enum Validity {
+    TRUE,
+    UNKNOWN,
+    FALSE;
+
+    Validity and(Validity o) {
+      return compareTo(o) >= 0 ? this : o;
+    }
+
+    /** As results.json writes it. */
+    Object json() {
+      return this == UNKNOWN ? "unknown" : this == TRUE;
+    }
+  }
+
+  /** Latency quantiles in milliseconds over {@code count} operations. */
+  record Quantiles(int count, double p50, double p95, double p99, double max) {
+    static final Quantiles EMPTY = new Quantiles(0, 0, 0, 0, 0);
+  }
+
+  /** A stretch of time while a fault was in effect (nanoTime bounds). */
+  record Period(Fault fault, long start, long end, String label) {}
+
+  /** Jepsen's unique-ids checker over the acknowledged IDs. */
+  record Ids(
+      Validity valid,
+      int acknowledged,
+      int duplicatedCount,
+      List<Map.Entry<Object, Integer>> duplicated,
+      Object[] range,
+      String error) {}
+
+  static final int MAX_DUPLICATES_SHOWN = 48;
+
+  /**
+   * Duplicates under Clojure equality, and the range under Clojure compare, folded in history order
+   * as tesser's range does; a comparison that Clojure would refuse makes the result unknown, as it
+   * does in Maelstrom. Duplicates are reported (invalid) even then: they are certain.
+   */
+  static Ids ids(List<Object> acked) {
+    Map<Object, Integer> counts = new HashMap<>(acked.size() * 2);
+    Map<Object, Integer> firstSeen = new HashMap<>();
+    for (int i = 0; i < acked.size(); i++) {
+      Object id = acked.get(i);
+      if (counts.merge(id, 1, Integer::sum) == 1) {
+        firstSeen.put(id, i);
+      }
+    }
+    List<Map.Entry<Object, Integer>> dups = new ArrayList<>();
+    for (Map.Entry<Object, Integer> e : counts.entrySet()) {
+      if (e.getValue() > 1) {
+        dups.add(Map.entry(e.getKey(), e.getValue()));
+      }
+    }
+    dups.sort(
+        Comparator.<Map.Entry<Object, Integer>>comparingInt(e -> -e.getValue())
+            .thenComparingInt(e -> firstSeen.get(e.getKey())));
+    Object[] range = null;
+    String error = null;
+    try {
+      for (Object id : acked) {
+        if (range == null) {
+          range = new Object[] {id, id};
+        } else {
+          if (Json.compare(id, range[0]) < 0) {
+            range[0] = id;
+          }
+          if (Json.compare(id, range[1]) > 0) {
+            range[1] = id;
+          }
+        }
+      }
+    } catch (Json.IncomparableException e) {
+      range = null;
+      error =
+          "IDs of different kinds cannot be ordered, e.g. "
+              + e.getMessage()
+              + "; Maelstrom's checker throws on these (Clojure compare), so the result is unknown";
+    }
+    Validity v =
+        !dups.isEmpty() ? Validity.FALSE : error != null ? Validity.UNKNOWN : Validity.TRUE;
+    return new Ids(
+        v,
+        acked.size(),
+        dups.size(),
+        List.copyOf(dups.subList(0, Math.min(MAX_DUPLICATES_SHOWN, dups.size()))),
+        range,
+        error);
+  }
+
+  /** Maelstrom's availability checker: ok / attempted against {@code required} (null: none). */
+  static Validity availability(long attempted, long ok, Double required) {
+    if (required == null) {
+      return Validity.TRUE;
+    }
+    if (attempted == 0) {
+      return Validity.UNKNOWN;
+    }
+    return required <= (double) ok / attempted ? Validity.TRUE : Validity.FALSE;
+  }
+
+  /** Nearest-rank quantiles of durations in nanoseconds, reported in milliseconds. */
+  static Quantiles quantiles(long[] nanos, int n) {
+    if (n == 0) {
+      return Quantiles.EMPTY;
+    }
+    long[] s = Arrays.copyOf(nanos, n);
+    Arrays.sort(s);
+    return new Quantiles(n, ms(rank(s, 0.50)), ms(rank(s, 0.95)), ms(rank(s, 0.99)), ms(s[n - 1]));
+  }
+
+  private static long rank(long[] sorted, double q) {
+    int i = (int) Math.ceil(q * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+
+  static double ms(long nanos) {
+    return Math.round(nanos / 1e3) / 1e3;
+  }
+
+  /** Fault periods from the nemesis timeline: each start until its stop took effect. */
+  static List<Period> periods(List<Nemesis.Entry> timeline, long end) {
+    List<Period> out = new ArrayList<>();
+    Map<Fault, Nemesis.Entry> open = new EnumMap<>(Fault.class);
+    for (Nemesis.Entry e : timeline) {
+      if (e.start()) {
+        open.putIfAbsent(e.fault(), e);
+      } else {
+        Nemesis.Entry s = open.remove(e.fault());
+        if (s != null) {
+          out.add(new Period(e.fault(), s.at(), e.done(), s.summary()));
+        }
+      }
+    }
+    open.values().forEach(s -> out.add(new Period(s.fault(), s.at(), end, s.summary())));
+    out.sort(Comparator.comparingLong(Period::start));
+    return out;
+  }
+
+  /** Merged [start, end] intervals, sorted, for overlap tests. */
+  static long[][] union(List<Period> periods) {
+    List<long[]> merged = new ArrayList<>();
+    periods.stream()
+        .sorted(Comparator.comparingLong(Period::start))
+        .forEach(
+            p -> {
+              long[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+              if (last != null && p.start() <= last[1]) {
+                last[1] = Math.max(last[1], p.end());
+              } else {
+                merged.add(new long[] {p.start(), p.end()});
+              }
+            });
+    return merged.toArray(new long[0][]);
+  }
+
+  /** Whether [a, b] overlaps one of the merged intervals. */
+  static boolean overlaps(long[][] union, long a, long b) {
+    int lo = 0;
+    int hi = union.length - 1;
+    while (lo <= hi) { // the first interval that ends at or after a
+      int mid = (lo + hi) >>> 1;
+      if (union[mid][1] < a) {
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo < union.length && union[lo][0] <= b;
+  }
+
+  /** Everything the run produced, for the checkers. */
+  record Inputs(
+      Config config,
+      long t0,
+      long loadEnd,
+      long end,
+      List<Op> ops,
+      List<Nemesis.Entry> timeline,
+      List<Violation> violations,
+      long violationCount,
+      Map<String, Long> net,
+      List<Cluster.Crash> crashes,
+      List<Cluster.InitFailure> initFailures,
+      boolean ranLoad,
+      long harnessCpuNanos,
+      long slips,
+      long slippedNanos) {}
+
+  /** All checker results and the verdict. */
+  record Result(
+      Inputs in,
+      int attempted,
+      int ok,
+      int info,
+      int fail,
+      Ids ids,
+      Validity availability,
+      double okFraction,
+      Validity stats,
+      Quantiles latency,
+      Quantiles latencyDuringFaults,
+      Quantiles latencyOutsideFaults,
+      List<Period> periods,
+      Validity protocol,
+      Validity nodes,
+      double achievedRate,
+      Validity valid,
+      List<String> reasons) {}
+
+  static Result check(Inputs in) {
+    List<Op> ops = in.ops();
+    int ok = 0;
+    int info = 0;
+    int fail = 0;
+    List<Op> okOps = new ArrayList<>();
+    for (Op op : ops) {
+      switch (op.type()) {
+        case Op.OK -> {
+          ok++;
+          okOps.add(op);
+        }
+        case Op.INFO -> info++;
+        case Op.FAIL -> fail++;
+        default -> throw new IllegalStateException("op still pending at analysis");
+      }
+    }
+    okOps.sort(Comparator.comparingLong(o -> o.completeAt));
+    List<Object> acked = new ArrayList<>(okOps.size());
+    okOps.forEach(o -> acked.add(o.value));
+    Ids ids = ids(acked);
+
+    int attempted = ops.size();
+    Validity availability = availability(attempted, ok, in.config().availability());
+    double okFraction = attempted == 0 ? 0 : (double) ok / attempted;
+    Validity stats = !in.ranLoad() || ok > 0 ? Validity.TRUE : Validity.FALSE;
+
+    List<Period> periods = periods(in.timeline(), in.end());
+    long[][] union = union(periods);
+    long[] all = new long[okOps.size()];
+    long[] during = new long[okOps.size()];
+    long[] outside = new long[okOps.size()];
+    int nd = 0;
+    int no = 0;
+    for (int i = 0; i < okOps.size(); i++) {
+      Op o = okOps.get(i);
+      long lat = o.completeAt - o.invokeAt;
+      all[i] = lat;
+      if (overlaps(union, o.invokeAt, o.completeAt)) {
+        during[nd++] = lat;
+      } else {
+        outside[no++] = lat;
+      }
+    }
+
+    Validity protocol = in.violationCount() == 0 ? Validity.TRUE : Validity.FALSE;
+    Validity nodes =
+        in.crashes().isEmpty() && in.initFailures().isEmpty() ? Validity.TRUE : Validity.FALSE;
+
+    List<String> reasons = new ArrayList<>();
+    for (Cluster.InitFailure f : in.initFailures()) {
+      reasons.add(f.node() + (f.restart() ? " (after a restart) " : " ") + f.reason());
+    }
+    for (Cluster.Crash c : in.crashes()) {
+      reasons.add(c.node() + " crashed on its own (exit status " + c.exitCode() + ")");
+    }
+    if (ids.valid() == Validity.FALSE) {
+      Map.Entry<Object, Integer> top = ids.duplicated().get(0);
+      reasons.add(
+          ids.duplicatedCount()
+              + (ids.duplicatedCount() == 1 ? " ID was" : " IDs were")
+              + " acknowledged more than once (e.g. "
+              + Json.toJson(top.getKey())
+              + " ×"
+              + top.getValue()
+              + ")");
+    }
+    if (in.violationCount() > 0) {
+      Violation v = in.violations().get(0);
+      reasons.add(
+          in.violationCount()
+              + " protocol violation"
+              + (in.violationCount() == 1 ? "" : "s")
+              + " (first: "
+              + v.node()
+              + " "
+              + v.message()
+              + ")");
+    }
+    if (availability == Validity.FALSE) {
+      reasons.add(
+          "availability "
+              + fraction(okFraction)
+              + " is below the required "
+              + (in.config().availability() == 1.0
+                  ? "total (1)"
+                  : fraction(in.config().availability())));
+    }
+    if (stats == Validity.FALSE) {
+      reasons.add("no generate operation succeeded");
+    }
+    if (ids.valid() == Validity.UNKNOWN) {
+      reasons.add(ids.error());
+    }
+    Validity valid = ids.valid().and(availability).and(stats).and(protocol).and(nodes);
+    double seconds = (in.loadEnd() - in.t0()) / 1e9;
+    double achieved = seconds > 0 ? attempted / seconds : 0;
+    return new Result(
+        in,
+        attempted,
+        ok,
+        info,
+        fail,
+        ids,
+        availability,
+        okFraction,
+        stats,
+        quantiles(all, all.length),
+        quantiles(during, nd),
+        quantiles(outside, no),
+        periods,
+        protocol,
+        nodes,
+        achieved,
+        valid,
+        List.copyOf(reasons));
+  }
+
+  static String fraction(double f) {
+    return String.format(java.util.Locale.ROOT, "%.4f", f)
+        .replaceAll("0+$", "")
+        .replaceAll("\\.$", ".0");
+  }
+
+  /** Counts of operations by outcome for the JSON stats section. */
+  static Map<String, Object> counts(int count, int ok, int info, int fail) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("count", count);
+    m.put("ok_count", ok);
+    m.put("fail_count", fail);
+    m.put("info_count", info);
+    return m;
+  }
+}

@@ -1,0 +1,309 @@
+package dev.idmint.harness;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** The node processes: start, init, kill, restart and stop, as Maelstrom's DB does. */
+final class Cluster {
+  static final long INIT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  /** A node that exited on its own while up. */
+  record Crash(long at, String node, int exitCode, String stderrTail) {}
+
+  /** A node that did not come up: no init_ok in time, a wrong reply, or an exit first. */
+  record InitFailure(long at, String node, boolean restart, String reason, String stderrTail) {}
+
+  final ClusterNode[] nodes;
+  final List<Crash> crashes = Collections.synchronizedList(new ArrayList<>());
+  final List<InitFailure> initFailures = Collections.synchronizedList(new ArrayList<>());
+
+  private final Config config;
+  private final Network net;
+  private final PrintWriter err;
+  private final Path stateDir;
+  private final List<String> nodeIds;
+  private volatile boolean stopping;
+
+  Cluster(Config config, Path runDir, Network net, PrintWriter err) throws IOException {
+    this.config = config;
+    this.net = net;
+    this.err = err;
+    this.nodeIds = config.nodeIds();
+    Path logs = Files.createDirectories(runDir.resolve("node-logs"));
+    stateDir = config.ownNode() ? Files.createDirectories(runDir.resolve("state")) : null;
+    Path clocks =
+        config.faketimeLib() != null ? Files.createDirectories(runDir.resolve("clock")) : null;
+    nodes = new ClusterNode[config.nodeCount()];
+    for (int i = 0; i < nodes.length; i++) {
+      String id = "n" + i;
+      Path work = Files.createDirectories(runDir.resolve("nodes").resolve(id));
+      Path clock = null;
+      if (clocks != null) {
+        clock = clocks.resolve(id + ".faketime");
+        Faketime.write(clock, 0);
+      }
+      nodes[i] = new ClusterNode(i, work, logs.resolve(id + ".log"), clock, net);
+    }
+    net.setNodes(nodes);
+    for (ClusterNode n : nodes) {
+      n.startWriter();
+    }
+  }
+
+  /**
+   * Starts and inits {@code targets} in parallel, each with Maelstrom's 10 s init timeout.
+   *
+   * @return node id to why it did not come up, empty when all did
+   */
+  Map<String, String> startAndInit(List<ClusterNode> targets, boolean restart) {
+    Map<String, String> failed = new LinkedHashMap<>();
+    Map<ClusterNode, ClusterNode.Proc> started = new LinkedHashMap<>();
+    Map<ClusterNode, Long> sentAt = new LinkedHashMap<>();
+    for (ClusterNode n : targets) {
+      n.state = ClusterNode.State.STARTING;
+      if (restart) {
+        note(n, "restarting " + n.id);
+      }
+      try {
+        ClusterNode.Proc p = spawn(n);
+        started.put(n, p);
+        byte[] init = initMessage(n, p);
+        sentAt.put(n, System.nanoTime());
+        n.writeNow(p, init); // if the pipe broke, the process is gone and its exit ends the wait
+      } catch (IOException e) {
+        failed.put(n.id, "could not be started: " + e.getMessage());
+      }
+    }
+    for (Map.Entry<ClusterNode, ClusterNode.Proc> e : started.entrySet()) {
+      ClusterNode n = e.getKey();
+      ClusterNode.Proc p = e.getValue();
+      String reason = awaitInit(n, p, sentAt.get(n));
+      if (reason == null) {
+        n.lock.lock();
+        try {
+          if (n.proc == p && n.state == ClusterNode.State.STARTING) {
+            n.state = ClusterNode.State.UP;
+          }
+        } finally {
+          n.lock.unlock();
+        }
+        n.wake();
+      } else {
+        failed.put(n.id, reason);
+        p.expectedExit = true;
+        killTree(p.process);
+      }
+    }
+    for (ClusterNode n : targets) {
+      String reason = failed.get(n.id);
+      if (reason != null) {
+        n.state = ClusterNode.State.FAILED;
+        String tail = tail(n.log);
+        initFailures.add(new InitFailure(System.nanoTime(), n.id, restart, reason, tail));
+        err.println(
+            "\nidmint test: "
+                + n.id
+                + " "
+                + reason
+                + (tail.isEmpty()
+                    ? "; its stderr is empty"
+                    : "; the end of its stderr:\n" + indent(tail)));
+      }
+    }
+    return failed;
+  }
+
+  private byte[] initMessage(ClusterNode n, ClusterNode.Proc p) {
+    int client =
+        net.addClient(
+            (from, at, body, line, off, len) -> {
+              if (!(body.inReplyTo() instanceof Long irt
+                  && irt == 1L
+                  && p.initReply.complete(body))) {
+                net.unmatchedReplies.increment();
+              }
+            });
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", "init");
+    body.put("msg_id", 1L);
+    body.put("node_id", n.id);
+    body.put("node_ids", new ArrayList<Object>(nodeIds));
+    net.clientSent.increment();
+    net.clientReceived.increment();
+    return net.envelope("c" + client, n.id, body);
+  }
+
+  /** Waits for the init reply; returns null if it was init_ok, else why not. */
+  private String awaitInit(ClusterNode n, ClusterNode.Proc p, long sentAt) {
+    long left = sentAt + INIT_TIMEOUT_NANOS - System.nanoTime();
+    Envelope.Reply reply;
+    try {
+      reply = p.initReply.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return "did not answer init within 10 s (Maelstrom requires init_ok within 10 s)";
+    } catch (ExecutionException e) {
+      return "exited with status " + p.process.exitValue() + " before answering init";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "init was interrupted";
+    }
+    if (!"init_ok".equals(reply.type())) {
+      return "answered init with "
+          + (reply.type() == null
+              ? "a reply without a type"
+              : "a reply of type \"" + reply.type() + "\"")
+          + (reply.code() != null
+              ? " (code "
+                  + Json.toJson(reply.code())
+                  + (reply.text() != null ? ": " + Json.toJson(reply.text()) : "")
+                  + ")"
+              : "")
+          + " instead of init_ok";
+    }
+    return null;
+  }
+
+  private ClusterNode.Proc spawn(ClusterNode n) throws IOException {
+    ProcessBuilder pb =
+        new ProcessBuilder(config.command())
+            .directory(n.workDir.toFile())
+            .redirectError(Redirect.appendTo(n.log.toFile()));
+    Map<String, String> env = pb.environment();
+    if (stateDir != null) {
+      env.put("IDMINT_STATE_DIR", stateDir.toString()); // the node names its files by node id
+    }
+    if (n.clockFile != null) {
+      Faketime.addEnvironment(env, config.faketimeLib(), n.clockFile);
+    }
+    Process process = pb.start();
+    ClusterNode.Proc p = new ClusterNode.Proc(process, ++n.starts);
+    n.lock.lock();
+    try {
+      n.proc = p;
+    } finally {
+      n.lock.unlock();
+    }
+    Thread reader = new Thread(() -> n.readLoop(p), "from-" + n.id + "-" + p.incarnation);
+    reader.setDaemon(true);
+    reader.start();
+    process.onExit().thenRun(() -> onExit(n, p));
+    return p;
+  }
+
+  private void onExit(ClusterNode n, ClusterNode.Proc p) {
+    p.initReply.completeExceptionally(new IOException("exited"));
+    if (p.expectedExit || stopping) {
+      return;
+    }
+    n.lock.lock();
+    try {
+      // A node that dies before init_ok is an init failure, reported by startAndInit.
+      if (n.proc != p || n.state != ClusterNode.State.UP) {
+        return;
+      }
+      n.state = ClusterNode.State.CRASHED;
+    } finally {
+      n.lock.unlock();
+    }
+    int code = p.process.exitValue();
+    String tail = tail(n.log);
+    crashes.add(new Crash(System.nanoTime(), n.id, code, tail));
+    err.println(
+        "\nidmint test: "
+            + n.id
+            + " exited on its own with status "
+            + code
+            + (tail.isEmpty() ? "" : "; the end of its stderr:\n" + indent(tail)));
+  }
+
+  /** SIGKILLs the node's process and its children; false if it was not up. */
+  boolean kill(ClusterNode n) {
+    ClusterNode.Proc p;
+    n.lock.lock();
+    try {
+      if (n.state != ClusterNode.State.UP) {
+        return false;
+      }
+      n.state = ClusterNode.State.DOWN; // from now on nothing more is written to it
+      p = n.proc;
+      p.expectedExit = true;
+    } finally {
+      n.lock.unlock();
+    }
+    killTree(p.process);
+    return true;
+  }
+
+  void stopAll() {
+    stopping = true;
+    for (ClusterNode n : nodes) {
+      ClusterNode.Proc p = n.proc;
+      if (p != null) {
+        p.expectedExit = true;
+        killTree(p.process);
+      }
+      n.close();
+    }
+  }
+
+  static void killTree(Process process) {
+    List<ProcessHandle> children = process.descendants().toList();
+    process.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
+    try {
+      process.waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Marks a harness event in the node's log, between its own stderr lines. */
+  private void note(ClusterNode n, String what) {
+    try {
+      Files.writeString(
+          n.log,
+          "=== idmint test: " + what + " ===\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      // the log is a convenience; the run goes on without the marker
+    }
+  }
+
+  /** The last lines of a node's stderr log. */
+  static String tail(Path log) {
+    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+      long len = f.length();
+      int n = (int) Math.min(len, 2048);
+      byte[] b = new byte[n];
+      f.seek(len - n);
+      f.readFully(b);
+      String s = new String(b, StandardCharsets.UTF_8).strip();
+      String[] lines = s.split("\n");
+      int from = Math.max(lines.length - 10, n < len ? 1 : 0); // a cut first line is dropped
+      return String.join(
+          "\n", java.util.Arrays.asList(lines).subList(Math.min(from, lines.length), lines.length));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  static String indent(String s) {
+    return "    " + s.replace("\n", "\n    ");
+  }
+}

@@ -1,0 +1,109 @@
+package dev.idmint.harness;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The live progress line on stderr: redrawn in place on a terminal, else a plain line every 2 s.
+ */
+final class Progress {
+  private final PrintWriter err;
+  private final boolean terminal;
+  private final Workload workload;
+  private final Nemesis nemesis;
+  private volatile boolean done;
+  private Thread thread;
+
+  Progress(PrintWriter err, boolean terminal, Workload workload, Nemesis nemesis) {
+    this.err = err;
+    this.terminal = terminal;
+    this.workload = workload;
+    this.nemesis = nemesis;
+  }
+
+  void start(long t0, long end) {
+    long period = terminal ? TimeUnit.MILLISECONDS.toNanos(250) : TimeUnit.SECONDS.toNanos(2);
+    thread =
+        new Thread(
+            () -> {
+              long lastAt = t0;
+              long lastOps = 0;
+              long next = t0 + period;
+              while (!done) {
+                long now = System.nanoTime();
+                if (now < next) {
+                  java.util.concurrent.locks.LockSupport.parkNanos(this, next - now);
+                  continue;
+                }
+                next += period;
+                long ops = workload.invoked;
+                double rate = (ops - lastOps) / ((now - lastAt) / 1e9);
+                lastOps = ops;
+                lastAt = now;
+                String what =
+                    now < end
+                        ? fmtRate(rate)
+                        : "finishing: "
+                            + workload.outstanding()
+                            + " requests still out (each waits up to 5 s)";
+                print(line(now - t0, what));
+              }
+            },
+            "progress");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  void stop() throws InterruptedException {
+    done = true;
+    if (thread != null) {
+      java.util.concurrent.locks.LockSupport.unpark(thread);
+      thread.join();
+    }
+    if (terminal) {
+      err.print("\r\033[K");
+      err.flush();
+    }
+  }
+
+  private static String fmtRate(double r) {
+    return String.format(Locale.ROOT, "%6.0f ops/s", r);
+  }
+
+  private String line(long elapsed, String rate) {
+    StringJoiner faults = new StringJoiner("; ");
+    for (Map.Entry<Fault, String> e : nemesis.activeFaults().entrySet()) {
+      faults.add(e.getKey().label() + " " + e.getValue());
+    }
+    return String.format(
+        Locale.ROOT,
+        "%6.1fs %s  ok %d  info %d  fail %d  | %s",
+        elapsed / 1e9,
+        rate,
+        workload.okCount.sum(),
+        workload.infoCount.sum(),
+        workload.failCount.sum(),
+        faults.length() == 0 ? "no faults" : faults.toString());
+  }
+
+  private void print(String line) {
+    if (terminal) {
+      // A wrapped line cannot be redrawn in place: keep it within the terminal's width.
+      int width = 100;
+      try {
+        width = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "100").trim());
+      } catch (NumberFormatException e) {
+        // keep the default
+      }
+      String shown =
+          line.length() < width ? line : line.substring(0, Math.max(20, width - 2)) + "…";
+      err.print("\r" + shown + "\033[K");
+    } else {
+      err.println(line);
+    }
+    err.flush();
+  }
+}

@@ -1,0 +1,523 @@
+package dev.idmint.harness;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * report.html: one self-contained page (inline SVG and CSS, nothing fetched) with the verdict,
+ * latency over time coloured by outcome, throughput, and the nemesis periods shaded and labelled.
+ */
+final class Report {
+  private Report() {}
+
+  /** More points than this make the page slow; ok points are then thinned evenly, others kept. */
+  static final int MAX_POINTS = 20_000;
+
+  static final Map<Fault, String> FAULT_COLOURS = new EnumMap<>(Fault.class);
+
+  static {
+    // Jepsen's perf-graph colours for these faults; loss takes its packet fault's.
+    FAULT_COLOURS.put(Fault.PARTITION, "#E9DCA0");
+    FAULT_COLOURS.put(Fault.KILL, "#E9A4A0");
+    FAULT_COLOURS.put(Fault.CLOCK, "#A0E9E3");
+    FAULT_COLOURS.put(Fault.LOSS, "#D1E8A0");
+  }
+
+  private static final int W = 960;
+  private static final int LEFT = 70;
+  private static final int RIGHT = 20;
+  private static final int ROW = 15;
+
+  static void write(Checker.Result r, List<String> summary, Path file) throws IOException {
+    Files.writeString(file, html(r, summary), StandardCharsets.UTF_8);
+  }
+
+  static String html(Checker.Result r, List<String> summary) {
+    Checker.Inputs in = r.in();
+    StringBuilder h = new StringBuilder(1 << 20);
+    String cls =
+        switch (r.valid()) {
+          case TRUE -> "valid";
+          case FALSE -> "invalid";
+          case UNKNOWN -> "unknown";
+        };
+    h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+        .append("<title>idmint test: ")
+        .append(cls)
+        .append("</title>\n<style>\n")
+        .append(
+            "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#222;margin:24px auto;max-width:1000px;padding:0 12px}\n")
+        .append("h1{font-size:20px;margin:0 0 12px}h2{font-size:16px;margin:24px 0 8px}\n")
+        .append(".verdict{padding:12px 16px;border-radius:6px;font-size:16px;margin-bottom:16px}\n")
+        .append(
+            ".valid{background:#e3f6e3;border:1px solid #7bc47b}.invalid{background:#fde2e2;border:1px solid #e07a7a}")
+        .append(".unknown{background:#fff3d6;border:1px solid #e0b45a}\n")
+        .append(
+            "pre{background:#f6f6f6;padding:10px;overflow-x:auto;font:12px/1.4 ui-monospace,Menlo,Consolas,monospace}\n")
+        .append(
+            "table{border-collapse:collapse;font-size:13px}td,th{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}\n")
+        .append(
+            "svg{background:#fff;border:1px solid #ddd}svg text{font:11px system-ui,sans-serif;fill:#333}\n")
+        .append(".axis{stroke:#888;stroke-width:1}.grid{stroke:#eee;stroke-width:1}\n")
+        .append("circle.ok{fill:#81BFFC}circle.info{fill:#FFA400}circle.fail{fill:#FF1E90}\n")
+        .append(
+            "polyline.ok{stroke:#81BFFC}polyline.info{stroke:#FFA400}polyline.fail{stroke:#FF1E90}polyline{fill:none;stroke-width:1.5}\n")
+        .append(
+            ".legend span{display:inline-block;margin-right:14px}.sw{display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:4px;vertical-align:-1px}\n")
+        .append("code{font:12px ui-monospace,Menlo,Consolas,monospace}\n")
+        .append("</style></head><body>\n");
+    h.append("<h1>idmint test · unique-ids · ")
+        .append(esc(in.config().nodeCount() + " nodes"))
+        .append("</h1>\n");
+    h.append("<div class=\"verdict ")
+        .append(cls)
+        .append("\" id=\"verdict\">")
+        .append(esc(Summary.verdict(r)))
+        .append("</div>\n");
+
+    if (in.ranLoad()) {
+      h.append("<h2>Latency over time</h2>\n");
+      latencyPlot(h, r);
+      legend(h, r);
+      h.append("<h2>Throughput</h2>\n");
+      ratePlot(h, r);
+    }
+    h.append("<h2>Summary</h2>\n<pre>").append(esc(String.join("\n", summary))).append("</pre>\n");
+
+    if (!in.timeline().isEmpty()) {
+      h.append(
+          "<h2>Nemesis</h2>\n<table><tr><th>time (s)</th><th>fault</th><th>operation</th><th>what happened</th></tr>\n");
+      for (Nemesis.Entry e : in.timeline()) {
+        h.append("<tr><td>")
+            .append(fmt((e.at() - in.t0()) / 1e9, 3))
+            .append("</td><td>")
+            .append(e.fault().label())
+            .append("</td><td><code>")
+            .append(esc(e.f()))
+            .append("</code></td><td>")
+            .append(esc(e.summary()))
+            .append("</td></tr>\n");
+      }
+      h.append("</table>\n");
+    }
+    if (!in.violations().isEmpty()) {
+      h.append("<h2>Protocol violations (")
+          .append(in.violationCount())
+          .append(")</h2>\n")
+          .append("<table><tr><th>time (s)</th><th>node</th><th>problem</th><th>line</th></tr>\n");
+      for (Violation v : in.violations().subList(0, Math.min(100, in.violations().size()))) {
+        h.append("<tr><td>")
+            .append(in.ranLoad() ? fmt((v.at() - in.t0()) / 1e9, 3) : "")
+            .append("</td><td>")
+            .append(esc(v.node()))
+            .append("</td><td>")
+            .append(esc(v.message()))
+            .append(v.killsOutput() ? " <b>(stopped reading its stdout)</b>" : "")
+            .append("</td><td><code>")
+            .append(esc(v.line()))
+            .append("</code></td></tr>\n");
+      }
+      h.append("</table>\n");
+    }
+    for (Cluster.Crash c : in.crashes()) {
+      h.append("<h2>")
+          .append(esc(c.node()))
+          .append(" crashed (exit status ")
+          .append(c.exitCode())
+          .append(")</h2>\n<pre>")
+          .append(esc(c.stderrTail()))
+          .append("</pre>\n");
+    }
+    for (Cluster.InitFailure f : in.initFailures()) {
+      h.append("<h2>")
+          .append(esc(f.node()))
+          .append(" did not come up</h2>\n<p>")
+          .append(esc(f.reason()))
+          .append("</p>\n<pre>")
+          .append(esc(f.stderrTail()))
+          .append("</pre>\n");
+    }
+    h.append(
+            "<h2>Files</h2>\n<p><a href=\"results.json\">results.json</a> · <a href=\"history.jsonl\">history.jsonl</a> · ")
+        .append("<a href=\"node-logs/\">node-logs/</a></p>\n</body></html>\n");
+    return h.toString();
+  }
+
+  private static void latencyPlot(StringBuilder h, Checker.Result r) {
+    Checker.Inputs in = r.in();
+    List<Op> ops = in.ops();
+    Set<Fault> rows = EnumSet.noneOf(Fault.class);
+    r.periods().forEach(p -> rows.add(p.fault()));
+    int top = 10 + ROW * rows.size();
+    int height = 340;
+    int bottom = top + height;
+    int svgH = bottom + 40;
+    double tMax = Math.max(1e-3, (in.end() - in.t0()) / 1e9);
+    long minLat = Long.MAX_VALUE;
+    long maxLat = 1;
+    for (Op op : ops) {
+      long l = op.completeAt - op.invokeAt;
+      minLat = Math.min(minLat, Math.max(l, 1_000)); // 1 µs floor for the log scale
+      maxLat = Math.max(maxLat, l);
+    }
+    int lo = (int) Math.floor(Math.log10(Math.max(minLat, 1_000) / 1e6));
+    int hi = (int) Math.ceil(Math.log10(Math.max(maxLat, 1_000) / 1e6));
+    if (hi <= lo) {
+      hi = lo + 1;
+    }
+    h.append("<svg id=\"latency\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+        .append(W)
+        .append("\" height=\"")
+        .append(svgH)
+        .append("\" viewBox=\"0 0 ")
+        .append(W)
+        .append(' ')
+        .append(svgH)
+        .append("\" role=\"img\" aria-label=\"latency of each operation over time\">\n");
+    // Fault periods: a shaded band over the plot, and a labelled bar in the fault's own row.
+    List<Fault> rowOrder = new ArrayList<>(rows);
+    for (Checker.Period p : r.periods()) {
+      double x0 = x((p.start() - in.t0()) / 1e9, tMax);
+      double x1 = Math.max(x0 + 1, x((p.end() - in.t0()) / 1e9, tMax));
+      String colour = FAULT_COLOURS.get(p.fault());
+      int row = rowOrder.indexOf(p.fault());
+      h.append("<g class=\"period ")
+          .append(p.fault().label())
+          .append("\"><title>")
+          .append(
+              esc(
+                  p.fault().label()
+                      + ": "
+                      + p.label()
+                      + " ("
+                      + fmt((p.start() - in.t0()) / 1e9, 2)
+                      + "–"
+                      + fmt((p.end() - in.t0()) / 1e9, 2)
+                      + " s)"))
+          .append("</title>")
+          .append("<rect x=\"")
+          .append(fmt(x0, 1))
+          .append("\" y=\"")
+          .append(top)
+          .append("\" width=\"")
+          .append(fmt(x1 - x0, 1))
+          .append("\" height=\"")
+          .append(height)
+          .append("\" fill=\"")
+          .append(colour)
+          .append("\" fill-opacity=\"0.45\"/>")
+          .append("<rect x=\"")
+          .append(fmt(x0, 1))
+          .append("\" y=\"")
+          .append(6 + row * ROW)
+          .append("\" width=\"")
+          .append(fmt(x1 - x0, 1))
+          .append("\" height=\"")
+          .append(ROW - 2)
+          .append("\" fill=\"")
+          .append(colour)
+          .append("\"/>");
+      String label = p.fault().label() + ": " + p.label();
+      int fit = (int) ((x1 - x0 - 4) / 6);
+      if (fit >= 4) {
+        h.append("<text x=\"")
+            .append(fmt(x0 + 2, 1))
+            .append("\" y=\"")
+            .append(6 + row * ROW + 10)
+            .append("\">")
+            .append(esc(label.length() > fit ? label.substring(0, fit - 1) + "…" : label))
+            .append("</text>");
+      }
+      h.append("</g>\n");
+    }
+    // Axes and grid.
+    for (int d = lo; d <= hi; d++) {
+      double y = y(d, lo, hi, top, bottom);
+      h.append("<line class=\"grid\" x1=\"")
+          .append(LEFT)
+          .append("\" x2=\"")
+          .append(W - RIGHT)
+          .append("\" y1=\"")
+          .append(fmt(y, 1))
+          .append("\" y2=\"")
+          .append(fmt(y, 1))
+          .append("\"/><text x=\"")
+          .append(LEFT - 6)
+          .append("\" y=\"")
+          .append(fmt(y + 4, 1))
+          .append("\" text-anchor=\"end\">")
+          .append(msLabel(d))
+          .append("</text>\n");
+    }
+    axes(h, top, bottom, tMax, "latency (ms, log)");
+    // Points, in one group per outcome; ok ones thinned if there are too many.
+    List<Op> notOk = new ArrayList<>();
+    int okCount = 0;
+    for (Op op : ops) {
+      if (op.type() == Op.OK) {
+        okCount++;
+      } else {
+        notOk.add(op);
+      }
+    }
+    int budget = Math.max(MAX_POINTS - Math.min(notOk.size(), MAX_POINTS / 2), MAX_POINTS / 2);
+    double stride = okCount <= budget ? 1 : (double) okCount / budget;
+    int shown = 0;
+    for (int type : new int[] {Op.OK, Op.INFO, Op.FAIL}) {
+      String name = Op.typeName(type);
+      h.append("<g class=\"points ").append(name).append("\">");
+      double next = 0;
+      int i = 0;
+      int kept = 0;
+      for (Op op : ops) {
+        if (op.type() != type) {
+          continue;
+        }
+        boolean keep = type == Op.OK ? i++ >= next : kept < MAX_POINTS / 2;
+        if (!keep) {
+          continue;
+        }
+        if (type == Op.OK) {
+          next += stride;
+        }
+        kept++;
+        double lat = Math.max(op.completeAt - op.invokeAt, 1_000) / 1e6;
+        h.append("<circle class=\"")
+            .append(name)
+            .append("\" cx=\"")
+            .append(fmt(x((op.invokeAt - in.t0()) / 1e9, tMax), 1))
+            .append("\" cy=\"")
+            .append(fmt(y(Math.log10(lat), lo, hi, top, bottom), 1))
+            .append("\" r=\"1.6\"");
+        if (type == Op.OK) {
+          h.append("/>");
+        } else {
+          h.append("><title>")
+              .append(
+                  esc(
+                      name
+                          + " on n"
+                          + op.node
+                          + ": "
+                          + op.error
+                          + (op.errorText == null ? "" : " " + op.errorText)))
+              .append("</title></circle>");
+        }
+      }
+      shown += kept;
+      h.append("</g>\n");
+    }
+    h.append("</svg>\n");
+    if (shown < ops.size()) {
+      h.append("<p><small>Showing ")
+          .append(shown)
+          .append(" of ")
+          .append(ops.size())
+          .append(" operations: ok ones thinned evenly; every info and fail kept (up to ")
+          .append(MAX_POINTS / 2)
+          .append(").</small></p>\n");
+    }
+  }
+
+  private static void legend(StringBuilder h, Checker.Result r) {
+    h.append("<p class=\"legend\"><span><i class=\"sw\" style=\"background:#81BFFC\"></i>ok</span>")
+        .append(
+            "<span><i class=\"sw\" style=\"background:#FFA400\"></i>info (timeout, indefinite error, malformed reply)</span>")
+        .append(
+            "<span><i class=\"sw\" style=\"background:#FF1E90\"></i>fail (definite error)</span>");
+    Set<Fault> seen = EnumSet.noneOf(Fault.class);
+    r.periods().forEach(p -> seen.add(p.fault()));
+    for (Fault f : seen) {
+      h.append("<span><i class=\"sw\" style=\"background:")
+          .append(FAULT_COLOURS.get(f))
+          .append("\"></i>")
+          .append(f.label())
+          .append("</span>");
+    }
+    h.append("</p>\n");
+  }
+
+  private static void ratePlot(StringBuilder h, Checker.Result r) {
+    Checker.Inputs in = r.in();
+    double tMax = Math.max(1e-3, (in.end() - in.t0()) / 1e9);
+    double bucket = tMax <= 30 ? 0.5 : tMax <= 300 ? 1 : tMax / 300;
+    int nb = (int) Math.ceil(tMax / bucket);
+    double[][] rate = new double[4][nb];
+    for (Op op : in.ops()) {
+      int b = (int) Math.min(nb - 1, Math.max(0, (op.completeAt - in.t0()) / 1e9 / bucket));
+      rate[op.type()][b] += 1;
+    }
+    for (double[] series : rate) {
+      for (int b = 0; b < nb; b++) {
+        series[b] /= Math.min(bucket, tMax - b * bucket); // the last bucket may be short
+      }
+    }
+    double max = 1;
+    for (int t = 1; t <= 3; t++) {
+      for (double v : rate[t]) {
+        max = Math.max(max, v);
+      }
+    }
+    int top = 10;
+    int bottom = 170;
+    h.append("<svg id=\"rate\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+        .append(W)
+        .append("\" height=\"210\" viewBox=\"0 0 ")
+        .append(W)
+        .append(" 210\" role=\"img\" aria-label=\"completed operations per second\">\n");
+    for (Checker.Period p : r.periods()) {
+      double x0 = x((p.start() - in.t0()) / 1e9, tMax);
+      double x1 = Math.max(x0 + 1, x((p.end() - in.t0()) / 1e9, tMax));
+      h.append("<rect x=\"")
+          .append(fmt(x0, 1))
+          .append("\" y=\"")
+          .append(top)
+          .append("\" width=\"")
+          .append(fmt(x1 - x0, 1))
+          .append("\" height=\"")
+          .append(bottom - top)
+          .append("\" fill=\"")
+          .append(FAULT_COLOURS.get(p.fault()))
+          .append("\" fill-opacity=\"0.35\"/>\n");
+    }
+    for (int k = 0; k <= 4; k++) {
+      double v = max * k / 4;
+      double y = bottom - (bottom - top) * k / 4.0;
+      h.append("<line class=\"grid\" x1=\"")
+          .append(LEFT)
+          .append("\" x2=\"")
+          .append(W - RIGHT)
+          .append("\" y1=\"")
+          .append(fmt(y, 1))
+          .append("\" y2=\"")
+          .append(fmt(y, 1))
+          .append("\"/><text x=\"")
+          .append(LEFT - 6)
+          .append("\" y=\"")
+          .append(fmt(y + 4, 1))
+          .append("\" text-anchor=\"end\">")
+          .append(Summary.num(Math.round(v)))
+          .append("</text>\n");
+    }
+    axes(h, top, bottom, tMax, "ops/s");
+    for (int t = 1; t <= 3; t++) {
+      StringBuilder pts = new StringBuilder();
+      boolean any = false;
+      for (int b = 0; b < nb; b++) {
+        any |= rate[t][b] > 0;
+        pts.append(fmt(x(Math.min((b + 0.5) * bucket, tMax), tMax), 1))
+            .append(',')
+            .append(fmt(bottom - (bottom - top) * rate[t][b] / max, 1))
+            .append(' ');
+      }
+      if (any) {
+        h.append("<polyline class=\"")
+            .append(Op.typeName(t))
+            .append("\" points=\"")
+            .append(pts)
+            .append("\"/>\n");
+      }
+    }
+    h.append("</svg>\n");
+  }
+
+  private static void axes(StringBuilder h, int top, int bottom, double tMax, String yLabel) {
+    h.append("<line class=\"axis\" x1=\"")
+        .append(LEFT)
+        .append("\" x2=\"")
+        .append(LEFT)
+        .append("\" y1=\"")
+        .append(top)
+        .append("\" y2=\"")
+        .append(bottom)
+        .append("\"/><line class=\"axis\" x1=\"")
+        .append(LEFT)
+        .append("\" x2=\"")
+        .append(W - RIGHT)
+        .append("\" y1=\"")
+        .append(bottom)
+        .append("\" y2=\"")
+        .append(bottom)
+        .append("\"/>\n");
+    double step = niceStep(tMax / 10);
+    for (double t = 0; t <= tMax + 1e-9; t += step) {
+      double x = x(t, tMax);
+      h.append("<line class=\"axis\" x1=\"")
+          .append(fmt(x, 1))
+          .append("\" x2=\"")
+          .append(fmt(x, 1))
+          .append("\" y1=\"")
+          .append(bottom)
+          .append("\" y2=\"")
+          .append(bottom + 4)
+          .append("\"/><text x=\"")
+          .append(fmt(x, 1))
+          .append("\" y=\"")
+          .append(bottom + 16)
+          .append("\" text-anchor=\"middle\">")
+          .append(Summary.num(Math.round(t * 1000) / 1000.0))
+          .append("</text>\n");
+    }
+    h.append("<text x=\"")
+        .append((LEFT + W - RIGHT) / 2)
+        .append("\" y=\"")
+        .append(bottom + 32)
+        .append("\" text-anchor=\"middle\">time (s)</text><text transform=\"translate(14,")
+        .append((top + bottom) / 2)
+        .append(") rotate(-90)\" text-anchor=\"middle\">")
+        .append(esc(yLabel))
+        .append("</text>\n");
+  }
+
+  static double niceStep(double raw) {
+    double p = Math.pow(10, Math.floor(Math.log10(Math.max(raw, 1e-6))));
+    for (double m : new double[] {1, 2, 5, 10}) {
+      if (m * p >= raw) {
+        return m * p;
+      }
+    }
+    return 10 * p;
+  }
+
+  private static double x(double t, double tMax) {
+    return LEFT + (W - LEFT - RIGHT) * Math.min(1, Math.max(0, t / tMax));
+  }
+
+  private static double y(double log10ms, int lo, int hi, int top, int bottom) {
+    return bottom - (bottom - top) * (log10ms - lo) / (hi - lo);
+  }
+
+  private static String msLabel(int decade) {
+    double v = Math.pow(10, decade);
+    return decade >= 0 ? Summary.num(v) : String.format(Locale.ROOT, "%." + (-decade) + "f", v);
+  }
+
+  static String fmt(double v, int places) {
+    return String.format(Locale.ROOT, "%." + places + "f", v);
+  }
+
+  static String esc(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 16);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '<' -> b.append("&lt;");
+        case '>' -> b.append("&gt;");
+        case '&' -> b.append("&amp;");
+        case '"' -> b.append("&quot;");
+        default -> b.append(c);
+      }
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,311 @@
+package dev.idmint.harness;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Writes results.json (Maelstrom's results, keys in snake_case) and history.jsonl. */
+final class Results {
+  private Results() {}
+
+  static void writeResults(Checker.Result r, Path file) throws IOException {
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        JsonGenerator g = Json.FACTORY.createGenerator(w).useDefaultPrettyPrinter()) {
+      Json.write(g, results(r));
+      g.writeRaw('\n');
+    }
+  }
+
+  static Map<String, Object> results(Checker.Result r) {
+    Checker.Inputs in = r.in();
+    Config c = in.config();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("valid", r.valid().json());
+    m.put("reasons", r.reasons());
+
+    Map<String, Object> workload = new LinkedHashMap<>();
+    workload.put("valid", r.ids().valid().json());
+    workload.put("attempted_count", r.attempted());
+    workload.put("acknowledged_count", r.ids().acknowledged());
+    workload.put("duplicated_count", r.ids().duplicatedCount());
+    List<Object> dups = new ArrayList<>();
+    for (Map.Entry<Object, Integer> e : r.ids().duplicated()) {
+      dups.add(map("id", e.getKey(), "count", e.getValue()));
+    }
+    workload.put("duplicated", dups);
+    workload.put("range", r.ids().range() == null ? null : Arrays.asList(r.ids().range()));
+    if (r.ids().error() != null) {
+      workload.put("error", r.ids().error());
+    }
+    m.put("workload", workload);
+
+    m.put(
+        "availability",
+        map(
+            "valid", r.availability().json(),
+            "ok_fraction", r.okFraction(),
+            "required",
+                c.availability() == null
+                    ? null
+                    : c.availability() == 1.0 ? "total" : c.availability()));
+
+    Map<String, Object> stats = new LinkedHashMap<>();
+    stats.put("valid", r.stats().json());
+    stats.putAll(Checker.counts(r.attempted(), r.ok(), r.info(), r.fail()));
+    Map<String, Object> generate = new LinkedHashMap<>();
+    generate.put("valid", r.stats().json());
+    generate.putAll(Checker.counts(r.attempted(), r.ok(), r.info(), r.fail()));
+    stats.put("by_f", map("generate", generate));
+    m.put("stats", stats);
+
+    m.put(
+        "latency",
+        map(
+            "unit", "ms",
+            "of", "ok operations",
+            "ok", quantiles(r.latency()),
+            "ok_during_faults", quantiles(r.latencyDuringFaults()),
+            "ok_outside_faults", quantiles(r.latencyOutsideFaults())));
+    m.put(
+        "rate",
+        map(
+            "asked", c.rate(),
+            // The seeded plan's own rate: uniform gaps average out only over many requests.
+            "planned",
+                in.ranLoad()
+                    ? round(
+                        Workload.planned(c.seed(), c.rate(), in.loadEnd() - in.t0())
+                            / ((in.loadEnd() - in.t0()) / 1e9),
+                        1)
+                    : 0.0,
+            "achieved", round(r.achievedRate(), 1),
+            "seconds", round((in.loadEnd() - in.t0()) / 1e9, 3),
+            // CPU the harness itself used during the load, in cores: well under 1 on a 2-core
+            // machine means it was not what held the rate back.
+            "harness_cpu_cores",
+                in.loadEnd() > in.t0()
+                    ? round(in.harnessCpuNanos() / (double) (in.loadEnd() - in.t0()), 3)
+                    : 0.0,
+            // Requests that went out late because every worker was waiting for a reply; the plan
+            // then restarts from that moment, as Jepsen's stagger does.
+            "slips", in.slips(),
+            "slipped_seconds", seconds(in.slippedNanos())));
+
+    Map<String, Long> n = in.net();
+    long clientMsgs = n.get("client_sent");
+    long serverMsgs = n.get("server_sent");
+    Map<String, Object> net = new LinkedHashMap<>();
+    net.put("valid", true);
+    net.put(
+        "all",
+        netCounts(
+            clientMsgs + serverMsgs,
+            n.get("client_received") + n.get("server_received"),
+            r.attempted()));
+    net.put("clients", netCounts(clientMsgs, n.get("client_received"), r.attempted()));
+    net.put("servers", netCounts(serverMsgs, n.get("server_received"), r.attempted()));
+    net.put("dropped_by_loss", n.get("dropped_by_loss"));
+    net.put("dropped_by_partition", n.get("dropped_by_partition"));
+    net.put("unmatched_replies", n.get("unmatched_replies"));
+    m.put("net", net);
+
+    Map<String, Object> nemesis = new LinkedHashMap<>();
+    nemesis.put("faults", c.nemesis().stream().map(Fault::label).toList());
+    nemesis.put("interval", c.nemesisInterval());
+    List<Object> events = new ArrayList<>();
+    for (Nemesis.Entry e : in.timeline()) {
+      events.add(
+          map(
+              "time", seconds(e.at() - in.t0()),
+              "took", seconds(e.done() - e.at()),
+              "fault", e.fault().label(),
+              "f", e.f(),
+              "summary", e.summary(),
+              "value", e.value()));
+    }
+    nemesis.put("events", events);
+    List<Object> periods = new ArrayList<>();
+    for (Checker.Period p : r.periods()) {
+      periods.add(
+          map(
+              "fault",
+              p.fault().label(),
+              "start",
+              seconds(p.start() - in.t0()),
+              "end",
+              seconds(p.end() - in.t0()),
+              "label",
+              p.label()));
+    }
+    nemesis.put("periods", periods);
+    m.put("nemesis", nemesis);
+
+    List<Object> violations = new ArrayList<>();
+    for (Violation v : in.violations()) {
+      violations.add(
+          map(
+              "time", seconds(v.at() - in.t0()),
+              "node", v.node(),
+              "kind", v.kind(),
+              "message", v.message(),
+              "stopped_reading_node", v.killsOutput(),
+              "line", v.line()));
+    }
+    m.put(
+        "protocol",
+        map(
+            "valid",
+            r.protocol().json(),
+            "violation_count",
+            in.violationCount(),
+            "violations",
+            violations));
+
+    List<Object> crashes = new ArrayList<>();
+    for (Cluster.Crash x : in.crashes()) {
+      crashes.add(
+          map(
+              "time",
+              seconds(x.at() - in.t0()),
+              "node",
+              x.node(),
+              "exit_status",
+              x.exitCode(),
+              "stderr_tail",
+              x.stderrTail()));
+    }
+    List<Object> inits = new ArrayList<>();
+    for (Cluster.InitFailure x : in.initFailures()) {
+      inits.add(
+          map(
+              "time", in.ranLoad() ? seconds(x.at() - in.t0()) : null,
+              "node", x.node(),
+              "after_restart", x.restart(),
+              "reason", x.reason(),
+              "stderr_tail", x.stderrTail()));
+    }
+    m.put("nodes", map("valid", r.nodes().json(), "crashes", crashes, "init_failures", inits));
+
+    Map<String, Object> test = new LinkedHashMap<>();
+    test.put("workload", "unique-ids");
+    test.put("bin", c.command());
+    test.put("node_count", c.nodeCount());
+    test.put("time_limit", c.timeLimit());
+    test.put("rate", c.rate());
+    test.put("concurrency", c.concurrency());
+    test.put("latency", c.latencyMs());
+    test.put("latency_dist", c.latencyDist().label());
+    test.put("nemesis", c.nemesis().stream().map(Fault::label).toList());
+    test.put("nemesis_interval", c.nemesisInterval());
+    test.put(
+        "availability",
+        c.availability() == null ? null : c.availability() == 1.0 ? "total" : c.availability());
+    test.put("seed", c.seed());
+    test.put("demo_defaults", c.demo());
+    test.put("warnings", c.warnings());
+    m.put("test", test);
+    return m;
+  }
+
+  private static Map<String, Object> netCounts(long sent, long received, int ops) {
+    return map(
+        "send_count", sent,
+        "recv_count", received,
+        "msg_count", sent,
+        "msgs_per_op", ops == 0 ? 0.0 : round((double) sent / ops, 4));
+  }
+
+  private static Map<String, Object> quantiles(Checker.Quantiles q) {
+    return map("count", q.count(), "p50", q.p50(), "p95", q.p95(), "p99", q.p99(), "max", q.max());
+  }
+
+  /** A map in the given key, value order. */
+  static Map<String, Object> map(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  static double seconds(long nanos) {
+    return round(nanos / 1e9, 6);
+  }
+
+  static double round(double v, int places) {
+    double f = Math.pow(10, places);
+    return Math.round(v * f) / f;
+  }
+
+  /**
+   * Every invocation, completion and nemesis operation, one JSON object a line, in time order;
+   * {@code time} is nanoseconds since the load began, as in Jepsen's history.
+   */
+  static void writeHistory(Checker.Inputs in, Path file) throws IOException {
+    List<Op> ops = in.ops();
+    List<Nemesis.Entry> nem = in.timeline();
+    // Sort keys: time, then a tie-breaker; op i's invoke is 2i, its completion 2i+1, nemesis -1-j.
+    int total = ops.size() * 2 + nem.size();
+    long[][] keys = new long[total][];
+    int k = 0;
+    for (int i = 0; i < ops.size(); i++) {
+      keys[k++] = new long[] {ops.get(i).invokeAt, 2L * i};
+      keys[k++] = new long[] {ops.get(i).completeAt, 2L * i + 1};
+    }
+    for (int j = 0; j < nem.size(); j++) {
+      keys[k++] = new long[] {nem.get(j).at(), -1L - j};
+    }
+    Arrays.sort(keys, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        JsonGenerator g = Json.FACTORY.createGenerator(w)) {
+      g.setRootValueSeparator(null);
+      long index = 0;
+      for (long[] key : keys) {
+        g.writeStartObject();
+        g.writeNumberField("index", index++);
+        g.writeNumberField("time", key[0] - in.t0());
+        if (key[1] < 0) {
+          Nemesis.Entry e = nem.get((int) (-1 - key[1]));
+          g.writeStringField("process", "nemesis");
+          g.writeStringField("type", "info");
+          g.writeStringField("f", e.f());
+          g.writeFieldName("value");
+          Json.write(g, e.value());
+        } else {
+          Op op = ops.get((int) (key[1] >> 1));
+          boolean invoke = (key[1] & 1) == 0;
+          g.writeNumberField("process", op.process);
+          g.writeStringField("type", invoke ? "invoke" : Op.typeName(op.type()));
+          g.writeStringField("f", "generate");
+          g.writeStringField("node", "n" + op.node);
+          if (invoke) {
+            g.writeStringField("client", op.client);
+            g.writeNumberField("msg_id", op.msgId);
+          } else if (op.type() == Op.OK) {
+            g.writeFieldName("value");
+            Json.write(g, op.value);
+          } else {
+            g.writeStringField("error", op.error);
+            if (op.errorCode >= 0) {
+              g.writeNumberField("code", op.errorCode);
+            }
+            if (op.errorText != null) {
+              g.writeStringField("text", op.errorText);
+            }
+          }
+        }
+        g.writeEndObject();
+        g.writeRaw('\n');
+      }
+    }
+  }
+}

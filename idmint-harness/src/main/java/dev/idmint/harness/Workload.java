@@ -1,0 +1,277 @@
+package dev.idmint.harness;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The unique-ids clients: {@code concurrency} workers, worker i bound to node i mod N, each with
+ * one request in flight at most. One scheduler thread hands out {@code generate} requests on the
+ * stagger plan and times them out; node reader threads complete them.
+ */
+final class Workload {
+  /** Maelstrom's client RPC timeout. */
+  static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  /** A Jepsen worker thread and its client connection. */
+  final class Worker implements Network.Endpoint {
+    final int index;
+    final int node;
+    final String client;
+
+    /** Jepsen's process: a worker takes a new one after an info (its op may still be running). */
+    int process;
+
+    long nextMsgId = 1;
+    volatile Op current;
+
+    Worker(int index) {
+      this.index = index;
+      this.node = index % nodes.length;
+      this.process = index;
+      this.client = "c" + net.addClient(this);
+    }
+
+    @Override
+    public void receive(
+        ClusterNode from, long at, Envelope.Reply body, byte[] line, int off, int len) {
+      Object irt = body.inReplyTo();
+      if (!Json.isInteger(irt)) {
+        net.violation(
+            from,
+            "malformed-reply",
+            "sent " + client + " a message without an integer in_reply_to",
+            false,
+            line,
+            off,
+            len);
+        return;
+      }
+      Op op = current;
+      if (op == null || !(irt instanceof Long r && r == op.msgId)) {
+        net.unmatchedReplies.increment(); // a late reply: Maelstrom's client skips these too
+        return;
+      }
+      String type = body.type();
+      String problem;
+      if ("generate_ok".equals(type)) {
+        problem = generateOkProblem(body);
+        if (problem == null) {
+          finish(op, Op.OK, at, body.id(), null, -1, null);
+          return;
+        }
+      } else if ("error".equals(type)) {
+        if (body.code() instanceof Long c && c == (int) (long) c) {
+          int code = (int) (long) c;
+          Object text = body.text();
+          finish(
+              op,
+              ErrorCode.isDefinite(code) ? Op.FAIL : Op.INFO,
+              at,
+              null,
+              ErrorCode.name(code),
+              code,
+              text instanceof String s ? s : text == null ? null : Json.toJson(text));
+          return;
+        }
+        problem = "error reply without an integer code";
+      } else {
+        problem =
+            type == null
+                ? "reply without a string type"
+                : "reply of type \"" + type + "\" to a generate request";
+      }
+      net.violation(
+          from, "malformed-reply", "sent a malformed reply: " + problem, false, line, off, len);
+      finish(op, Op.INFO, at, null, "malformed-rpc-response", -1, problem);
+    }
+  }
+
+  final Worker[] workers;
+
+  /** Every op in invoke order; the scheduler's alone until the run ends. */
+  final ArrayList<Op> ops = new ArrayList<>();
+
+  final LongAdder okCount = new LongAdder();
+  final LongAdder infoCount = new LongAdder();
+  final LongAdder failCount = new LongAdder();
+  volatile long invoked;
+
+  /** How far behind its plan the scheduler may fall and still catch up. */
+  static final long MAX_LAG_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /** Times the plan was restarted because it had fallen too far behind, and the time skipped. */
+  long slips;
+
+  long slippedNanos;
+
+  private final Network net;
+  private final ClusterNode[] nodes;
+  private final Stagger stagger;
+
+  /** Ops not yet known complete, oldest first: the head is the next to time out. */
+  private final ArrayDeque<Op> inFlight = new ArrayDeque<>();
+
+  private final AtomicInteger outstanding = new AtomicInteger();
+  private volatile Thread scheduler;
+  private volatile boolean awaitingCompletion;
+  private int cursor;
+
+  Workload(Config config, Network net, ClusterNode[] nodes) {
+    this.net = net;
+    this.nodes = nodes;
+    this.stagger =
+        new Stagger(NemesisPlan.mix(config.seed(), 0), config.rate()); // as planned() does
+    workers = new Worker[config.concurrency()];
+    for (int i = 0; i < workers.length; i++) {
+      workers[i] = new Worker(i);
+    }
+  }
+
+  /** What breaks Maelstrom's generate_ok schema, or null. */
+  static String generateOkProblem(Envelope.Reply body) {
+    if (body.extraKey() != null) {
+      return "generate_ok has an extra key \""
+          + body.extraKey()
+          + "\" (the schema allows only type, in_reply_to, msg_id and id)";
+    }
+    if (body.id() == null) {
+      return "generate_ok has no id";
+    }
+    if (body.msgId() != null && !Json.isInteger(body.msgId())) {
+      return "generate_ok's msg_id is not an integer";
+    }
+    return null;
+  }
+
+  /**
+   * Issues requests from {@code start} until {@code end} (nanoTime). The plan is fixed by the seed:
+   * each request goes out at its planned time, or as soon after as a worker is free, so short
+   * hiccups are caught up. When the plan is more than {@link #MAX_LAG_NANOS} behind, it restarts
+   * from now, as Jepsen's stagger does after every request; a backlog is never fired in a burst.
+   */
+  void run(long start, long end) {
+    scheduler = Thread.currentThread();
+    long next = start;
+    while (true) {
+      long now = System.nanoTime();
+      long timeoutAt = expire(now);
+      if (now >= end || next >= end) {
+        return;
+      }
+      if (now < next) {
+        LockSupport.parkNanos(Math.min(next, timeoutAt) - now);
+        continue;
+      }
+      Worker w = freeWorker();
+      if (w == null) {
+        awaitingCompletion = true;
+        if (freeWorker() == null) { // re-check: a completion may have come before the flag was up
+          LockSupport.parkNanos(Math.min(timeoutAt, end) - now);
+        }
+        awaitingCompletion = false;
+        continue;
+      }
+      if (now - next > MAX_LAG_NANOS) {
+        slips++;
+        slippedNanos += now - next;
+        next = now;
+      }
+      invoke(w, now);
+      next += stagger.nextGapNanos();
+    }
+  }
+
+  /**
+   * How many requests the plan holds for {@code nanos} of load: what a run sends if it never slips.
+   */
+  static long planned(long seed, double rate, long nanos) {
+    Stagger s = new Stagger(NemesisPlan.mix(seed, 0), rate);
+    long n = 0;
+    for (long t = 0; t < nanos; t += s.nextGapNanos()) {
+      n++;
+    }
+    return n;
+  }
+
+  int outstanding() {
+    return outstanding.get();
+  }
+
+  /** Waits until every op has completed or timed out. */
+  void drain() {
+    scheduler = Thread.currentThread();
+    while (outstanding.get() > 0) {
+      long now = System.nanoTime();
+      long timeoutAt = expire(now);
+      awaitingCompletion = true;
+      if (outstanding.get() > 0) {
+        LockSupport.parkNanos(Math.min(timeoutAt - now, TimeUnit.MILLISECONDS.toNanos(100)));
+      }
+      awaitingCompletion = false;
+    }
+  }
+
+  private Worker freeWorker() {
+    int c = workers.length;
+    for (int i = 0; i < c; i++) {
+      Worker w = workers[(cursor + i) % c];
+      if (w.current == null) {
+        cursor = (cursor + 1) % c; // Jepsen rotates its starting thread on every op
+        return w;
+      }
+    }
+    return null;
+  }
+
+  private void invoke(Worker w, long now) {
+    Op op = new Op(w.index, w.process, w.node, w.client, w.nextMsgId++, now);
+    ops.add(op);
+    inFlight.addLast(op);
+    outstanding.incrementAndGet();
+    invoked = invoked + 1;
+    w.current = op;
+    net.sendFromClient(w.client, nodes[w.node], op.msgId);
+  }
+
+  /** Times out overdue ops; returns when the next one would time out. */
+  private long expire(long now) {
+    Op head;
+    while ((head = inFlight.peekFirst()) != null) {
+      if (head.type() != Op.PENDING) {
+        inFlight.pollFirst();
+      } else if (now - head.invokeAt >= TIMEOUT_NANOS) {
+        inFlight.pollFirst();
+        nodes[head.node].direct = false;
+        finish(head, Op.INFO, now, null, "net-timeout", -1, null);
+      } else {
+        return head.invokeAt + TIMEOUT_NANOS;
+      }
+    }
+    return Long.MAX_VALUE;
+  }
+
+  private void finish(Op op, int type, long at, Object value, String error, int code, String text) {
+    if (!op.claim(type)) {
+      return;
+    }
+    op.completeAt = at;
+    op.value = value;
+    op.error = error;
+    op.errorCode = code;
+    op.errorText = text;
+    Worker w = workers[op.worker];
+    if (type == Op.INFO) {
+      w.process += workers.length;
+    }
+    (type == Op.OK ? okCount : type == Op.INFO ? infoCount : failCount).increment();
+    w.current = null;
+    outstanding.decrementAndGet(); // publishes the fields above to whoever sees the count drop
+    if (awaitingCompletion) {
+      LockSupport.unpark(scheduler);
+    }
+  }
+}

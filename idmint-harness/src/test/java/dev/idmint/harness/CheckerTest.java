@@ -1,0 +1,192 @@
+package dev.idmint.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CheckerTest {
+  /** IDs as a node would send them: each a JSON text, parsed as Maelstrom's reader would. */
+  private static List<Object> ids(String... json) throws Exception {
+    List<Object> out = new ArrayList<>();
+    for (String j : json) {
+      out.add(Json.parse(j));
+    }
+    return out;
+  }
+
+  @Test
+  void checker_withDuplicateAcrossNodes_isInvalid() throws Exception {
+    Checker.Ids r = Checker.ids(ids("\"n0-1\"", "\"n1-1\"", "\"n0-1\"", "\"n0-2\""));
+    assertEquals(Checker.Validity.FALSE, r.valid());
+    assertEquals(1, r.duplicatedCount());
+    assertEquals("n0-1", r.duplicated().get(0).getKey());
+    assertEquals(2, r.duplicated().get(0).getValue());
+    assertEquals(4, r.acknowledged());
+  }
+
+  @Test
+  void checker_withUniqueStrings_isValid_andReportsRange() throws Exception {
+    Checker.Ids r = Checker.ids(ids("\"n1-5\"", "\"n0-1\"", "\"n2-0\""));
+    assertEquals(Checker.Validity.TRUE, r.valid());
+    assertEquals("n0-1", r.range()[0]);
+    assertEquals("n2-0", r.range()[1]);
+  }
+
+  @Test
+  void checker_integerAndFloatOfSameValue_areDifferentIds_asInClojure() throws Exception {
+    Checker.Ids r = Checker.ids(ids("1", "1.0", "2"));
+    assertEquals(Checker.Validity.TRUE, r.valid(), "(= 1 1.0) is false in Clojure");
+    assertEquals(0L + 1, ((Long) r.range()[0]).longValue());
+  }
+
+  @Test
+  void checker_stringAndIntegerWithSameDigits_areDifferent_butCannotBeOrdered_soUnknown()
+      throws Exception {
+    Checker.Ids r = Checker.ids(ids("\"1\"", "1"));
+    assertEquals(Checker.Validity.UNKNOWN, r.valid());
+    assertEquals(0, r.duplicatedCount());
+    assertNull(r.range());
+    assertTrue(r.error().contains("string") && r.error().contains("integer"), r.error());
+  }
+
+  @Test
+  void checker_duplicatesAmongIncomparableIds_isStillInvalid() throws Exception {
+    Checker.Ids r = Checker.ids(ids("\"a\"", "1", "\"a\""));
+    assertEquals(
+        Checker.Validity.FALSE, r.valid(), "a duplicate is certain, whatever the ordering");
+    assertNotNull(r.error());
+  }
+
+  @Test
+  void checker_twoObjects_cannotBeOrdered_butOneObjectIsFine() throws Exception {
+    assertEquals(Checker.Validity.UNKNOWN, Checker.ids(ids("{\"a\":1}", "{\"a\":2}")).valid());
+    assertEquals(Checker.Validity.TRUE, Checker.ids(ids("{\"a\":1}")).valid());
+  }
+
+  @Test
+  void checker_equalObjectsWithKeysInAnotherOrder_areDuplicates() throws Exception {
+    assertEquals(
+        Checker.Validity.FALSE, Checker.ids(ids("{\"a\":1,\"b\":2}", "{\"b\":2,\"a\":1}")).valid());
+  }
+
+  @Test
+  void checker_arraysCompareByLengthThenElements() throws Exception {
+    Checker.Ids r = Checker.ids(ids("[1,2]", "[0,9,9]", "[1,3]", "[\"x\"]"));
+    assertEquals(Checker.Validity.TRUE, r.valid(), "different lengths never compare elements");
+    assertEquals(List.of("x"), r.range()[0]);
+    assertEquals(List.of(0L, 9L, 9L), r.range()[1]);
+    assertEquals(Checker.Validity.UNKNOWN, Checker.ids(ids("[1,2]", "[\"a\",2]")).valid());
+  }
+
+  @Test
+  void checker_integersBeyond64Bits_areEqualByValue() throws Exception {
+    Checker.Ids r = Checker.ids(ids("18446744073709551616", "18446744073709551616", "-1"));
+    assertEquals(Checker.Validity.FALSE, r.valid());
+    assertEquals(-1L, r.range()[0]);
+  }
+
+  @Test
+  void checker_integersAndFloats_orderTogether() throws Exception {
+    Checker.Ids r = Checker.ids(ids("3", "2.5", "18446744073709551616"));
+    assertEquals(Checker.Validity.TRUE, r.valid());
+    assertEquals(2.5, r.range()[0]);
+  }
+
+  @Test
+  void checker_nullOrdersBeforeEverything() throws Exception {
+    Checker.Ids r = Checker.ids(ids("\"b\"", "null", "\"a\""));
+    assertEquals(Checker.Validity.TRUE, r.valid());
+    assertEquals(Json.NULL, r.range()[0]);
+  }
+
+  @Test
+  void checker_booleansAreComparable_butNotWithNumbers() throws Exception {
+    assertEquals(Checker.Validity.TRUE, Checker.ids(ids("true", "false")).valid());
+    assertEquals(Checker.Validity.UNKNOWN, Checker.ids(ids("true", "1")).valid());
+  }
+
+  @Test
+  void checker_negativeZeroEqualsZero_asInClojure() throws Exception {
+    assertEquals(Checker.Validity.FALSE, Checker.ids(ids("0.0", "-0.0")).valid());
+  }
+
+  @Test
+  void checker_listsAtMost48Duplicates_mostFrequentFirst() throws Exception {
+    List<Object> acked = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      acked.add((long) i);
+      acked.add((long) i);
+    }
+    acked.add(7L);
+    Checker.Ids r = Checker.ids(acked);
+    assertEquals(60, r.duplicatedCount());
+    assertEquals(48, r.duplicated().size());
+    assertEquals(Map.entry((Object) 7L, 3), r.duplicated().get(0));
+  }
+
+  @Test
+  void availability_total_requiresEveryOperationOk() {
+    assertEquals(Checker.Validity.TRUE, Checker.availability(10, 10, 1.0));
+    assertEquals(Checker.Validity.FALSE, Checker.availability(10, 9, 1.0));
+  }
+
+  @Test
+  void availability_fraction_isAMinimum() {
+    assertEquals(Checker.Validity.TRUE, Checker.availability(10, 9, 0.9));
+    assertEquals(Checker.Validity.FALSE, Checker.availability(10, 8, 0.9));
+  }
+
+  @Test
+  void availability_notAsked_isAlwaysValid() {
+    assertEquals(Checker.Validity.TRUE, Checker.availability(10, 0, null));
+  }
+
+  @Test
+  void validity_merge_keepsTheWorst() {
+    assertEquals(Checker.Validity.FALSE, Checker.Validity.UNKNOWN.and(Checker.Validity.FALSE));
+    assertEquals(Checker.Validity.UNKNOWN, Checker.Validity.TRUE.and(Checker.Validity.UNKNOWN));
+    assertEquals(Checker.Validity.TRUE, Checker.Validity.TRUE.and(Checker.Validity.TRUE));
+  }
+
+  @Test
+  void quantiles_useNearestRank_inMilliseconds() {
+    long[] ns = new long[100];
+    for (int i = 0; i < 100; i++) {
+      ns[i] = (100 - i) * 1_000_000L; // 100 ms .. 1 ms, unsorted on purpose
+    }
+    Checker.Quantiles q = Checker.quantiles(ns, 100);
+    assertEquals(50.0, q.p50());
+    assertEquals(95.0, q.p95());
+    assertEquals(99.0, q.p99());
+    assertEquals(100.0, q.max());
+    assertEquals(Checker.Quantiles.EMPTY, Checker.quantiles(ns, 0));
+  }
+
+  @Test
+  void periods_runFromStartUntilItsStopTookEffect_andOpenOnesEndWithTheRun() {
+    List<Nemesis.Entry> t =
+        List.of(
+            new Nemesis.Entry(10, 11, Fault.KILL, true, "kill", null, "killed n1"),
+            new Nemesis.Entry(20, 21, Fault.PARTITION, true, "start-partition", null, "one"),
+            new Nemesis.Entry(30, 45, Fault.KILL, false, "start", null, "restarted n1"));
+    List<Checker.Period> p = Checker.periods(t, 100);
+    assertEquals(
+        List.of(
+            new Checker.Period(Fault.KILL, 10, 45, "killed n1"),
+            new Checker.Period(Fault.PARTITION, 20, 100, "one")),
+        p);
+    long[][] u = Checker.union(p);
+    assertEquals(1, u.length);
+    assertTrue(Checker.overlaps(u, 0, 10));
+    assertTrue(Checker.overlaps(u, 50, 60));
+    assertFalse(Checker.overlaps(u, 0, 9));
+    assertFalse(Checker.overlaps(u, 101, 200));
+  }
+}

@@ -1,0 +1,99 @@
+package dev.idmint.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class NemesisPlanTest {
+  private static final Set<Fault> ALL = EnumSet.allOf(Fault.class);
+
+  @Test
+  void plan_withSameSeed_isTheSame() {
+    assertEquals(NemesisPlan.plan(7, ALL, 5, 2, 60), NemesisPlan.plan(7, ALL, 5, 2, 60));
+  }
+
+  @Test
+  void plan_withAnotherSeed_differs() {
+    assertNotEquals(NemesisPlan.plan(7, ALL, 5, 2, 60), NemesisPlan.plan(8, ALL, 5, 2, 60));
+  }
+
+  @Test
+  void plan_eachFaultAlternatesStartAndStop_fromTimeZero_withinTheLimit() {
+    List<NemesisPlan.Event> plan = NemesisPlan.plan(3, ALL, 5, 1, 30);
+    for (Fault f : ALL) {
+      List<NemesisPlan.Event> mine = plan.stream().filter(e -> e.fault() == f).toList();
+      assertTrue(mine.size() > 4, f + " has " + mine.size());
+      assertEquals(0, mine.get(0).at());
+      for (int i = 0; i < mine.size(); i++) {
+        assertEquals(i % 2 == 0, mine.get(i).start());
+        assertTrue(mine.get(i).at() < 30e9);
+        if (i > 0) {
+          long gap = mine.get(i).at() - mine.get(i - 1).at();
+          assertTrue(gap >= 0 && gap < 2e9, "gaps are uniform in [0, 2 x interval): " + gap);
+        }
+      }
+    }
+    for (int i = 1; i < plan.size(); i++) {
+      assertTrue(plan.get(i - 1).at() <= plan.get(i).at(), "sorted by time");
+    }
+  }
+
+  @Test
+  void plan_addingAFault_leavesTheOthersScheduleAlone() {
+    List<NemesisPlan.Event> alone = NemesisPlan.plan(5, EnumSet.of(Fault.PARTITION), 5, 2, 60);
+    List<NemesisPlan.Event> mixed =
+        NemesisPlan.plan(5, ALL, 5, 2, 60).stream()
+            .filter(e -> e.fault() == Fault.PARTITION)
+            .toList();
+    assertEquals(alone, mixed);
+  }
+
+  @Test
+  void plan_clockJumpsRangeFromMillisecondsToHours_bothWays() {
+    long min = Long.MAX_VALUE;
+    long max = 0;
+    boolean back = false;
+    boolean forward = false;
+    for (NemesisPlan.Event e : NemesisPlan.plan(11, EnumSet.of(Fault.CLOCK), 5, 0.05, 600)) {
+      if (e.start()) {
+        for (long d : e.deltas().values()) {
+          min = Math.min(min, Math.abs(d));
+          max = Math.max(max, Math.abs(d));
+          back |= d < 0;
+          forward |= d > 0;
+        }
+      }
+    }
+    assertTrue(back && forward);
+    assertTrue(min >= 1 && min < 10, "smallest " + min);
+    assertTrue(max <= 2 * 3600_000 && max > 1800_000, "largest " + max);
+  }
+
+  @Test
+  void plan_partitionStartsCarryAGrudge_killStartsTheirTargets() {
+    for (NemesisPlan.Event e : NemesisPlan.plan(2, ALL, 5, 1, 60)) {
+      if (e.start() && e.fault() == Fault.PARTITION) {
+        assertEquals(5, e.grudge().size(), e.toString());
+      }
+      if (e.start() && e.fault() == Fault.KILL) {
+        assertTrue(NemesisPlan.NODE_SPECS.contains(e.spec()));
+        assertTrue(e.nodes().stream().allMatch(n -> n >= 0 && n < 5));
+      }
+    }
+  }
+
+  @Test
+  void targets_followJepsenNodeSpecs() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+    assertEquals(1, NemesisPlan.targets("one", 5, r).size());
+    assertEquals(1, NemesisPlan.targets("minority-third", 5, r).size());
+    assertEquals(2, NemesisPlan.targets("minority", 5, r).size());
+    assertEquals(3, NemesisPlan.targets("majority", 5, r).size());
+    assertEquals(List.of(0, 1, 2, 3, 4), NemesisPlan.targets("all", 5, r));
+  }
+}

@@ -1,0 +1,118 @@
+package dev.idmint.id;
+
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Counter IDs, {@code <node>-<n>}. The hot path is one atomic increment and a compare; with durable
+ * state, blocks of numbers are reserved in the state file ahead of use. A block that lasts under a
+ * second doubles the next one (up to {@link #MAX_BLOCK}), one that lasts over a minute halves it
+ * (down to {@link #MIN_BLOCK}): a fast counter rarely fsyncs, a slow one wastes little on restart.
+ */
+final class CounterGenerator implements IdGenerator {
+  static final long MIN_BLOCK = 1024;
+  static final long MAX_BLOCK = 1L << 24;
+
+  /** Restored state above this is taken as corrupt: the counter could never get there. */
+  static final long MAX_RESERVED = 1L << 62;
+
+  private final String node;
+  private final PaddedLong next;
+  private final StateFile file; // null: no durable state
+  private final LongSupplier clock;
+
+  /** Numbers below this are reserved; at it, reserve more first. */
+  private volatile long limit;
+
+  private long block = MIN_BLOCK; // guarded by this
+  private long blockStartMillis; // guarded by this
+
+  CounterGenerator(String node, LongSupplier clock, StateFile file, Consumer<String> events) {
+    this.node = node;
+    this.clock = clock;
+    this.file = file;
+    long start = 0;
+    if (file == null) {
+      limit = Long.MAX_VALUE;
+    } else {
+      OptionalLong reserved = file.read();
+      if (reserved.isPresent()) {
+        start = reserved.getAsLong();
+        if (start < 0 || start > MAX_RESERVED) {
+          throw file.corrupt("reserved=" + start + " is out of range (0.." + MAX_RESERVED + ")");
+        }
+      }
+      blockStartMillis = clock.getAsLong();
+      limit = write(start, block);
+      events.accept(
+          "state: "
+              + (reserved.isPresent()
+                  ? "resumed from " + file.path() + "; IDs go on from " + node + "-" + start
+                  : "created " + file.path()));
+    }
+    this.next = new PaddedLong(start);
+  }
+
+  @Override
+  public Scheme scheme() {
+    return Scheme.COUNTER;
+  }
+
+  @Override
+  public long nextLong() {
+    long n = next.getAndIncrement();
+    // Unsigned, so a wrapped (negative) n also takes the slow path.
+    if (Long.compareUnsigned(n, limit) < 0) {
+      return n;
+    }
+    return reserveFor(n);
+  }
+
+  @Override
+  public Id next() {
+    return new CounterId(node, nextLong());
+  }
+
+  @Override
+  public ClockStats clockStats() {
+    return ClockStats.NONE;
+  }
+
+  private synchronized long reserveFor(long n) {
+    if (n < 0 || n == Long.MAX_VALUE) {
+      throw new IdStateException("counter IDs exhausted for node " + node);
+    }
+    // If this throws, n is skipped but never issued: a gap, not a duplicate.
+    while (n >= limit) {
+      long now = clock.getAsLong();
+      long lasted = now - blockStartMillis; // a wall clock that went back just keeps the size
+      long size = block;
+      if (lasted >= 0 && lasted < 1000) {
+        size = Math.min(block * 2, MAX_BLOCK);
+      } else if (lasted > 60_000) {
+        size = Math.max(block / 2, MIN_BLOCK);
+      }
+      limit = write(n, size);
+      block = size;
+      blockStartMillis = now;
+    }
+    return n;
+  }
+
+  /** Durably reserves {@code size} numbers from {@code from} on, and returns the end. */
+  private long write(long from, long size) {
+    long end = from > Long.MAX_VALUE - size ? Long.MAX_VALUE : from + size;
+    file.write(end);
+    return end;
+  }
+
+  long block() {
+    return block;
+  }
+
+  @Override
+  public String toString() {
+    return "CounterGenerator[node=" + node + (file == null ? "" : ", state=" + file.path()) + "]";
+  }
+}

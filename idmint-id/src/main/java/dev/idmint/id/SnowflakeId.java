@@ -1,0 +1,49 @@
+package dev.idmint.id;
+
+import java.time.Instant;
+
+/**
+ * A snowflake-scheme ID: a non-negative 64-bit long laid out as 41 bits of milliseconds since
+ * 2024-01-01T00:00:00Z, 10 bits of worker and 12 bits of sequence.
+ */
+public record SnowflakeId(long value) implements Id {
+  static final long EPOCH_MILLIS = 1_704_067_200_000L; // 2024-01-01T00:00:00Z
+  static final int SEQUENCE_BITS = 12;
+  static final int WORKER_BITS = 10;
+  static final int TIME_BITS = 41;
+  static final long SEQUENCE_MASK = (1L << SEQUENCE_BITS) - 1;
+  static final int MAX_WORKER = (1 << WORKER_BITS) - 1;
+  static final long MAX_TIME = (1L << TIME_BITS) - 1;
+
+  /**
+   * @throws IllegalArgumentException if {@code value} is negative
+   */
+  public SnowflakeId {
+    if (value < 0) {
+      throw new IllegalArgumentException("snowflake IDs are never negative, got " + value);
+    }
+  }
+
+  @Override
+  public Scheme scheme() {
+    return Scheme.SNOWFLAKE;
+  }
+
+  /** The millisecond in the ID; after a clock jump back or a burst it may be ahead of real time. */
+  public Instant timestamp() {
+    return Instant.ofEpochMilli(EPOCH_MILLIS + (value >>> (WORKER_BITS + SEQUENCE_BITS)));
+  }
+
+  public int worker() {
+    return (int) (value >>> SEQUENCE_BITS) & MAX_WORKER;
+  }
+
+  public int sequence() {
+    return (int) (value & SEQUENCE_MASK);
+  }
+
+  @Override
+  public String toString() {
+    return Long.toString(value);
+  }
+}

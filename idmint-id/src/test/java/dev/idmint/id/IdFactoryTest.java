@@ -1,0 +1,131 @@
+package dev.idmint.id;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class IdFactoryTest {
+  static int worker(String node, List<String> nodes) {
+    IdGenerator gen =
+        IdFactory.builder().scheme(Scheme.SNOWFLAKE).node(node, nodes).events(e -> {}).build();
+    return new SnowflakeId(gen.nextLong()).worker();
+  }
+
+  @Test
+  void worker_isKForMaelstromStyleIds() {
+    assertEquals(0, worker("n0", List.of("n0", "n1", "n2")));
+    assertEquals(2, worker("n2", List.of("n0", "n1", "n2")));
+    assertEquals(7, worker("n7", List.of("n1", "n3", "n7")));
+    assertEquals(1023, worker("n1023", List.of("n1023", "n5")));
+  }
+
+  @Test
+  void worker_isTheIndexWhenAnyIdIsNotNk() {
+    assertEquals(1, worker("b", List.of("a", "b", "c")));
+    assertEquals(2, worker("n7", List.of("n1", "c3", "n7")));
+    assertEquals(1, worker("n5", List.of("n1024", "n5")), "k must be below 1024");
+    assertEquals(1, worker("n1", List.of("n01", "n1")), "k must be distinct");
+    assertEquals(0, worker("n", List.of("n", "n1")));
+    assertEquals(1, worker("n-1", List.of("n1", "n-1")));
+  }
+
+  @Test
+  void worker_explicitOverrideWins() {
+    IdGenerator gen =
+        IdFactory.builder()
+            .scheme(Scheme.SNOWFLAKE)
+            .node("n3", List.of("n3"))
+            .workerId(900)
+            .build();
+    assertEquals(900, new SnowflakeId(gen.nextLong()).worker());
+  }
+
+  @Test
+  void worker_outOfRange_isRejected() {
+    for (int bad : new int[] {-1, 1024, Integer.MAX_VALUE}) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  IdFactory.builder()
+                      .scheme(Scheme.SNOWFLAKE)
+                      .node("n1", List.of("n1"))
+                      .workerId(bad)
+                      .build());
+      assertEquals("worker id must be 0..1023, got " + bad, e.getMessage());
+    }
+  }
+
+  @Test
+  void moreThan1024Nodes_isRejectedForSnowflakeOnly() {
+    List<String> nodes = IntStream.range(0, 1025).mapToObj(i -> "n" + i).toList();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> IdFactory.builder().scheme(Scheme.SNOWFLAKE).node("n0", nodes).build());
+    assertTrue(
+        e.getMessage().startsWith("1025 nodes, but snowflake IDs have room for 1024 workers"),
+        e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> IdFactory.builder().scheme(Scheme.SNOWFLAKE).node("n0", nodes).workerId(0).build());
+    assertDoesNotThrow(() -> IdFactory.builder().node("n0", nodes).build());
+    assertEquals(1023, worker("n1023", nodes.subList(0, 1024)));
+  }
+
+  @Test
+  void nodeNotInNodeIds_isRejected() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> IdFactory.builder().node("n9", List.of("n1", "n2")).build());
+    assertEquals("node id 'n9' is not in node_ids [n1, n2]", e.getMessage());
+  }
+
+  @Test
+  void badSettings_areRejectedWithClearMessages() {
+    assertEquals(
+        "no node id: call node(nodeId, nodeIds) first",
+        assertThrows(IllegalArgumentException.class, () -> IdFactory.builder().build())
+            .getMessage());
+    assertEquals(
+        "node id is empty",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> IdFactory.builder().node("", List.of("")).build())
+            .getMessage());
+    assertEquals(
+        "node_ids lists a node more than once: [n1, n1]",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> IdFactory.builder().node("n1", List.of("n1", "n1")).build())
+            .getMessage());
+    assertEquals(
+        "max lead must be positive, got PT0S",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> IdFactory.builder().node("n1", List.of("n1")).maxLead(Duration.ZERO).build())
+            .getMessage());
+    List<String> withNull = new ArrayList<>();
+    withNull.add(null);
+    assertThrows(NullPointerException.class, () -> IdFactory.builder().node("n1", withNull));
+  }
+
+  @Test
+  void hugeMaxLead_isAccepted() {
+    IdGenerator gen =
+        IdFactory.builder()
+            .scheme(Scheme.SNOWFLAKE)
+            .node("n1", List.of("n1"))
+            .maxLead(Duration.ofSeconds(Long.MAX_VALUE))
+            .build();
+    assertTrue(gen.nextLong() > 0);
+  }
+}
