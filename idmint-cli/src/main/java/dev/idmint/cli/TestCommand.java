@@ -28,6 +28,7 @@ import picocli.CommandLine.Unmatched;
       "",
       "With no flags: a demo of this project's node, 5 nodes, 12 s, every fault.",
       "With any test flag: flags not given take Maelstrom's defaults.",
+      "With --http: HTTP ID services instead (default: this project's, bin/idmint serve).",
       "Exit status: 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 harness failure."
     })
 final class TestCommand implements Callable<Integer> {
@@ -42,10 +43,26 @@ final class TestCommand implements Callable<Integer> {
   String workload;
 
   @Option(
+      names = "--http",
+      description =
+          "Test HTTP ID services (POST /v1/ids?count=1, GET /readyz; see docs/harness.md)"
+              + " instead of Maelstrom nodes.")
+  boolean http;
+
+  @Option(
+      names = "--lb",
+      paramLabel = "haproxy",
+      description =
+          "With --http: clients talk to HAProxy, started from deploy/haproxy.cfg, in front of the"
+              + " instances.")
+  String lb;
+
+  @Option(
       names = "--bin",
       paramLabel = "CMD",
       description =
-          "The node program; ARGS after it are its arguments (default: this project's node).")
+          "The node program; ARGS after it are its arguments (default: this project's node)."
+              + " With --http, the service; its ARGS may hold {port}, {index}, {node}, {state}.")
   String bin;
 
   @Parameters(
@@ -218,6 +235,9 @@ final class TestCommand implements Callable<Integer> {
       return Harness.run(config, out, err, System.console() != null);
     } catch (Harness.StoreException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
+    } catch (Harness.SetupException e) {
+      err.println("idmint test: " + e.getMessage());
+      return HARNESS_FAILED;
     } catch (Exception | Error e) {
       err.println(
           "idmint test: the harness itself failed (this is a bug in idmint, not in the node):");
@@ -275,7 +295,9 @@ final class TestCommand implements Callable<Integer> {
               testCount,
               new Config.Logging(logStderr, logNetSend, logNetRecv),
               topology,
-              store),
+              store,
+              http,
+              lb),
           System.getenv(),
           Path.of("").toAbsolutePath(),
           Faketime.find());

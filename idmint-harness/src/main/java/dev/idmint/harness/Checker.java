@@ -225,7 +225,7 @@ final class Checker {
       long harnessCpuNanos,
       Workload.Outcome load,
       List<Nemesis.Entry> timeline,
-      Network.Stats net,
+      Transport.Stats net,
       Cluster.Report cluster,
       List<Traffic.Flow> flows) {
 
@@ -255,7 +255,20 @@ final class Checker {
       Validity nodes,
       double achievedRate,
       Validity valid,
-      List<String> reasons) {}
+      List<String> reasons,
+      List<Instance> instances) {}
+
+  /**
+   * One HTTP instance's ok requests: their latency, and whether its IDs strictly increase in the
+   * order it issued them, which the verdict does not depend on.
+   *
+   * @param orderViolations ok requests whose ID is not above every ID this instance had already
+   *     answered before the request was sent
+   * @param firstViolation the earliest-sent such request, or null
+   * @param after the ID it should have been above, answered before it was sent
+   */
+  record Instance(
+      String name, Quantiles latency, int orderViolations, Op firstViolation, Op after) {}
 
   /** Latency quantiles of ok operations: all, those overlapping a fault period, the others. */
   record Latency(Quantiles all, Quantiles duringFaults, Quantiles outsideFaults) {}
@@ -287,6 +300,9 @@ final class Checker {
     Validity protocol = in.net().violationCount() == 0 ? Validity.TRUE : Validity.FALSE;
     Validity nodes = in.cluster().healthy() ? Validity.TRUE : Validity.FALSE;
     Validity valid = ids.valid().and(availability).and(stats).and(protocol).and(nodes);
+    if (in.net().failure() != null) {
+      valid = valid.and(Validity.UNKNOWN);
+    }
     double seconds = in.loadSeconds();
     return new Result(
         in,
@@ -304,7 +320,62 @@ final class Checker {
         nodes,
         seconds > 0 ? attempted / seconds : 0,
         valid,
-        reasons(in, ids, availability, okFraction, stats));
+        reasons(in, ids, availability, okFraction, stats),
+        in.config().http() == null ? List.of() : instances(okOps, in.config().nodeIds()));
+  }
+
+  /** Per HTTP instance, the ok requests it answered: latency and the order of its IDs. */
+  static List<Instance> instances(List<Op> okOps, List<String> names) {
+    List<List<Op>> by = new ArrayList<>();
+    names.forEach(n -> by.add(new ArrayList<>()));
+    for (Op o : okOps) {
+      if (o.servedBy() >= 0) {
+        by.get(o.servedBy()).add(o);
+      }
+    }
+    List<Instance> out = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      List<Op> ops = by.get(i);
+      long[] lat = new long[ops.size()];
+      for (int k = 0; k < lat.length; k++) {
+        lat[k] = ops.get(k).latency();
+      }
+      Op[] first = new Op[2];
+      int violations = orderViolations(ops, first);
+      out.add(
+          new Instance(names.get(i), quantiles(lat, lat.length), violations, first[0], first[1]));
+    }
+    return out;
+  }
+
+  /**
+   * Counts the requests whose ID is not above every ID answered before they were sent (by real
+   * time: what one instance issued must strictly increase, whatever ran concurrently). The first
+   * such request, by send time, goes in {@code first[0]}, the ID it fell below in {@code first[1]}.
+   */
+  static int orderViolations(List<Op> ops, Op[] first) {
+    List<Op> bySend = new ArrayList<>(ops);
+    bySend.sort(Comparator.comparingLong(o -> o.invokeAt));
+    List<Op> byDone = new ArrayList<>(ops);
+    byDone.sort(Comparator.comparingLong(Op::completeAt));
+    int done = 0;
+    Op max = null;
+    int violations = 0;
+    for (Op b : bySend) {
+      while (done < byDone.size() && byDone.get(done).completeAt() < b.invokeAt) {
+        Op a = byDone.get(done++);
+        if (max == null || IdOrder.compare(a.value(), max.value()) > 0) {
+          max = a;
+        }
+      }
+      if (max != null && IdOrder.compare(b.value(), max.value()) <= 0) {
+        if (violations++ == 0) {
+          first[0] = b;
+          first[1] = max;
+        }
+      }
+    }
+    return violations;
   }
 
   /** Latency quantiles of {@code okOps}, split by whether they overlap a fault period. */
@@ -331,6 +402,9 @@ final class Checker {
   private static List<String> reasons(
       Inputs in, Ids ids, Validity availability, double okFraction, Validity stats) {
     List<String> reasons = new ArrayList<>();
+    if (in.net().failure() != null) {
+      reasons.add(in.net().failure() + ", so the run cannot judge the service");
+    }
     for (Cluster.InitFailure f : in.cluster().initFailures()) {
       reasons.add(f.node() + (f.restart() ? " (after a restart) " : " ") + f.reason());
     }

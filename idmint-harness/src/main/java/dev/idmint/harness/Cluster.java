@@ -17,14 +17,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** The node processes: start, init, kill, restart and stop, as Maelstrom's DB does. */
+/**
+ * The processes under test: start and bring up, kill, restart and stop, as Maelstrom's DB does;
+ * what bringing up means is the transport's.
+ */
 final class Cluster {
   static final long INIT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   /** A node that exited on its own while up. */
   record Crash(long at, String node, int exitCode, String stderrTail) {}
 
-  /** A node that did not come up: no init_ok in time, a wrong reply, or an exit first. */
+  /** A node that did not come up: no init_ok (or readiness) in time, a wrong reply, an exit. */
   record InitFailure(long at, String node, boolean restart, String reason, String stderrTail) {}
 
   /** What became of the nodes: crashes and failed inits, in the order they happened. */
@@ -39,10 +42,9 @@ final class Cluster {
   private final List<InitFailure> initFailures = Collections.synchronizedList(new ArrayList<>());
 
   private final Config config;
-  private final Network net;
+  private final Transport transport;
   private final Console console;
   private final Path workDir;
-  private final Path stateDir;
   private final List<String> nodeIds;
   private volatile boolean stopping;
 
@@ -50,14 +52,13 @@ final class Cluster {
    * Prepares the nodes: all share one working directory, {@code <run>/work}, as Maelstrom starts
    * every node in its own temp directory.
    */
-  Cluster(Config config, Path runDir, Network net, Console console) throws IOException {
+  Cluster(Config config, Path runDir, Transport transport, Console console) throws IOException {
     this.config = config;
-    this.net = net;
+    this.transport = transport;
     this.console = console;
     this.nodeIds = config.nodeIds();
     this.workDir = Files.createDirectories(runDir.resolve("work"));
     Path logs = Files.createDirectories(runDir.resolve("node-logs"));
-    stateDir = config.ownNode() ? Files.createDirectories(runDir.resolve("state")) : null;
     Path clocks =
         config.faketimeLib() != null ? Files.createDirectories(runDir.resolve("clock")) : null;
     nodes = new ClusterNode[config.nodeCount()];
@@ -68,12 +69,9 @@ final class Cluster {
         clock = clocks.resolve(id + ".faketime");
         Faketime.write(clock, 0);
       }
-      nodes[i] = new ClusterNode(i, id, logs.resolve(id + ".log"), clock, net);
+      nodes[i] = new ClusterNode(i, id, logs.resolve(id + ".log"), clock);
     }
-    net.setNodes(nodes);
-    for (ClusterNode n : nodes) {
-      n.startWriter();
-    }
+    transport.attach(nodes);
   }
 
   /** The nodes' names, in index order. */
@@ -90,7 +88,8 @@ final class Cluster {
   }
 
   /**
-   * Starts and inits {@code targets} in parallel, each with Maelstrom's 10 s init timeout.
+   * Starts {@code targets} and brings them up in parallel, each within Maelstrom's 10 s init
+   * timeout.
    *
    * @return node id to why it did not come up, empty when all did
    */
@@ -106,9 +105,7 @@ final class Cluster {
       try {
         ClusterNode.Proc p = spawn(n);
         started.put(n, p);
-        byte[] init = initMessage(n, p);
-        sentAt.put(n, System.nanoTime());
-        n.writeNow(p, init); // if the pipe broke, the process is gone and its exit ends the wait
+        sentAt.put(n, transport.bringUp(n, p));
       } catch (IOException e) {
         failed.put(n.id, "could not be started: " + e.getMessage());
       }
@@ -116,7 +113,7 @@ final class Cluster {
     for (Map.Entry<ClusterNode, ClusterNode.Proc> e : started.entrySet()) {
       ClusterNode n = e.getKey();
       ClusterNode.Proc p = e.getValue();
-      String reason = awaitInit(n, p, sentAt.get(n));
+      String reason = awaitUp(n, p, sentAt.get(n));
       if (reason == null) {
         n.lock.lock();
         try {
@@ -126,7 +123,7 @@ final class Cluster {
         } finally {
           n.lock.unlock();
         }
-        n.wake();
+        transport.wake(n);
       } else {
         failed.put(n.id, reason);
         p.expectedExit = true;
@@ -153,64 +150,33 @@ final class Cluster {
     return failed;
   }
 
-  private byte[] initMessage(ClusterNode n, ClusterNode.Proc p) {
-    int client =
-        net.addClient(
-            (from, at, body, line, off, len) -> {
-              if (!(body.inReplyTo() instanceof Long irt
-                  && irt == 1L
-                  && p.initReply.complete(body))) {
-                net.unmatchedReply();
-              }
-            });
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", "init");
-    body.put("msg_id", 1L);
-    body.put("node_id", n.id);
-    body.put("node_ids", new ArrayList<Object>(nodeIds));
-    return net.clientMessage("c" + client, n.id, body);
-  }
-
-  /** Waits for the init reply; returns null if it was init_ok, else why not. */
-  private String awaitInit(ClusterNode n, ClusterNode.Proc p, long sentAt) {
+  /** Waits for the process's answer to being brought up; returns null if it is up, else why not. */
+  private String awaitUp(ClusterNode n, ClusterNode.Proc p, long sentAt) {
     long left = sentAt + INIT_TIMEOUT_NANOS - System.nanoTime();
-    Envelope.Reply reply;
+    Object answer;
     try {
-      reply = p.initReply.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+      answer = p.up.get(Math.max(0, left), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      return "did not answer init within 10 s (Maelstrom requires init_ok within 10 s)";
+      return transport.upTimedOut(n);
     } catch (ExecutionException e) {
-      return "exited with status " + p.process.exitValue() + " before answering init";
+      return transport.exitedBeforeUp(p.process.exitValue());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "init was interrupted";
     }
-    if (!"init_ok".equals(reply.type())) {
-      return "answered init with "
-          + (reply.type() == null
-              ? "a reply without a type"
-              : "a reply of type \"" + reply.type() + "\"")
-          + (reply.code() != null
-              ? " (code "
-                  + Json.toJson(reply.code())
-                  + (reply.text() != null ? ": " + Json.toJson(reply.text()) : "")
-                  + ")"
-              : "")
-          + " instead of init_ok";
-    }
-    return null;
+    return transport.notUp(answer);
   }
 
   private ClusterNode.Proc spawn(ClusterNode n) throws IOException {
     boolean echo = config.logging().stderr();
+    Redirect log = echo ? Redirect.PIPE : Redirect.appendTo(n.log.toFile());
     ProcessBuilder pb =
-        new ProcessBuilder(config.command())
-            .directory(workDir.toFile())
-            .redirectError(echo ? Redirect.PIPE : Redirect.appendTo(n.log.toFile()));
-    Map<String, String> env = pb.environment();
-    if (stateDir != null) {
-      env.put("IDMINT_STATE_DIR", stateDir.toString()); // the node names its files by node id
+        new ProcessBuilder(transport.command(n)).directory(workDir.toFile()).redirectError(log);
+    if (!transport.readsStdout()) {
+      pb.redirectErrorStream(true).redirectOutput(log); // both to the log, or both echoed
     }
+    Map<String, String> env = pb.environment();
+    transport.environment(n, env);
     if (n.clockFile != null) {
       Faketime.addEnvironment(env, config.faketimeLib(), n.clockFile);
     }
@@ -222,9 +188,7 @@ final class Cluster {
     } finally {
       n.lock.unlock();
     }
-    Thread reader = new Thread(() -> n.readLoop(p), "from-" + n.id + "-" + p.incarnation);
-    reader.setDaemon(true);
-    reader.start();
+    transport.started(n, p);
     if (echo) {
       Thread copier = new Thread(() -> copyStderr(n, p), "stderr-" + n.id + "-" + p.incarnation);
       copier.setDaemon(true);
@@ -242,7 +206,11 @@ final class Cluster {
   private void copyStderr(ClusterNode n, ClusterNode.Proc p) {
     try (java.io.BufferedReader in =
             new java.io.BufferedReader(
-                new java.io.InputStreamReader(p.process.getErrorStream(), StandardCharsets.UTF_8));
+                new java.io.InputStreamReader(
+                    transport.readsStdout()
+                        ? p.process.getErrorStream()
+                        : p.process.getInputStream(), // stderr merged into it
+                    StandardCharsets.UTF_8));
         java.io.Writer log =
             Files.newBufferedWriter(
                 n.log,
@@ -262,13 +230,13 @@ final class Cluster {
 
   private void onExit(ClusterNode n, ClusterNode.Proc p) {
     awaitStderr(p);
-    p.initReply.completeExceptionally(new IOException("exited"));
+    p.up.completeExceptionally(new IOException("exited"));
     if (p.expectedExit || stopping) {
       return;
     }
     n.lock.lock();
     try {
-      // A node that dies before init_ok is an init failure, reported by startAndInit.
+      // A node that dies before it is up is an init failure, reported by startAndInit.
       if (n.proc != p || n.state != ClusterNode.State.UP) {
         return;
       }
@@ -381,7 +349,6 @@ final class Cluster {
         p.expectedExit = true;
         killTree(p.process);
       }
-      n.close();
     }
   }
 

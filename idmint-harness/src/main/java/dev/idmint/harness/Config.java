@@ -13,8 +13,10 @@ import java.util.Set;
 /**
  * One test run's settings, resolved from the command line.
  *
- * @param command the node's executable (absolute) and its arguments
- * @param ownNode whether the command is this project's node, which then gets a state dir
+ * @param command the node's (or service's) executable (absolute) and its arguments; with {@code
+ *     --http} they may hold {@code {port}}, {@code {index}}, {@code {node}} and {@code {state}}
+ * @param ownNode whether the command is this project's node (which then gets a state dir) or
+ *     service
  * @param nodeIds the nodes' names: {@code n1..n5} by default, {@code n0..n(N-1)} with {@code
  *     --node-count N}, as Maelstrom names them
  * @param timeLimit seconds of load (the measured window)
@@ -26,6 +28,7 @@ import java.util.Set;
  * @param faketimeLib libfaketime, when the clock fault is on; else null
  * @param demo whether no test flag was given, so the demo defaults apply
  * @param warnings things to tell the user before the run (ignored flags, a dropped fault)
+ * @param http with {@code --http}, how the services are reached; null for Maelstrom nodes
  */
 public record Config(
     List<String> command,
@@ -46,7 +49,27 @@ public record Config(
     Path store,
     Path faketimeLib,
     boolean demo,
-    List<String> warnings) {
+    List<String> warnings,
+    Http http) {
+
+  /**
+   * The HTTP mode's settings.
+   *
+   * @param haproxy HAProxy's executable with {@code --lb haproxy}, else null
+   * @param haproxyConfig the project's {@code deploy/haproxy.cfg} with {@code --lb haproxy}
+   */
+  public record Http(Path haproxy, Path haproxyConfig) {
+    /** Whether the clients talk to HAProxy rather than to the instances. */
+    boolean lb() {
+      return haproxy != null;
+    }
+  }
+
+  /** How {@code --lb haproxy} finds HAProxy: on PATH, or where Debian installs it. */
+  static final List<String> SBIN_DIRS = List.of("/usr/sbin", "/usr/local/sbin", "/sbin");
+
+  static final String HAPROXY_MISSING =
+      "haproxy is not installed (Debian/Ubuntu: apt-get install haproxy)";
 
   /**
    * Maelstrom's logging flags.
@@ -114,7 +137,8 @@ public record Config(
         store,
         faketimeLib,
         demo,
-        warnings);
+        warnings,
+        http);
   }
 
   /**
@@ -131,7 +155,10 @@ public record Config(
     return ids;
   }
 
-  /** Flags as given; null where not given. {@code bin} is the command followed by its args. */
+  /**
+   * Flags as given; null where not given. {@code bin} is the command followed by its args; {@code
+   * lb} is {@code --lb}'s value.
+   */
   public record Flags(
       String workload,
       List<String> bin,
@@ -148,7 +175,9 @@ public record Config(
       Integer testCount,
       Logging logging,
       String topology,
-      Path store) {}
+      Path store,
+      boolean http,
+      String lb) {}
 
   /**
    * Resolves flags into a config.
@@ -193,9 +222,18 @@ public record Config(
     Double availability = f.availability() == null ? null : parseAvailability(f.availability());
     int testCount = testCount(f.testCount());
     String topology = topology(f.topology());
+    Http http = f.http() ? http(f.lb(), env) : null;
+    if (!f.http() && f.lb() != null) {
+      throw new IllegalArgumentException(
+          "--lb puts a load balancer in front of HTTP services: it needs --http");
+    }
     boolean own = f.bin() == null || f.bin().isEmpty();
-    List<String> command =
-        own ? List.of(ownNode(env).toString()) : resolveCommand(f.bin(), env, cwd, warnings);
+    List<String> command;
+    if (own) {
+      command = http != null ? ownService(env) : List.of(ownNode(env).toString());
+    } else {
+      command = resolveCommand(f.bin(), env, cwd, http != null ? null : warnings);
+    }
     Path lib = nemesis.contains(Fault.CLOCK) ? faketimeLib : null;
     if (lib != null) {
       warnIfClockUnreachable(command.get(0), warnings);
@@ -220,7 +258,59 @@ public record Config(
         store,
         lib,
         demo,
-        List.copyOf(warnings));
+        List.copyOf(warnings),
+        http);
+  }
+
+  /** The HTTP mode's settings: with {@code --lb haproxy}, HAProxy and the project's config. */
+  private static Http http(String lb, Map<String, String> env) {
+    if (lb == null) {
+      return new Http(null, null);
+    }
+    if (!lb.trim().equalsIgnoreCase("haproxy")) {
+      throw new IllegalArgumentException("--lb must be haproxy, got '" + lb + "'");
+    }
+    Path exe = findProgram("haproxy", env, SBIN_DIRS);
+    if (exe == null) {
+      throw new IllegalArgumentException(HAPROXY_MISSING + "; --lb haproxy needs it");
+    }
+    Path cfg = home(env, "--lb haproxy").resolve("deploy/haproxy.cfg");
+    if (!Files.isRegularFile(cfg)) {
+      throw new IllegalArgumentException("--lb haproxy: " + cfg + " is missing");
+    }
+    return new Http(exe, cfg);
+  }
+
+  /** An executable on PATH or in {@code extra}, or null. */
+  static Path findProgram(String name, Map<String, String> env, List<String> extra) {
+    List<String> dirs = new ArrayList<>(List.of(env.getOrDefault("PATH", "").split(":")));
+    dirs.addAll(extra);
+    for (String dir : dirs) {
+      Path p = dir.isEmpty() ? null : Path.of(dir, name);
+      if (p != null && Files.isRegularFile(p) && Files.isExecutable(p)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** The placeholders an HTTP service's command may hold, filled in per instance. */
+  static final List<String> PLACEHOLDERS = List.of("{port}", "{index}", "{node}", "{state}");
+
+  /**
+   * This project's service, {@code bin/idmint serve}, on the instance's port with its index as
+   * worker id and a state dir of its own.
+   */
+  private static List<String> ownService(Map<String, String> env) {
+    return List.of(
+        ownNode(env).toString(),
+        "serve",
+        "--port",
+        "{port}",
+        "--worker-id",
+        "{index}",
+        "--state-dir",
+        "{state}");
   }
 
   /**
@@ -393,13 +483,21 @@ public record Config(
             + "'");
   }
 
-  private static Path ownNode(Map<String, String> env) {
+  /** This project's directory, from {@code IDMINT_HOME}, which bin/idmint sets. */
+  private static Path home(Map<String, String> env, String forWhat) {
     String home = env.get("IDMINT_HOME");
     if (home == null || home.isBlank()) {
       throw new IllegalArgumentException(
-          "cannot find this project's node: IDMINT_HOME is not set (run through bin/idmint, or pass --bin)");
+          "cannot find "
+              + forWhat
+              + ": IDMINT_HOME is not set (run through bin/idmint"
+              + (forWhat.startsWith("this") ? ", or pass --bin)" : ")"));
     }
-    Path p = Path.of(home, "bin", "idmint").toAbsolutePath().normalize();
+    return Path.of(home).toAbsolutePath().normalize();
+  }
+
+  private static Path ownNode(Map<String, String> env) {
+    Path p = home(env, "this project's node").resolve("bin/idmint");
     if (!Files.isExecutable(p)) {
       throw new IllegalArgumentException(
           "cannot find this project's node at " + p + " (pass --bin)");
@@ -409,8 +507,9 @@ public record Config(
 
   /**
    * The executable as Maelstrom resolves it (a file relative to the working directory), or else
-   * found on PATH, with a warning that Maelstrom would not find it there; arguments naming existing
-   * relative files become absolute, since the nodes run in a directory of the run.
+   * found on PATH, with a warning that Maelstrom would not find it there (none if {@code warnings}
+   * is null: HTTP services have nothing to do with Maelstrom); arguments naming existing relative
+   * files become absolute, since the nodes run in a directory of the run.
    */
   static List<String> resolveCommand(
       List<String> bin, Map<String, String> env, Path cwd, List<String> warnings) {
@@ -447,7 +546,7 @@ public record Config(
         madeAbsolute.add(a);
       }
     }
-    if (onPath) {
+    if (onPath && warnings != null) {
       warnings.add(
           "--bin "
               + exe

@@ -86,12 +86,15 @@ public final class Harness {
     Results.writeResults(result, runDir.resolve("results.json"));
     Results.writeHistory(inputs, runDir.resolve("history.jsonl"));
     List<String> summary = Summary.lines(result, runDir);
-    String messages =
-        FlowDiagram.svg(
-            inputs.flows(),
-            config.nodeIds(),
-            result.periods().stream().filter(p -> p.fault() == Fault.PARTITION).toList());
-    Files.writeString(runDir.resolve("messages.svg"), messages, StandardCharsets.UTF_8);
+    String messages = null;
+    if (config.http() == null) { // HTTP services send no messages to draw
+      messages =
+          FlowDiagram.svg(
+              inputs.flows(),
+              config.nodeIds(),
+              result.periods().stream().filter(p -> p.fault() == Fault.PARTITION).toList());
+      Files.writeString(runDir.resolve("messages.svg"), messages, StandardCharsets.UTF_8);
+    }
     Report.write(result, summary, messages, runDir.resolve("report.html"));
     out.println();
     summary.forEach(out::println);
@@ -102,10 +105,13 @@ public final class Harness {
   private static String banner(Config config, Path runDir) {
     return "idmint test: "
         + config.nodeCount()
-        + " node"
+        + (config.http() == null ? " node" : " instance")
         + (config.nodeCount() == 1 ? "" : "s")
         + " of "
         + String.join(" ", config.command())
+        + (config.http() == null
+            ? ""
+            : config.http().lb() ? " over HTTP, behind haproxy" : " over HTTP")
         + "\n             store "
         + runDir
         + (config.demo()
@@ -119,22 +125,25 @@ public final class Harness {
   private static Checker.Inputs execute(Config config, Path runDir, Console console)
       throws IOException, InterruptedException {
     Traffic traffic = new Traffic(config.logging(), runDir.resolve("net.jsonl"));
-    Network net =
-        new Network(
-            config.latencyMs(),
-            config.latencyDist(),
-            config.seed(),
-            config.firstNodeNumber(),
-            traffic,
-            console);
+    Transport net =
+        config.http() != null
+            ? new HttpTransport(config, runDir, console)
+            : new Network(
+                config,
+                config.ownNode() ? Files.createDirectories(runDir.resolve("state")) : null,
+                traffic,
+                console);
     Cluster cluster = new Cluster(config, runDir, net, console);
-    net.startServices();
+    net.start();
     Thread cleanup = new Thread(cluster::stopAll, "idmint-test-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C must not leave nodes behind
     try {
       long startAt = System.nanoTime();
       boolean up = cluster.startAndInit(List.of(cluster.nodes), false).isEmpty();
-      Load load = up ? load(config, net, cluster, console, startAt) : Load.none();
+      if (up) {
+        net.instancesUp();
+      }
+      Load load = up ? load(config, net, traffic, cluster, console, startAt) : Load.none();
       net.stop();
       cluster.stopAll();
       traffic.close();
@@ -180,16 +189,19 @@ public final class Harness {
    * every fault healed and the last replies awaited.
    */
   private static Load load(
-      Config config, Network net, Cluster cluster, Console console, long startAt)
+      Config config, Transport net, Traffic traffic, Cluster cluster, Console console, long startAt)
       throws InterruptedException {
     console.println(
         String.format(
             java.util.Locale.ROOT,
-            "idmint test: all nodes answered init in %.2f s; running for %s s",
+            "idmint test: all %s in %.2f s; running for %s s",
+            config.http() == null
+                ? "nodes answered init"
+                : config.http().lb() ? "instances ready and haproxy up" : "instances ready",
             (System.nanoTime() - startAt) / 1e9,
             Summary.num(config.timeLimit())));
-    Warmup.run(30_000);
-    Workload workload = new Workload(config, net, cluster.nodes);
+    net.warmUp();
+    Workload workload = new Workload(config, net);
     Nemesis nemesis =
         new Nemesis(
             NemesisPlan.plan(
@@ -197,14 +209,15 @@ public final class Harness {
                 config.nemesis(),
                 config.nodeCount(),
                 config.nemesisInterval(),
-                config.timeLimit()),
+                config.timeLimit(),
+                config.http() != null),
             cluster,
             net);
     Progress progress = new Progress(console, workload, nemesis);
     long cpu0 = cpuNanos();
     long t0 = System.nanoTime();
     long limit = t0 + (long) (config.timeLimit() * 1e9);
-    net.traffic().loadStarted(t0);
+    traffic.loadStarted(t0);
     nemesis.start(t0);
     progress.start(t0, limit);
     workload.run(t0, limit);
@@ -229,6 +242,18 @@ public final class Harness {
 
   private static final DateTimeFormatter DIR_NAME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSZ");
+
+  /**
+   * The run could not be set up for a reason outside the node and outside idmint, e.g. HAProxy
+   * would not start: the harness failed (exit 255), and the message says why.
+   */
+  public static class SetupException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    SetupException(String message) {
+      super(message);
+    }
+  }
 
   /** The store cannot hold a run: a bad --store, reported as a bad argument. */
   public static final class StoreException extends IOException {

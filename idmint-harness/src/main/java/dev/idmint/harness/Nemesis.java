@@ -2,7 +2,6 @@ package dev.idmint.harness;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -23,7 +22,7 @@ final class Nemesis {
 
   private final List<NemesisPlan.Event> plan;
   private final Cluster cluster;
-  private final Network net;
+  private final Transport net;
   private final List<Entry> timeline = new ArrayList<>();
   private final Map<Fault, String> active = new EnumMap<>(Fault.class);
   private final List<String> ids;
@@ -35,7 +34,7 @@ final class Nemesis {
 
   private volatile boolean strobing;
 
-  Nemesis(List<NemesisPlan.Event> plan, Cluster cluster, Network net) {
+  Nemesis(List<NemesisPlan.Event> plan, Cluster cluster, Transport net) {
     this.plan = plan;
     this.cluster = cluster;
     this.net = net;
@@ -97,38 +96,35 @@ final class Nemesis {
     return List.copyOf(timeline);
   }
 
-  /** What one operation did: its value for the history and a few words for people. */
-  private record Effect(Object value, String summary) {}
+  /**
+   * What one operation did: its value for the history, a few words for people, and for a start what
+   * the progress line shows while it lasts (null: worked out here).
+   */
+  record Effect(Object value, String summary, String active) {
+    Effect(Object value, String summary) {
+      this(value, summary, null);
+    }
+  }
 
   private void apply(NemesisPlan.Event e) {
     long at = System.nanoTime();
     Effect effect =
         switch (e.fault()) {
-          case PARTITION -> partition(e);
+          case PARTITION -> net.partition(e);
           case KILL -> e.start() ? kill(e) : restart();
           case CLOCK -> clock(e);
-          case LOSS -> loss(e);
+          case LOSS -> net.loss(e.start());
         };
     long done = System.nanoTime();
     synchronized (this) {
       timeline.add(new Entry(at, done, e.fault(), e.start(), e.f(), effect.value, effect.summary));
       if (e.start()) {
-        active.put(e.fault(), activeLabel(e, effect.summary));
+        active.put(
+            e.fault(), effect.active != null ? effect.active : activeLabel(e, effect.summary));
       } else {
         active.remove(e.fault());
       }
     }
-  }
-
-  private Effect partition(NemesisPlan.Event e) {
-    if (!e.start()) {
-      net.partition(null);
-      return new Effect("network-healed", "healed");
-    }
-    net.partition(Grudges.matrix(e.grudge(), ids.size()));
-    return new Effect(
-        Results.map("shape", e.spec(), "grudge", Grudges.named(e.grudge(), ids)),
-        e.spec() + " " + components(e));
   }
 
   private Effect kill(NemesisPlan.Event e) {
@@ -241,36 +237,11 @@ final class Nemesis {
     }
   }
 
-  private Effect loss(NemesisPlan.Event e) {
-    double p = e.start() ? NemesisPlan.LOSS : 0;
-    net.setLoss(p);
-    return new Effect(
-        Results.map("loss", p),
-        e.start() ? "dropping " + Math.round(p * 100) + "% of node-to-node messages" : "stopped");
-  }
-
+  /** While a kill or a clock fault lasts: who is down, whose clock moved. */
   private String activeLabel(NemesisPlan.Event e, String summary) {
-    return switch (e.fault()) {
-      case PARTITION -> e.spec();
-      case KILL -> "down " + join(cluster.down());
-      case CLOCK -> summary.replaceFirst(" \\(into time.*", "");
-      case LOSS -> Math.round(NemesisPlan.LOSS * 100) + "%";
-    };
-  }
-
-  /** Components of a partition as {@code [n0 n1] [n2 n3 n4]}, or per-node views for a ring. */
-  private String components(NemesisPlan.Event e) {
-    if ("majorities-ring".equals(e.spec())) {
-      return "(every node sees a different majority)";
-    }
-    Map<String, List<Integer>> groups = new LinkedHashMap<>();
-    e.grudge()
-        .forEach(
-            (node, drops) ->
-                groups.computeIfAbsent(drops.toString(), k -> new ArrayList<>()).add(node));
-    StringJoiner s = new StringJoiner(" | ");
-    groups.values().forEach(g -> s.add(join(g.stream().map(ids::get).toList())));
-    return s.toString();
+    return e.fault() == Fault.KILL
+        ? "down " + join(cluster.down())
+        : summary.replaceFirst(" \\(into time.*", "");
   }
 
   static String join(java.util.Collection<?> c) {

@@ -13,6 +13,11 @@ import java.util.TreeMap;
  * type alternates start and stop on its own timeline ({@code gen/flip-flop}), with gaps drawn
  * uniformly from {@code [0, 2 × interval)} ({@code gen/stagger}) and the first start at time 0.
  *
+ * <p>Under Maelstrom a partition start is a grudge between nodes in one of Jepsen's shapes. HTTP
+ * services do not talk to each other, so there a partition cuts the instances a node spec picks off
+ * from their clients: their connections {@code stall} (nothing moves) or are {@code refuse}d
+ * (reset), one or the other at random.
+ *
  * <p>A clock start is one of three kinds, each aimed at a different bug: a <em>rewind</em> steps
  * clocks back by part of the time since each was last set, into time the node has already issued
  * IDs in (what catches a generator that trusts the wall clock); a <em>strobe</em> swings clocks
@@ -60,10 +65,11 @@ final class NemesisPlan {
    *
    * @param at nanoseconds from the start of the load
    * @param spec how targets were chosen: a partition shape or a node spec; null for stops
-   * @param grudge for a partition start
-   * @param nodes for a kill or clock start
+   * @param grudge for a partition start between nodes
+   * @param nodes for a kill or clock start, or the instances a partition cuts off
    * @param deltas for a bump or rewind: node to milliseconds added to its clock
-   * @param kind for a clock start: {@code bump}, {@code rewind} or {@code strobe}
+   * @param kind for a clock start: {@code bump}, {@code rewind} or {@code strobe}; for a cut:
+   *     {@code stall} or {@code refuse}
    * @param strobe for a strobe
    */
   record Event(
@@ -93,8 +99,17 @@ final class NemesisPlan {
     }
   }
 
+  /**
+   * The schedule for {@code n} nodes, or with {@code cutClients} for {@code n} HTTP instances whose
+   * partitions cut them off from their clients.
+   */
   static List<Event> plan(
-      long seed, Set<Fault> faults, int n, double intervalSec, double timeLimitSec) {
+      long seed,
+      Set<Fault> faults,
+      int n,
+      double intervalSec,
+      double timeLimitSec,
+      boolean cutClients) {
     List<Event> events = new ArrayList<>();
     long limit = (long) (timeLimitSec * 1e9);
     double maxGap = 2 * intervalSec * 1e9;
@@ -108,6 +123,8 @@ final class NemesisPlan {
           java.util.Arrays.fill(clockSet, t); // a reset sets every clock
         } else if (fault == Fault.CLOCK) {
           events.add(clockStart(t, n, r, clockSet));
+        } else if (fault == Fault.PARTITION && cutClients) {
+          events.add(cutStart(t, n, r));
         } else {
           events.add(startEvent(t, fault, n, r));
         }
@@ -134,6 +151,19 @@ final class NemesisPlan {
       default:
         return new Event(t, fault, true, null, null, null, null, null, null);
     }
+  }
+
+  /**
+   * A partition start that cuts the instances a node spec picks (at least one) off from clients.
+   */
+  private static Event cutStart(long t, int n, SplittableRandom r) {
+    String spec = NODE_SPECS.get(r.nextInt(NODE_SPECS.size()));
+    List<Integer> nodes = targets(spec, n, r);
+    if (nodes.isEmpty()) {
+      nodes = List.of(r.nextInt(n));
+    }
+    String kind = r.nextBoolean() ? "stall" : "refuse";
+    return new Event(t, Fault.PARTITION, true, spec, null, nodes, null, kind, null);
   }
 
   /**

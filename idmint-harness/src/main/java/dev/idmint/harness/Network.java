@@ -1,6 +1,7 @@
 package dev.idmint.harness;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,16 +20,16 @@ import java.util.concurrent.atomic.LongAdder;
  * sends the same messages in two runs with the same seed has the same ones dropped and delayed
  * alike, however the threads of the harness interleave.
  */
-final class Network {
+final class Network implements Transport {
   /** A client: it gets the bodies of messages addressed to it. */
   interface Endpoint {
-    void receive(ClusterNode from, long at, Envelope.Reply body, byte[] line, int off, int len);
+    void receive(NodePipe from, long at, Envelope.Reply body, byte[] line, int off, int len);
   }
 
-  /** {@link ClusterNode.Msg#fromNode} of a message from a client: no partition applies. */
+  /** {@link NodePipe.Msg#fromNode} of a message from a client: no partition applies. */
   static final int FROM_CLIENT = -1;
 
-  /** {@link ClusterNode.Msg#fromNode} of a message from a service: no partition applies. */
+  /** {@link NodePipe.Msg#fromNode} of a message from a service: no partition applies. */
   static final int FROM_SERVICE = -2;
 
   /**
@@ -49,12 +50,88 @@ final class Network {
       long unmatchedReplies,
       List<Violation> violations,
       long violationCount,
-      List<ServiceNode.Stats> services) {}
+      List<ServiceNode.Stats> services)
+      implements Transport.Stats {
+
+    /** Maelstrom's net checker: message counts for clients and servers, and what was dropped. */
+    @Override
+    public void addResults(Map<String, Object> results, int attempted) {
+      Map<String, Object> net = new LinkedHashMap<>();
+      net.put("valid", true);
+      net.put(
+          "all", netCounts(clientSent + serverSent, clientReceived + serverReceived, attempted));
+      net.put("clients", netCounts(clientSent, clientReceived, attempted));
+      net.put("servers", netCounts(serverSent, serverReceived, attempted));
+      net.put("dropped_by_loss", droppedByLoss);
+      net.put("dropped_by_partition", droppedByPartition);
+      net.put("unmatched_replies", unmatchedReplies);
+      List<Object> svc = new ArrayList<>();
+      for (ServiceNode.Stats s : services) {
+        svc.add(
+            Results.map(
+                "service", s.name(),
+                "requests", s.requests(),
+                "ignored", s.unhandled(),
+                "first_ignored", s.firstUnhandled()));
+      }
+      net.put("services", svc);
+      results.put("net", net);
+    }
+
+    private static Map<String, Object> netCounts(long sent, long received, int ops) {
+      return Results.map(
+          "send_count", sent,
+          "recv_count", received,
+          "msg_count", sent,
+          "msgs_per_op", ops == 0 ? 0.0 : Results.round((double) sent / ops, 4));
+    }
+
+    @Override
+    public List<String> summary() {
+      List<String> out = new ArrayList<>();
+      out.add("network      " + networkLine());
+      String used = servicesLine();
+      if (used != null) {
+        out.add("services     " + used);
+      }
+      return out;
+    }
+
+    private String networkLine() {
+      boolean usedServices = services.stream().anyMatch(s -> s.requests() > 0);
+      return clientSent
+          + " client messages, "
+          + serverSent
+          + (usedServices ? " between nodes and services" : " between nodes")
+          + (serverSent > 0
+              ? " (" + droppedByLoss + " dropped by loss, " + droppedByPartition + " by partitions)"
+              : "")
+          + (unmatchedReplies > 0 ? "; " + unmatchedReplies + " late replies ignored" : "");
+    }
+
+    /** What the nodes asked of Maelstrom's services, or null if nothing. */
+    private String servicesLine() {
+      List<String> used = new ArrayList<>();
+      for (ServiceNode.Stats s : services) {
+        if (s.requests() > 0) {
+          used.add(
+              s.name()
+                  + " "
+                  + s.requests()
+                  + " requests"
+                  + (s.unhandled() > 0
+                      ? " (" + s.unhandled() + " ignored: no case for them)"
+                      : ""));
+        }
+      }
+      return used.isEmpty() ? null : String.join(", ", used);
+    }
+  }
 
   private static final int MAX_NOTICES = 10;
-  private static final int MAX_KEPT_VIOLATIONS = 1000;
 
-  private ClusterNode[] nodes = new ClusterNode[0];
+  private NodePipe[] nodes = new NodePipe[0];
+  private List<String> ids = List.of();
   private final int firstNodeNumber;
   private final Map<String, ServiceNode> services = new LinkedHashMap<>();
 
@@ -66,6 +143,12 @@ final class Network {
   private final LatencyDist dist;
   private final Console console;
   private final Traffic traffic;
+
+  /** The node program and its arguments. */
+  private final List<String> command;
+
+  /** This project's node's state directory, or null for another node. */
+  private final Path ownState;
 
   private volatile boolean[][] drops;
   private volatile double loss;
@@ -83,8 +166,24 @@ final class Network {
   private final LongAdder unmatchedReplies = new LongAdder();
   private final AtomicLong serviceNotices = new AtomicLong();
 
-  private final List<Violation> violations = new ArrayList<>();
-  private final AtomicLong violationCount = new AtomicLong();
+  private final Violations violations;
+
+  /**
+   * The network of a run.
+   *
+   * @param ownState this project's node's state directory, or null for another node
+   */
+  Network(Config config, Path ownState, Traffic traffic, Console console) {
+    this(
+        config.latencyMs(),
+        config.latencyDist(),
+        config.seed(),
+        config.firstNodeNumber(),
+        config.command(),
+        ownState,
+        traffic,
+        console);
+  }
 
   /**
    * @param firstNodeNumber the number in the first node's name: 1 for n1..n5, 0 for n0..
@@ -94,30 +193,243 @@ final class Network {
       LatencyDist dist,
       long seed,
       int firstNodeNumber,
+      List<String> command,
+      Path ownState,
       Traffic traffic,
       Console console) {
     this.latencyNanos = (long) (latencyMs * 1e6);
     this.dist = dist;
     this.seed = seed;
     this.firstNodeNumber = firstNodeNumber;
+    this.command = command;
+    this.ownState = ownState;
     this.traffic = traffic;
     this.console = console;
+    this.violations = new Violations(console);
   }
 
   /** Salts the per-sender draw streams apart from the request plan's and the nemesis's. */
   static final long DRAW_SALT = 1L << 32;
 
-  void setNodes(ClusterNode[] nodes) {
-    SplittableRandom[] d = new SplittableRandom[nodes.length];
+  @Override
+  public void attach(ClusterNode[] cluster) {
+    SplittableRandom[] d = new SplittableRandom[cluster.length];
+    NodePipe[] pipes = new NodePipe[cluster.length];
+    List<String> names = new ArrayList<>();
     for (int i = 0; i < d.length; i++) {
       d[i] = new SplittableRandom(NemesisPlan.mix(seed, DRAW_SALT + i));
+      pipes[i] = new NodePipe(cluster[i], this);
+      names.add(cluster[i].id);
     }
     this.draws = d;
-    this.nodes = nodes;
+    this.nodes = pipes;
+    this.ids = List.copyOf(names);
+    for (NodePipe p : pipes) {
+      p.startWriter();
+    }
   }
 
+  /** The node's pipe, for tests. */
+  NodePipe pipe(int i) {
+    return nodes[i];
+  }
+
+  // ---- processes
+
+  @Override
+  public List<String> command(ClusterNode n) {
+    return command;
+  }
+
+  @Override
+  public void environment(ClusterNode n, Map<String, String> env) {
+    if (ownState != null) {
+      env.put("IDMINT_STATE_DIR", ownState.toString()); // the node names its files by node id
+    }
+  }
+
+  @Override
+  public boolean readsStdout() {
+    return true;
+  }
+
+  @Override
+  public void started(ClusterNode n, ClusterNode.Proc p) {
+    NodePipe pipe = nodes[n.index];
+    Thread reader = new Thread(() -> pipe.readLoop(p), "from-" + n.id + "-" + p.incarnation);
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** Sends init from a fresh client; its first reply completes {@code p.up}. */
+  @Override
+  public long bringUp(ClusterNode n, ClusterNode.Proc p) {
+    int client =
+        addClient(
+            (from, at, body, line, off, len) -> {
+              if (!(body.inReplyTo() instanceof Long irt && irt == 1L && p.up.complete(body))) {
+                unmatchedReply();
+              }
+            });
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", "init");
+    body.put("msg_id", 1L);
+    body.put("node_id", n.id);
+    body.put("node_ids", new ArrayList<Object>(ids));
+    byte[] init = clientMessage("c" + client, n.id, body);
+    long sentAt = System.nanoTime();
+    nodes[n.index].writeNow(
+        p, init); // if the pipe broke, the process is gone: its exit ends the wait
+    return sentAt;
+  }
+
+  @Override
+  public String notUp(Object answer) {
+    Envelope.Reply reply = (Envelope.Reply) answer;
+    if ("init_ok".equals(reply.type())) {
+      return null;
+    }
+    return "answered init with "
+        + (reply.type() == null
+            ? "a reply without a type"
+            : "a reply of type \"" + reply.type() + "\"")
+        + (reply.code() != null
+            ? " (code "
+                + Json.toJson(reply.code())
+                + (reply.text() != null ? ": " + Json.toJson(reply.text()) : "")
+                + ")"
+            : "")
+        + " instead of init_ok";
+  }
+
+  @Override
+  public String upTimedOut(ClusterNode n) {
+    return "did not answer init within 10 s (Maelstrom requires init_ok within 10 s)";
+  }
+
+  @Override
+  public String exitedBeforeUp(int status) {
+    return "exited with status " + status + " before answering init";
+  }
+
+  @Override
+  public void wake(ClusterNode n) {
+    nodes[n.index].wake();
+  }
+
+  // ---- clients
+
+  @Override
+  public String addWorker(Workload workload, Workload.Worker w) {
+    return "c" + addClient(new Client(workload, w));
+  }
+
+  @Override
+  public void send(Workload.Worker w, Op op) {
+    sendFromClient(w.client, nodes[w.node], op.msgId);
+  }
+
+  @Override
+  public void timedOut(Workload.Worker w, Op op) {
+    nodes[op.node].stopDirectWrites();
+  }
+
+  @Override
+  public int afterInfo(int instance) {
+    return instance;
+  }
+
+  @Override
+  public void warmUp() {
+    Warmup.run(30_000);
+  }
+
+  /** A worker's client connection: completes its requests from the node's replies. */
+  private final class Client implements Endpoint {
+    private final Workload workload;
+    private final Workload.Worker worker;
+
+    Client(Workload workload, Workload.Worker worker) {
+      this.workload = workload;
+      this.worker = worker;
+    }
+
+    @Override
+    public void receive(
+        NodePipe from, long at, Envelope.Reply body, byte[] line, int off, int len) {
+      Object irt = body.inReplyTo();
+      if (!Json.isInteger(irt)) {
+        violation(
+            from,
+            "malformed-reply",
+            "sent " + worker.client + " a message without an integer in_reply_to",
+            false,
+            line,
+            off,
+            len);
+        return;
+      }
+      Op op = worker.current;
+      if (op == null || !(irt instanceof Long r && r == op.msgId)) {
+        unmatchedReply(); // a late reply: Maelstrom's client skips these too
+        return;
+      }
+      String type = body.type();
+      String problem;
+      if ("generate_ok".equals(type)) {
+        problem = generateOkProblem(body);
+        if (problem == null) {
+          workload.complete(op, Op.OK, at, body.id(), null, -1, null);
+          return;
+        }
+      } else if ("error".equals(type)) {
+        if (body.code() instanceof Long c && c == (int) (long) c) {
+          int code = (int) (long) c;
+          Object text = body.text();
+          workload.complete(
+              op,
+              ErrorCode.isDefinite(code) ? Op.FAIL : Op.INFO,
+              at,
+              null,
+              ErrorCode.name(code),
+              code,
+              text instanceof String s ? s : text == null ? null : Json.toJson(text));
+          return;
+        }
+        problem = "error reply without an integer code";
+      } else {
+        problem =
+            type == null
+                ? "reply without a string type"
+                : "reply of type \"" + type + "\" to a generate request";
+      }
+      violation(
+          from, "malformed-reply", "sent a malformed reply: " + problem, false, line, off, len);
+      workload.complete(op, Op.INFO, at, null, "malformed-rpc-response", -1, problem);
+    }
+  }
+
+  /** What breaks Maelstrom's generate_ok schema, or null. */
+  static String generateOkProblem(Envelope.Reply body) {
+    if (body.extraKey() != null) {
+      return "generate_ok has an extra key \""
+          + body.extraKey()
+          + "\" (the schema allows only type, in_reply_to, msg_id and id)";
+    }
+    if (body.id() == null) {
+      return "generate_ok has no id";
+    }
+    if (body.msgId() != null && !Json.isInteger(body.msgId())) {
+      return "generate_ok's msg_id is not an integer";
+    }
+    return null;
+  }
+
+  // ---- the run
+
   /** Starts Maelstrom's services, each on a thread of its own. */
-  void startServices() {
+  @Override
+  public void start() {
     for (int i = 0; i < Service.NAMES.size(); i++) {
       String name = Service.NAMES.get(i);
       ServiceNode s = new ServiceNode(name, NemesisPlan.mix(seed, 2 * DRAW_SALT + i), this);
@@ -126,7 +438,8 @@ final class Network {
     }
   }
 
-  Stats stats() {
+  @Override
+  public Stats stats() {
     List<ServiceNode.Stats> svc = new ArrayList<>();
     services.values().forEach(s -> svc.add(s.stats()));
     return new Stats(
@@ -137,8 +450,8 @@ final class Network {
         droppedByLoss.sum(),
         droppedByPartition.sum(),
         unmatchedReplies.sum(),
-        violations(),
-        violationCount.get(),
+        violations.list(),
+        violations.count(),
         List.copyOf(svc));
   }
 
@@ -153,6 +466,45 @@ final class Network {
     drops = m;
   }
 
+  /** Grudges between nodes, applied at delivery time. */
+  @Override
+  public Nemesis.Effect partition(NemesisPlan.Event e) {
+    if (!e.start()) {
+      partition((boolean[][]) null);
+      return new Nemesis.Effect("network-healed", "healed", null);
+    }
+    partition(Grudges.matrix(e.grudge(), ids.size()));
+    return new Nemesis.Effect(
+        Results.map("shape", e.spec(), "grudge", Grudges.named(e.grudge(), ids)),
+        e.spec() + " " + components(e),
+        e.spec());
+  }
+
+  /** Components of a partition as {@code [n0 n1] [n2 n3 n4]}, or per-node views for a ring. */
+  private String components(NemesisPlan.Event e) {
+    if ("majorities-ring".equals(e.spec())) {
+      return "(every node sees a different majority)";
+    }
+    Map<String, List<Integer>> groups = new LinkedHashMap<>();
+    e.grudge()
+        .forEach(
+            (node, drops) ->
+                groups.computeIfAbsent(drops.toString(), k -> new ArrayList<>()).add(node));
+    java.util.StringJoiner s = new java.util.StringJoiner(" | ");
+    groups.values().forEach(g -> s.add(Nemesis.join(g.stream().map(ids::get).toList())));
+    return s.toString();
+  }
+
+  @Override
+  public Nemesis.Effect loss(boolean on) {
+    double p = on ? NemesisPlan.LOSS : 0;
+    setLoss(p);
+    return new Nemesis.Effect(
+        Results.map("loss", p),
+        on ? "dropping " + Math.round(p * 100) + "% of node-to-node messages" : "stopped",
+        Math.round(NemesisPlan.LOSS * 100) + "%");
+  }
+
   boolean drops(int dest, int src) {
     boolean[][] d = drops;
     return d != null && d[dest][src];
@@ -162,12 +514,17 @@ final class Network {
     loss = p;
   }
 
-  void stop() {
+  @Override
+  public void stop() {
     stopping = true;
     services.values().forEach(ServiceNode::close);
+    for (NodePipe p : nodes) {
+      p.close();
+    }
   }
 
-  boolean stopping() {
+  @Override
+  public boolean stopping() {
     return stopping;
   }
 
@@ -193,7 +550,7 @@ final class Network {
    * A generate request from a client to a node: no latency, no loss, no partition. Called by the
    * scheduler thread only; an idle node gets it at once without a copy.
    */
-  void sendFromClient(String client, ClusterNode dest, long msgId) {
+  void sendFromClient(String client, NodePipe dest, long msgId) {
     long id = messageIds.incrementAndGet();
     byte[] b = request;
     int n = ascii(b, 0, "{\"id\":");
@@ -201,7 +558,7 @@ final class Network {
     n = ascii(b, n, ",\"src\":\"");
     n = ascii(b, n, client);
     n = ascii(b, n, "\",\"dest\":\"");
-    n = ascii(b, n, dest.id);
+    n = ascii(b, n, dest.node.id);
     n = ascii(b, n, "\",\"body\":{\"type\":\"generate\",\"msg_id\":");
     n = decimal(b, n, msgId);
     n = ascii(b, n, "}}\n");
@@ -210,7 +567,7 @@ final class Network {
     byte[] copy = null;
     if (traffic.on()) {
       copy = java.util.Arrays.copyOf(b, n);
-      traffic.sent(id, client, dest.id, "generate", copy, n - 1, now);
+      traffic.sent(id, client, dest.node.id, "generate", copy, n - 1, now);
     }
     if (dest.writeDirect(b, n)) {
       clientReceived.increment();
@@ -219,7 +576,7 @@ final class Network {
       }
     } else {
       dest.enqueue(
-          new ClusterNode.Msg(
+          new NodePipe.Msg(
               now, id, FROM_CLIENT, copy != null ? copy : java.util.Arrays.copyOf(b, n)));
     }
   }
@@ -271,7 +628,7 @@ final class Network {
   }
 
   /** A message was written to a node's stdin. */
-  void delivered(ClusterNode.Msg m, long at) {
+  void delivered(NodePipe.Msg m, long at) {
     (m.fromNode() == FROM_CLIENT ? clientReceived : serverReceived).increment();
     if (traffic.watches(m.seq())) {
       traffic.delivered(m.seq(), m.bytes(), m.bytes().length - 1, at);
@@ -279,7 +636,7 @@ final class Network {
   }
 
   /** A node's grudge against the sender dropped a message at delivery time. */
-  void droppedByPartition(ClusterNode.Msg m, long at) {
+  void droppedByPartition(NodePipe.Msg m, long at) {
     droppedByPartition.increment();
     if (traffic.watches(m.seq())) {
       traffic.dropped(m.seq(), "partition", m.bytes(), m.bytes().length - 1, at);
@@ -294,7 +651,7 @@ final class Network {
   // ---- node output
 
   /** Checks and routes one line a node printed (without its newline). */
-  void onLine(ClusterNode node, byte[] b, int off, int len) {
+  void onLine(NodePipe node, byte[] b, int off, int len) {
     if (node.outputDead()) {
       return;
     }
@@ -375,8 +732,8 @@ final class Network {
    *
    * @return its latency in nanoseconds, or -1 if it is lost
    */
-  private long draw(ClusterNode sender, double p) {
-    SplittableRandom r = draws[sender.index];
+  private long draw(NodePipe sender, double p) {
+    SplittableRandom r = draws[sender.node.index];
     synchronized (r) { // a restarted node's new reader may overlap its old one's last lines
       double lossDraw = r.nextDouble(); // drawn even without loss, so the latencies stay in step
       long latency = dist.draw(r, latencyNanos);
@@ -389,18 +746,12 @@ final class Network {
    * to come from a client is treated as a client's: no latency, loss or partition.
    */
   private void forward(
-      ClusterNode sender,
-      String src,
-      int srcNode,
-      ClusterNode dest,
-      byte[] b,
-      Envelope e,
-      long now) {
+      NodePipe sender, String src, int srcNode, NodePipe dest, byte[] b, Envelope e, long now) {
     serverSent.increment();
     long id = messageIds.incrementAndGet();
-    byte[] msg = stamp(id, src, dest.id, b, e);
+    byte[] msg = stamp(id, src, dest.node.id, b, e);
     if (traffic.on()) {
-      traffic.sent(id, src, dest.id, e.body().type(), msg, msg.length - 1, now);
+      traffic.sent(id, src, dest.node.id, e.body().type(), msg, msg.length - 1, now);
     }
     long latency = 0;
     if (srcNode >= 0) {
@@ -413,11 +764,11 @@ final class Network {
         return;
       }
     }
-    dest.enqueue(new ClusterNode.Msg(now + latency, id, srcNode >= 0 ? srcNode : FROM_CLIENT, msg));
+    dest.enqueue(new NodePipe.Msg(now + latency, id, srcNode >= 0 ? srcNode : FROM_CLIENT, msg));
   }
 
   /** A request to a service: it takes the network's latency, and is never lost or partitioned. */
-  private void toService(ClusterNode sender, ServiceNode service, byte[] b, Envelope e, long now) {
+  private void toService(NodePipe sender, ServiceNode service, byte[] b, Envelope e, long now) {
     Object body;
     try {
       body = Json.parse(b, e.bodyStart(), e.bodyEnd() - e.bodyStart());
@@ -480,7 +831,7 @@ final class Network {
     synchronized (service.random) {
       latency = dist.draw(service.random, latencyNanos);
     }
-    nodes[destNode].enqueue(new ClusterNode.Msg(now + latency, id, FROM_SERVICE, msg));
+    nodes[destNode].enqueue(new NodePipe.Msg(now + latency, id, FROM_SERVICE, msg));
   }
 
   /** A request the service has no case for: Maelstrom logs a warning and never replies. */
@@ -542,52 +893,31 @@ final class Network {
   /**
    * Records a protocol violation; one that kills output makes the harness ignore the node's stdout.
    */
-  void violation(ClusterNode node, String kind, String message, boolean killsOutput, String line) {
+  void violation(NodePipe node, String kind, String message, boolean killsOutput, String line) {
     Violation v =
         new Violation(
-            System.nanoTime(), node.id, kind, message, killsOutput, Violation.shorten(line));
-    long n = violationCount.incrementAndGet();
+            System.nanoTime(), node.node.id, kind, message, killsOutput, Violation.shorten(line));
     if (killsOutput) {
       node.killOutput(v);
     }
-    synchronized (violations) {
-      if (violations.size() < MAX_KEPT_VIOLATIONS) {
-        violations.add(v);
-      }
-    }
-    if (n <= MAX_NOTICES) {
-      console.println(
-          "\nidmint test: "
-              + node.id
-              + " "
-              + message
-              + ":\n  "
-              + v.line()
-              + (killsOutput
-                  ? "\n  Maelstrom stops reading a node's stdout after this; so does idmint test: "
-                      + node.id
-                      + "'s later replies are lost."
-                  : ""));
-    } else if (n == MAX_NOTICES + 1) {
-      console.println("idmint test: more protocol violations; see results.json");
-    }
+    violations.add(
+        v,
+        "\nidmint test: "
+            + node.node.id
+            + " "
+            + message
+            + ":\n  "
+            + v.line()
+            + (killsOutput
+                ? "\n  Maelstrom stops reading a node's stdout after this; so does idmint test: "
+                    + node.node.id
+                    + "'s later replies are lost."
+                : ""));
   }
 
   void violation(
-      ClusterNode node,
-      String kind,
-      String message,
-      boolean killsOutput,
-      byte[] b,
-      int off,
-      int len) {
+      NodePipe node, String kind, String message, boolean killsOutput, byte[] b, int off, int len) {
     violation(node, kind, message, killsOutput, line(b, off, len));
-  }
-
-  private List<Violation> violations() {
-    synchronized (violations) {
-      return List.copyOf(violations);
-    }
   }
 
   static String line(byte[] b, int off, int len) {

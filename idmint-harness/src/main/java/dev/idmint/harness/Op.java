@@ -12,12 +12,18 @@ final class Op {
   static final int INFO = 2;
   static final int FAIL = 3;
 
+  /** {@link #node} of a request sent to the load balancer, which picks the instance. */
+  static final int LB = -1;
+
   private static final AtomicIntegerFieldUpdater<Op> TYPE =
       AtomicIntegerFieldUpdater.newUpdater(Op.class, "type");
 
   final int worker;
   final int process;
+
+  /** The instance it was sent to, or {@link #LB}. */
   final int node;
+
   final String client;
   final long msgId;
   final long invokeAt;
@@ -29,6 +35,7 @@ final class Op {
   private String error;
   private int errorCode = -1;
   private String errorText;
+  private int servedBy;
 
   Op(int worker, int process, int node, String client, long msgId, long invokeAt) {
     this.worker = worker;
@@ -49,9 +56,19 @@ final class Op {
    * @param text the error reply's text, or what was wrong with a malformed reply
    */
   boolean complete(int outcome, long at, Object value, String error, int code, String text) {
+    return complete(outcome, at, value, error, code, text, node);
+  }
+
+  /**
+   * As above, naming the instance that answered: as sent, or as the load balancer said; {@link #LB}
+   * if unknown.
+   */
+  boolean complete(
+      int outcome, long at, Object value, String error, int code, String text, int servedBy) {
     if (!TYPE.compareAndSet(this, PENDING, outcome)) {
       return false;
     }
+    this.servedBy = servedBy;
     this.completeAt = at;
     this.value = value;
     this.error = error;
@@ -84,6 +101,11 @@ final class Op {
 
   String errorText() {
     return errorText;
+  }
+
+  /** The instance that answered, or {@link #LB} if the balancer did not say. */
+  int servedBy() {
+    return servedBy;
   }
 
   int type() {

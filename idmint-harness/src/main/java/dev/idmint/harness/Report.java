@@ -43,7 +43,7 @@ final class Report {
   }
 
   /**
-   * @param messages the message-flow diagram, an SVG element
+   * @param messages the message-flow diagram, an SVG element; null with none (HTTP services)
    */
   static String html(Checker.Result r, List<String> summary, String messages) {
     Checker.Inputs in = r.in();
@@ -55,8 +55,11 @@ final class Report {
           case UNKNOWN -> "unknown";
         };
     head(h, cls);
-    h.append("<h1>idmint test · unique-ids · ")
-        .append(esc(in.config().nodeCount() + " nodes"))
+    Config.Http http = in.config().http();
+    h.append("<h1>idmint test · unique-ids")
+        .append(http == null ? "" : http.lb() ? " over HTTP behind haproxy" : " over HTTP")
+        .append(" · ")
+        .append(esc(in.config().nodeCount() + (http == null ? " nodes" : " instances")))
         .append("</h1>\n");
     h.append("<div class=\"verdict ")
         .append(cls)
@@ -69,9 +72,10 @@ final class Report {
       legend(h, r);
       h.append("<h2>Throughput</h2>\n");
       ratePlot(h, r);
+      instancesTable(h, r);
     }
     h.append("<h2>Summary</h2>\n<pre>").append(esc(String.join("\n", summary))).append("</pre>\n");
-    if (in.ranLoad()) {
+    if (in.ranLoad() && messages != null) {
       messagesSection(h, in, messages);
     }
     nemesisTable(h, in);
@@ -79,7 +83,7 @@ final class Report {
     nodeFailures(h, in.cluster());
     h.append(
             "<h2>Files</h2>\n<p><a href=\"results.json\">results.json</a> · <a href=\"history.jsonl\">history.jsonl</a> · ")
-        .append("<a href=\"messages.svg\">messages.svg</a> · ")
+        .append(messages != null ? "<a href=\"messages.svg\">messages.svg</a> · " : "")
         .append(in.config().logging().net() ? "<a href=\"net.jsonl\">net.jsonl</a> · " : "")
         .append("<a href=\"node-logs/\">node-logs/</a></p>\n</body></html>\n");
     return h.toString();
@@ -114,6 +118,46 @@ final class Report {
         .append("code{font:12px ui-monospace,Menlo,Consolas,monospace}\n")
         .append(".flow{max-height:900px;overflow:auto;border:1px solid #ddd}.flow svg{border:0}\n")
         .append("</style></head><body>\n");
+  }
+
+  /** Per HTTP instance: latency of the ok requests it answered, and the order of its IDs. */
+  private static void instancesTable(StringBuilder h, Checker.Result r) {
+    if (r.instances().isEmpty()) {
+      return;
+    }
+    h.append("<h2 id=\"instances\">Latency per instance</h2>\n<table><tr><th>instance</th>")
+        .append("<th>ok</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th>")
+        .append("<th>IDs strictly increase</th></tr>\n");
+    for (Checker.Instance i : r.instances()) {
+      Checker.Quantiles q = i.latency();
+      h.append("<tr><td>")
+          .append(esc(i.name()))
+          .append("</td><td>")
+          .append(q.count())
+          .append("</td><td>")
+          .append(Summary.num(q.p50()))
+          .append("</td><td>")
+          .append(Summary.num(q.p95()))
+          .append("</td><td>")
+          .append(Summary.num(q.p99()))
+          .append("</td><td>")
+          .append(Summary.num(q.max()))
+          .append("</td><td>")
+          .append(
+              i.orderViolations() == 0
+                  ? "yes"
+                  : esc(
+                      "no: "
+                          + i.orderViolations()
+                          + " went back, first "
+                          + Json.toJson(i.firstViolation().value())
+                          + " after "
+                          + Json.toJson(i.after().value())))
+          .append("</td></tr>\n");
+    }
+    h.append("</table>\n<p class=\"legend\">Whether IDs increase is reported, not judged: the ")
+        .append("verdict is about duplicates. An ID went back when it is not above every ID the ")
+        .append("instance had answered before the request was sent.</p>\n");
   }
 
   /** The message-flow diagram, scrolling in a box of its own, with how to read it. */
@@ -379,7 +423,9 @@ final class Report {
                   esc(
                       name
                           + " on "
-                          + in.config().nodeIds().get(op.node)
+                          + (op.servedBy() >= 0
+                              ? in.config().nodeIds().get(op.servedBy())
+                              : "haproxy")
                           + ": "
                           + op.error()
                           + (op.errorText() == null ? "" : " " + op.errorText())))

@@ -46,8 +46,11 @@ final class Results {
             "ok", quantiles(r.latency().all()),
             "ok_during_faults", quantiles(r.latency().duringFaults()),
             "ok_outside_faults", quantiles(r.latency().outsideFaults())));
+    if (in.config().http() != null) {
+      m.put("instances", instances(r));
+    }
     m.put("rate", rate(r));
-    m.put("net", net(r));
+    in.net().addResults(m, r.attempted());
     m.put("nemesis", nemesis(r));
     m.put("protocol", protocol(r));
     m.put("nodes", nodes(r));
@@ -73,6 +76,34 @@ final class Results {
       workload.put("error", ids.error());
     }
     return workload;
+  }
+
+  /**
+   * Per HTTP instance: its ok requests' latency and whether its IDs strictly increase (reported,
+   * not judged).
+   */
+  private static List<Object> instances(Checker.Result r) {
+    long t0 = r.in().t0();
+    List<Object> out = new ArrayList<>();
+    for (Checker.Instance i : r.instances()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("instance", i.name());
+      m.put("ok_latency", quantiles(i.latency()));
+      m.put("ids_strictly_increase", i.orderViolations() == 0);
+      m.put("order_violations", i.orderViolations());
+      m.put(
+          "first_order_violation",
+          i.firstViolation() == null
+              ? null
+              : map(
+                  "id", i.firstViolation().value(),
+                  "sent", seconds(i.firstViolation().invokeAt - t0),
+                  "answered", seconds(i.firstViolation().completeAt() - t0),
+                  "not_above", i.after().value(),
+                  "which_was_answered", seconds(i.after().completeAt() - t0)));
+      out.add(m);
+    }
+    return out;
   }
 
   /** {@code --availability} as results show it: {@code total}, a fraction, or null. */
@@ -111,35 +142,6 @@ final class Results {
         // then restarts from that moment, as Jepsen's stagger does.
         "slips", in.load().slips(),
         "slipped_seconds", seconds(in.load().slippedNanos()));
-  }
-
-  /** Maelstrom's net checker: message counts for clients and servers, and what was dropped. */
-  private static Map<String, Object> net(Checker.Result r) {
-    Network.Stats n = r.in().net();
-    Map<String, Object> net = new LinkedHashMap<>();
-    net.put("valid", true);
-    net.put(
-        "all",
-        netCounts(
-            n.clientSent() + n.serverSent(),
-            n.clientReceived() + n.serverReceived(),
-            r.attempted()));
-    net.put("clients", netCounts(n.clientSent(), n.clientReceived(), r.attempted()));
-    net.put("servers", netCounts(n.serverSent(), n.serverReceived(), r.attempted()));
-    net.put("dropped_by_loss", n.droppedByLoss());
-    net.put("dropped_by_partition", n.droppedByPartition());
-    net.put("unmatched_replies", n.unmatchedReplies());
-    List<Object> services = new ArrayList<>();
-    for (ServiceNode.Stats s : n.services()) {
-      services.add(
-          map(
-              "service", s.name(),
-              "requests", s.requests(),
-              "ignored", s.unhandled(),
-              "first_ignored", s.firstUnhandled()));
-    }
-    net.put("services", services);
-    return net;
   }
 
   private static Map<String, Object> nemesis(Checker.Result r) {
@@ -222,6 +224,9 @@ final class Results {
   private static Map<String, Object> test(Config c) {
     Map<String, Object> test = new LinkedHashMap<>();
     test.put("workload", "unique-ids");
+    if (c.http() != null) {
+      test.put("http", map("lb", c.http().lb() ? "haproxy" : null));
+    }
     test.put("bin", c.command());
     test.put("node_count", c.nodeCount());
     test.put("time_limit", c.timeLimit());
@@ -245,14 +250,6 @@ final class Results {
     test.put("demo_defaults", c.demo());
     test.put("warnings", c.warnings());
     return test;
-  }
-
-  private static Map<String, Object> netCounts(long sent, long received, int ops) {
-    return map(
-        "send_count", sent,
-        "recv_count", received,
-        "msg_count", sent,
-        "msgs_per_op", ops == 0 ? 0.0 : round((double) sent / ops, 4));
   }
 
   private static Map<String, Object> quantiles(Checker.Quantiles q) {
@@ -329,7 +326,8 @@ final class Results {
     g.writeNumberField("process", op.process);
     g.writeStringField("type", invoke ? "invoke" : Op.typeName(op.type()));
     g.writeStringField("f", "generate");
-    g.writeStringField("node", ids.get(op.node));
+    int node = invoke ? op.node : op.servedBy();
+    g.writeStringField("node", node >= 0 ? ids.get(node) : "haproxy");
     if (invoke) {
       g.writeStringField("client", op.client);
       g.writeNumberField("msg_id", op.msgId);

@@ -19,10 +19,11 @@ final class Summary {
   static List<String> lines(Checker.Result r, Path runDir) {
     Checker.Inputs in = r.in();
     Config c = in.config();
+    boolean http = c.http() != null;
     List<String> out = new ArrayList<>();
     out.add("test         " + settings(c));
     if (!in.ranLoad()) {
-      out.add("operations   none: the nodes did not all come up");
+      out.add("operations   none: the " + (http ? "instances" : "nodes") + " did not all come up");
     } else {
       out.add(
           String.format(
@@ -36,6 +37,9 @@ final class Summary {
               r.achievedRate()));
       out.add("availability " + availability(r));
       out.add("ids          " + ids(r.ids()));
+      if (http) {
+        out.add("order        " + order(r.instances()));
+      }
       out.add(
           "latency ms   ok "
               + quantiles(r.latency().all())
@@ -45,36 +49,68 @@ final class Summary {
                       + quantiles(r.latency().duringFaults())
                       + "\n             outside faults "
                       + quantiles(r.latency().outsideFaults())));
-      out.add("nemesis      " + nemesis(r));
-      out.add("network      " + network(in.net()));
-      String services = services(in.net());
-      if (services != null) {
-        out.add("services     " + services);
+      for (Checker.Instance i : r.instances()) {
+        out.add("             " + i.name() + " " + quantiles(i.latency()));
       }
+      out.add("nemesis      " + nemesis(r));
+      out.addAll(in.net().summary());
     }
     out.add("protocol     " + protocol(in.net()));
     out.add(
-        "nodes        "
+        (http ? "instances    " : "nodes        ")
             + (in.cluster().healthy()
-                ? "no crashes, every init answered"
+                ? (http
+                    ? "no crashes, every instance became ready"
+                    : "no crashes, every init answered")
                 : in.cluster().crashes().size()
                     + " crashed on their own, "
                     + in.cluster().initFailures().size()
-                    + " failed init"));
+                    + (http ? " never became ready" : " failed init")));
     out.add(
         "store        "
             + runDir
-            + "/ (results.json, history.jsonl, report.html, messages.svg, node-logs/)");
+            + "/ (results.json, history.jsonl, report.html, "
+            + (http ? "" : "messages.svg, ")
+            + "node-logs/)");
     out.add("");
     out.add(verdict(r));
     return out;
   }
 
+  /**
+   * Whether each instance's IDs strictly increase in the order it issued them: reported, not part
+   * of the verdict.
+   */
+  static String order(List<Checker.Instance> instances) {
+    List<String> bad = new ArrayList<>();
+    Checker.Instance first = null;
+    for (Checker.Instance i : instances) {
+      if (i.orderViolations() > 0) {
+        bad.add(i.name() + " ×" + i.orderViolations());
+        if (first == null || i.firstViolation().invokeAt < first.firstViolation().invokeAt) {
+          first = i;
+        }
+      }
+    }
+    if (first == null) {
+      return "each instance's IDs strictly increase, across its restarts (reported, not judged)";
+    }
+    return "IDs went back on "
+        + String.join(", ", bad)
+        + " (reported, not judged); first: "
+        + first.name()
+        + " answered "
+        + Json.toJson(first.firstViolation().value())
+        + " to a request sent after it had answered "
+        + Json.toJson(first.after().value());
+  }
+
   /** The test's settings on one line, seed included, so the run can be repeated. */
   private static String settings(Config c) {
-    return "unique-ids, "
+    return "unique-ids"
+        + (c.http() == null ? ", " : c.http().lb() ? " over HTTP behind haproxy, " : " over HTTP, ")
         + c.nodeCount()
-        + " node"
+        + (c.http() == null ? " node" : " instance")
         + (c.nodeCount() == 1 ? "" : "s")
         + ", "
         + num(c.timeLimit())
@@ -128,39 +164,7 @@ final class Summary {
     return line;
   }
 
-  private static String network(Network.Stats n) {
-    boolean services = n.services().stream().anyMatch(s -> s.requests() > 0);
-    return n.clientSent()
-        + " client messages, "
-        + n.serverSent()
-        + (services ? " between nodes and services" : " between nodes")
-        + (n.serverSent() > 0
-            ? " ("
-                + n.droppedByLoss()
-                + " dropped by loss, "
-                + n.droppedByPartition()
-                + " by partitions)"
-            : "")
-        + (n.unmatchedReplies() > 0 ? "; " + n.unmatchedReplies() + " late replies ignored" : "");
-  }
-
-  /** What the nodes asked of Maelstrom's services, or null if nothing. */
-  private static String services(Network.Stats n) {
-    List<String> used = new ArrayList<>();
-    for (ServiceNode.Stats s : n.services()) {
-      if (s.requests() > 0) {
-        used.add(
-            s.name()
-                + " "
-                + s.requests()
-                + " requests"
-                + (s.unhandled() > 0 ? " (" + s.unhandled() + " ignored: no case for them)" : ""));
-      }
-    }
-    return used.isEmpty() ? null : String.join(", ", used);
-  }
-
-  private static String protocol(Network.Stats n) {
+  private static String protocol(Transport.Stats n) {
     if (n.violationCount() == 0) {
       return "no violations";
     }
@@ -183,7 +187,8 @@ final class Summary {
           VALID
               + "  "
               + r.ids().acknowledged()
-              + " acknowledged IDs, all unique; no protocol violations, crashes or failed inits"
+              + " acknowledged IDs, all unique; no protocol violations, crashes or "
+              + (r.in().config().http() == null ? "failed inits" : "instances that were not ready")
               + (r.in().config().availability() != null ? "; availability as required" : "")
               + ".";
       case FALSE -> INVALID + "  " + String.join("; ", r.reasons()) + ".";

@@ -34,7 +34,7 @@ final class Warmup {
       try {
         Envelope e = Envelope.parse(b, 0, b.length);
         sum += Network.index(e.src(), 'n', 5) + Network.index(e.dest(), 'c', 7) + e.bodyEnd();
-        sum += Workload.generateOkProblem(e.body()) == null ? e.body().id().hashCode() : 1;
+        sum += Network.generateOkProblem(e.body()) == null ? e.body().id().hashCode() : 1;
       } catch (Json.ParseException | Envelope.Malformed x) {
         throw new IllegalStateException(x);
       }

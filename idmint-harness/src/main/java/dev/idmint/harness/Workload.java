@@ -10,19 +10,24 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The unique-ids clients: {@code concurrency} workers, worker i bound to node i mod N, each with
- * one request in flight at most. One scheduler thread hands out {@code generate} requests on the
- * stagger plan and times them out; node reader threads complete them.
+ * The unique-ids clients: {@code concurrency} workers, worker i starting on instance i mod N, each
+ * with one request in flight at most. One scheduler thread hands out {@code generate} requests on
+ * the stagger plan through the transport and times them out; the transport's threads complete them.
  */
 final class Workload {
   /** Maelstrom's client RPC timeout. */
   static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   /** A Jepsen worker thread and its client connection. */
-  final class Worker implements Network.Endpoint {
+  static final class Worker {
     final int index;
-    final int node;
     final String client;
+
+    /**
+     * The instance it sends to: bound for good under Maelstrom; an HTTP client moves on after an
+     * info. Changed only by whoever completes its op, before {@code current} is cleared.
+     */
+    int node;
 
     /** Jepsen's process: a worker takes a new one after an info (its op may still be running). */
     int process;
@@ -30,65 +35,11 @@ final class Workload {
     long nextMsgId = 1;
     volatile Op current;
 
-    Worker(int index) {
+    Worker(int index, int node, Workload workload, Transport transport) {
       this.index = index;
-      this.node = index % nodes.length;
+      this.node = node;
       this.process = index;
-      this.client = "c" + net.addClient(this);
-    }
-
-    @Override
-    public void receive(
-        ClusterNode from, long at, Envelope.Reply body, byte[] line, int off, int len) {
-      Object irt = body.inReplyTo();
-      if (!Json.isInteger(irt)) {
-        net.violation(
-            from,
-            "malformed-reply",
-            "sent " + client + " a message without an integer in_reply_to",
-            false,
-            line,
-            off,
-            len);
-        return;
-      }
-      Op op = current;
-      if (op == null || !(irt instanceof Long r && r == op.msgId)) {
-        net.unmatchedReply(); // a late reply: Maelstrom's client skips these too
-        return;
-      }
-      String type = body.type();
-      String problem;
-      if ("generate_ok".equals(type)) {
-        problem = generateOkProblem(body);
-        if (problem == null) {
-          finish(op, Op.OK, at, body.id(), null, -1, null);
-          return;
-        }
-      } else if ("error".equals(type)) {
-        if (body.code() instanceof Long c && c == (int) (long) c) {
-          int code = (int) (long) c;
-          Object text = body.text();
-          finish(
-              op,
-              ErrorCode.isDefinite(code) ? Op.FAIL : Op.INFO,
-              at,
-              null,
-              ErrorCode.name(code),
-              code,
-              text instanceof String s ? s : text == null ? null : Json.toJson(text));
-          return;
-        }
-        problem = "error reply without an integer code";
-      } else {
-        problem =
-            type == null
-                ? "reply without a string type"
-                : "reply of type \"" + type + "\" to a generate request";
-      }
-      net.violation(
-          from, "malformed-reply", "sent a malformed reply: " + problem, false, line, off, len);
-      finish(op, Op.INFO, at, null, "malformed-rpc-response", -1, problem);
+      this.client = transport.addWorker(workload, this);
     }
   }
 
@@ -122,8 +73,7 @@ final class Workload {
   private long slips;
   private long slippedNanos;
 
-  private final Network net;
-  private final ClusterNode[] nodes;
+  private final Transport transport;
   private final Stagger stagger;
   private final boolean idle;
 
@@ -135,32 +85,15 @@ final class Workload {
   private volatile boolean awaitingCompletion;
   private int cursor;
 
-  Workload(Config config, Network net, ClusterNode[] nodes) {
-    this.net = net;
-    this.nodes = nodes;
+  Workload(Config config, Transport transport) {
+    this.transport = transport;
     this.idle = config.rate() == 0;
     this.stagger =
         new Stagger(NemesisPlan.mix(config.seed(), 0), config.rate()); // as planned() does
     workers = new Worker[config.concurrency()];
     for (int i = 0; i < workers.length; i++) {
-      workers[i] = new Worker(i);
+      workers[i] = new Worker(i, transport.home(i, config.nodeCount()), this, transport);
     }
-  }
-
-  /** What breaks Maelstrom's generate_ok schema, or null. */
-  static String generateOkProblem(Envelope.Reply body) {
-    if (body.extraKey() != null) {
-      return "generate_ok has an extra key \""
-          + body.extraKey()
-          + "\" (the schema allows only type, in_reply_to, msg_id and id)";
-    }
-    if (body.id() == null) {
-      return "generate_ok has no id";
-    }
-    if (body.msgId() != null && !Json.isInteger(body.msgId())) {
-      return "generate_ok's msg_id is not an integer";
-    }
-    return null;
   }
 
   /**
@@ -265,7 +198,7 @@ final class Workload {
     outstanding.incrementAndGet();
     invoked = invoked + 1;
     w.current = op;
-    net.sendFromClient(w.client, nodes[w.node], op.msgId);
+    transport.send(w, op);
   }
 
   /** Times out overdue ops; returns when the next one would time out. */
@@ -276,8 +209,8 @@ final class Workload {
         inFlight.pollFirst();
       } else if (now - head.invokeAt >= TIMEOUT_NANOS) {
         inFlight.pollFirst();
-        nodes[head.node].stopDirectWrites();
-        finish(head, Op.INFO, now, null, "net-timeout", -1, null);
+        transport.timedOut(workers[head.worker], head);
+        complete(head, Op.INFO, now, null, "net-timeout", -1, null);
       } else {
         return head.invokeAt + TIMEOUT_NANOS;
       }
@@ -285,13 +218,24 @@ final class Workload {
     return Long.MAX_VALUE;
   }
 
-  private void finish(Op op, int type, long at, Object value, String error, int code, String text) {
-    if (!op.complete(type, at, value, error, code, text)) {
+  /**
+   * Completes {@code op} unless something else already did (a reply, an error, a timeout), from any
+   * thread; see {@link Op#complete}.
+   */
+  void complete(Op op, int type, long at, Object value, String error, int code, String text) {
+    complete(op, type, at, value, error, code, text, op.node);
+  }
+
+  /** As above, naming the instance that answered ({@link Op#servedBy}). */
+  void complete(
+      Op op, int type, long at, Object value, String error, int code, String text, int servedBy) {
+    if (!op.complete(type, at, value, error, code, text, servedBy)) {
       return;
     }
     Worker w = workers[op.worker];
     if (type == Op.INFO) {
       w.process += workers.length;
+      w.node = transport.afterInfo(w.node);
     }
     (type == Op.OK ? okCount : type == Op.INFO ? infoCount : failCount).increment();
     w.current = null;

@@ -50,7 +50,8 @@ class CheckerTest {
             java.nio.file.Path.of("store"),
             null,
             false,
-            List.of());
+            List.of(),
+            null);
     return new Checker.Inputs(
         c,
         true,

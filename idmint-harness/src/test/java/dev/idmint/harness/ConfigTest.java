@@ -37,7 +37,7 @@ class ConfigTest {
   private static Config.Flags flags() {
     return new Config.Flags(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null);
+        null, false, null);
   }
 
   private static Config.Flags with(String name, Object value) {
@@ -58,7 +58,9 @@ class ConfigTest {
         name.equals("testCount") ? (Integer) value : f.testCount(),
         name.equals("logging") ? (Config.Logging) value : f.logging(),
         name.equals("topology") ? (String) value : f.topology(),
-        name.equals("store") ? (Path) value : f.store());
+        name.equals("store") ? (Path) value : f.store(),
+        name.equals("http") ? (Boolean) value : f.http(),
+        name.equals("lb") ? (String) value : f.lb());
   }
 
   @SuppressWarnings("unchecked")

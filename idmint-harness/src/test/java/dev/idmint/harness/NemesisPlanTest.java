@@ -16,17 +16,19 @@ class NemesisPlanTest {
 
   @Test
   void plan_withSameSeed_isTheSame() {
-    assertEquals(NemesisPlan.plan(7, ALL, 5, 2, 60), NemesisPlan.plan(7, ALL, 5, 2, 60));
+    assertEquals(
+        NemesisPlan.plan(7, ALL, 5, 2, 60, false), NemesisPlan.plan(7, ALL, 5, 2, 60, false));
   }
 
   @Test
   void plan_withAnotherSeed_differs() {
-    assertNotEquals(NemesisPlan.plan(7, ALL, 5, 2, 60), NemesisPlan.plan(8, ALL, 5, 2, 60));
+    assertNotEquals(
+        NemesisPlan.plan(7, ALL, 5, 2, 60, false), NemesisPlan.plan(8, ALL, 5, 2, 60, false));
   }
 
   @Test
   void plan_eachFaultAlternatesStartAndStop_fromTimeZero_withinTheLimit() {
-    List<NemesisPlan.Event> plan = NemesisPlan.plan(3, ALL, 5, 1, 30);
+    List<NemesisPlan.Event> plan = NemesisPlan.plan(3, ALL, 5, 1, 30, false);
     for (Fault f : ALL) {
       List<NemesisPlan.Event> mine = plan.stream().filter(e -> e.fault() == f).toList();
       assertTrue(mine.size() > 4, f + " has " + mine.size());
@@ -47,9 +49,10 @@ class NemesisPlanTest {
 
   @Test
   void plan_addingAFault_leavesTheOthersScheduleAlone() {
-    List<NemesisPlan.Event> alone = NemesisPlan.plan(5, EnumSet.of(Fault.PARTITION), 5, 2, 60);
+    List<NemesisPlan.Event> alone =
+        NemesisPlan.plan(5, EnumSet.of(Fault.PARTITION), 5, 2, 60, false);
     List<NemesisPlan.Event> mixed =
-        NemesisPlan.plan(5, ALL, 5, 2, 60).stream()
+        NemesisPlan.plan(5, ALL, 5, 2, 60, false).stream()
             .filter(e -> e.fault() == Fault.PARTITION)
             .toList();
     assertEquals(alone, mixed);
@@ -61,7 +64,7 @@ class NemesisPlanTest {
     long max = 0;
     boolean back = false;
     boolean forward = false;
-    for (NemesisPlan.Event e : NemesisPlan.plan(11, EnumSet.of(Fault.CLOCK), 5, 0.05, 600)) {
+    for (NemesisPlan.Event e : NemesisPlan.plan(11, EnumSet.of(Fault.CLOCK), 5, 0.05, 600, false)) {
       if (e.start() && e.kind().equals("bump")) {
         for (long d : e.deltas().values()) {
           min = Math.min(min, Math.abs(d));
@@ -81,7 +84,7 @@ class NemesisPlanTest {
     int rewinds = 0;
     for (long seed = 1; seed <= 20; seed++) {
       long[] set = new long[3];
-      for (NemesisPlan.Event e : NemesisPlan.plan(seed, EnumSet.of(Fault.CLOCK), 3, 2, 60)) {
+      for (NemesisPlan.Event e : NemesisPlan.plan(seed, EnumSet.of(Fault.CLOCK), 3, 2, 60, false)) {
         if (!e.start()) {
           java.util.Arrays.fill(set, e.at());
           continue;
@@ -106,7 +109,7 @@ class NemesisPlanTest {
   @Test
   void plan_clockStarts_mixRewindsStrobesAndBumps_onAtLeastOneNode() {
     Map<String, Integer> kinds = new java.util.TreeMap<>();
-    for (NemesisPlan.Event e : NemesisPlan.plan(5, EnumSet.of(Fault.CLOCK), 3, 1, 600)) {
+    for (NemesisPlan.Event e : NemesisPlan.plan(5, EnumSet.of(Fault.CLOCK), 3, 1, 600, false)) {
       if (e.start()) {
         kinds.merge(e.kind(), 1, Integer::sum);
         assertFalse(e.nodes().isEmpty(), "minority-third of 3 still picks a node");
@@ -125,7 +128,8 @@ class NemesisPlanTest {
   @Test
   void plan_firstClockStart_cannotRewind_asNothingIsUsedYet() {
     for (long seed = 1; seed <= 50; seed++) {
-      NemesisPlan.Event first = NemesisPlan.plan(seed, EnumSet.of(Fault.CLOCK), 3, 2, 8).get(0);
+      NemesisPlan.Event first =
+          NemesisPlan.plan(seed, EnumSet.of(Fault.CLOCK), 3, 2, 8, false).get(0);
       assertEquals(0, first.at());
       assertNotEquals("rewind", first.kind());
     }
@@ -133,7 +137,7 @@ class NemesisPlanTest {
 
   @Test
   void plan_partitionStartsCarryAGrudge_killStartsTheirTargets() {
-    for (NemesisPlan.Event e : NemesisPlan.plan(2, ALL, 5, 1, 60)) {
+    for (NemesisPlan.Event e : NemesisPlan.plan(2, ALL, 5, 1, 60, false)) {
       if (e.start() && e.fault() == Fault.PARTITION) {
         assertEquals(5, e.grudge().size(), e.toString());
       }

@@ -23,13 +23,15 @@ class NetworkTest {
             LatencyDist.EXPONENTIAL,
             seed,
             0,
+            java.util.List.of(),
+            null,
             Traffic.none(),
             new Console(new PrintWriter(new StringWriter()), false));
     ClusterNode[] nodes = new ClusterNode[2];
     for (int i = 0; i < nodes.length; i++) {
-      nodes[i] = new ClusterNode(i, "n" + i, Path.of("n" + i + ".log"), null, net);
+      nodes[i] = new ClusterNode(i, "n" + i, Path.of("n" + i + ".log"), null);
     }
-    net.setNodes(nodes);
+    net.attach(nodes);
     net.setLoss(NemesisPlan.LOSS);
     java.util.SplittableRandom interleave = new java.util.SplittableRandom(order);
     int[] sent = new int[2];
@@ -44,7 +46,7 @@ class NetworkTest {
                   + sent[from]++
                   + "}}")
               .getBytes(StandardCharsets.UTF_8);
-      net.onLine(nodes[from], line, 0, line.length);
+      net.onLine(net.pipe(from), line, 0, line.length);
     }
     return net.stats();
   }

@@ -73,7 +73,7 @@ class ProtocolChecksTest {
   }
 
   private static String generateOk(String body) throws Exception {
-    return Workload.generateOkProblem(
+    return Network.generateOkProblem(
         parse("{\"src\":\"n0\",\"dest\":\"c1\",\"body\":" + body + "}").body());
   }
 

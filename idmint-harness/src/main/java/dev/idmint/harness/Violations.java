@@ -1,0 +1,44 @@
+package dev.idmint.harness;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A run's protocol violations: all counted, the first thousand kept, the first ten told. */
+final class Violations {
+  private static final int MAX_NOTICES = 10;
+  private static final int MAX_KEPT = 1000;
+
+  private final Console console;
+  private final List<Violation> kept = new ArrayList<>();
+  private final AtomicLong count = new AtomicLong();
+
+  Violations(Console console) {
+    this.console = console;
+  }
+
+  /** Records {@code v}, and tells the user {@code notice} if it is one of the first ten. */
+  void add(Violation v, String notice) {
+    long n = count.incrementAndGet();
+    synchronized (kept) {
+      if (kept.size() < MAX_KEPT) {
+        kept.add(v);
+      }
+    }
+    if (n <= MAX_NOTICES) {
+      console.println(notice);
+    } else if (n == MAX_NOTICES + 1) {
+      console.println("idmint test: more protocol violations; see results.json");
+    }
+  }
+
+  long count() {
+    return count.get();
+  }
+
+  List<Violation> list() {
+    synchronized (kept) {
+      return List.copyOf(kept);
+    }
+  }
+}
