@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
       "Coordination-free unique IDs.",
       "With no arguments, idmint is a Maelstrom unique-ids node on stdin/stdout."
     },
-    subcommands = {NodeCommand.class, TestCommand.class, InspectCommand.class})
+    subcommands = {NodeCommand.class, ServeCommand.class, TestCommand.class, InspectCommand.class})
 final class Cli implements Callable<Integer> {
   /** Exit code for bad arguments, as Maelstrom uses it. */
   static final int BAD_ARGUMENTS = 254;

@@ -1,0 +1,306 @@
+package dev.idmint.serve;
+
+import dev.idmint.id.IdFactory;
+import dev.idmint.id.IdGenerator;
+import dev.idmint.id.IdStateException;
+import dev.idmint.id.Scheme;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * {@code idmint serve}: an ID generator behind an HTTP/1.1 server. Netty with native epoll where it
+ * loads (NIO elsewhere), one event loop per core; each request is answered on its connection's
+ * event loop, without blocking on anything but the state file's rare renewals.
+ */
+public final class Server implements AutoCloseable {
+  private static final LongSupplier NANO_TIME = System::nanoTime;
+
+  /** Longer request lines get 414, larger headers 431. */
+  static final HttpDecoderConfig DECODER =
+      new HttpDecoderConfig()
+          .setMaxInitialLineLength(4096)
+          .setMaxHeaderSize(8192)
+          .setMaxChunkSize(8192);
+
+  private final ServeConfig config;
+  private final EventLoopGroup group;
+  private final Channel listener;
+  private final ChannelGroup channels;
+  private final Readiness readiness;
+  private final StateLock lock;
+  private final String transport;
+  private final IdGenerator generator;
+
+  private Server(
+      ServeConfig config,
+      EventLoopGroup group,
+      Channel listener,
+      ChannelGroup channels,
+      Readiness readiness,
+      StateLock lock,
+      String transport,
+      IdGenerator generator) {
+    this.config = config;
+    this.group = group;
+    this.listener = listener;
+    this.channels = channels;
+    this.readiness = readiness;
+    this.lock = lock;
+    this.transport = transport;
+    this.generator = generator;
+  }
+
+  /** A start-up problem: the message says what and what to do; no ID was issued. */
+  public static final class StartException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    StartException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Takes the state lock, makes the generator and listens.
+   *
+   * @param log where the generator's clock and state lines go, and internal errors
+   * @throws StartException if the state is in use or unusable, or the address cannot be bound
+   */
+  public static Server start(ServeConfig config, Consumer<String> log) throws StartException {
+    return start(config, log, Epoll.isAvailable());
+  }
+
+  static Server start(ServeConfig config, Consumer<String> log, boolean epoll)
+      throws StartException {
+    StateLock lock = null;
+    EventLoopGroup group = null;
+    try {
+      Path dir = config.stateDir();
+      if (dir != null) {
+        IdFactory.checkStateDir(dir);
+        try {
+          lock = StateLock.acquire(dir, config.node());
+        } catch (StateLock.LockedException e) {
+          throw new StartException(
+              "cannot use state file "
+                  + dir.resolve(config.node() + ".state")
+                  + ": "
+                  + e.getMessage(),
+              e);
+        } catch (IOException e) {
+          throw new StartException(
+              "cannot lock the state file: "
+                  + StateLock.path(dir, config.node())
+                  + ": "
+                  + e.getMessage(),
+              e);
+        }
+      }
+      IdGenerator generator = generator(config, log);
+      Readiness readiness = new Readiness(dir, lock, NANO_TIME);
+      String version = version();
+      String transport = epoll ? "epoll" : "nio";
+      Metrics metrics = new Metrics(config, version, generator::clockStats, readiness::ready);
+      Api api = new Api(generator, config, metrics, readiness, version, transport, NANO_TIME, log);
+
+      IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+      Class<? extends ServerChannel> channelClass =
+          epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+      group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+      ChannelGroup channels = new DefaultChannelGroup("idmint-serve", GlobalEventExecutor.INSTANCE);
+      ServeConfig.Limits limits = config.limits();
+      ServerBootstrap b =
+          new ServerBootstrap()
+              .group(group)
+              .channel(channelClass)
+              .option(ChannelOption.SO_BACKLOG, 1024)
+              .option(ChannelOption.SO_REUSEADDR, true)
+              .handler(new ConnectionLimit(limits.maxConnections(), metrics, channels))
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childOption(
+                  ChannelOption.WRITE_BUFFER_WATER_MARK,
+                  new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      pipeline(ch, api, metrics, limits, log);
+                    }
+                  });
+      ChannelFuture bound = b.bind(config.bind(), config.port()).awaitUninterruptibly();
+      if (!bound.isSuccess()) {
+        Throwable cause = bound.cause();
+        throw new StartException(
+            "cannot listen on "
+                + config.bind()
+                + ":"
+                + config.port()
+                + ": "
+                + (cause.getMessage() == null ? cause.toString() : cause.getMessage()),
+            cause);
+      }
+      return new Server(
+          config, group, bound.channel(), channels, readiness, lock, transport, generator);
+    } catch (StartException e) {
+      cleanUp(group, lock);
+      throw e;
+    } catch (IdStateException | IllegalArgumentException e) {
+      cleanUp(group, lock);
+      throw new StartException(e.getMessage(), e);
+    } catch (RuntimeException | Error e) {
+      cleanUp(group, lock);
+      throw e;
+    }
+  }
+
+  /**
+   * A connection's handlers: the request timer sees raw bytes, the codec turns them into HTTP
+   * messages of bounded size, the handler answers them.
+   */
+  static void pipeline(
+      Channel ch, Api api, Metrics metrics, ServeConfig.Limits limits, Consumer<String> log) {
+    RequestTimer timer = new RequestTimer(limits, metrics, NANO_TIME);
+    ch.pipeline()
+        .addLast(timer)
+        .addLast(new HttpServerCodec(DECODER))
+        .addLast(new HttpHandler(api, metrics, limits, timer, NANO_TIME, log));
+  }
+
+  private static void cleanUp(EventLoopGroup group, StateLock lock) {
+    if (group != null) {
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+    if (lock != null) {
+      lock.close();
+    }
+  }
+
+  private static IdGenerator generator(ServeConfig config, Consumer<String> log) {
+    IdFactory.Builder b =
+        IdFactory.builder()
+            .scheme(config.scheme())
+            .node(config.node(), List.of(config.node()))
+            .stateDir(config.stateDir())
+            .maxLead(config.maxLead())
+            .events(log::accept);
+    if (config.scheme() == Scheme.SNOWFLAKE) {
+      b.workerId(config.worker());
+    }
+    return b.build();
+  }
+
+  static String version() {
+    String v = Server.class.getPackage().getImplementationVersion();
+    return v == null ? "development build" : v;
+  }
+
+  public InetSocketAddress address() {
+    return (InetSocketAddress) listener.localAddress();
+  }
+
+  /** The start-up line: address, transport, scheme, worker and state. */
+  public String describe() {
+    InetSocketAddress a = address();
+    String host = a.getAddress().getHostAddress();
+    StringBuilder sb =
+        new StringBuilder("idmint serve: listening on http://")
+            .append(host.indexOf(':') >= 0 ? "[" + host + "]" : host)
+            .append(':')
+            .append(a.getPort())
+            .append(" (")
+            .append(transport)
+            .append("); scheme ")
+            .append(config.scheme());
+    if (config.scheme() == Scheme.SNOWFLAKE) {
+      sb.append(", worker ")
+          .append(config.worker())
+          .append(
+              config.workerSource() == null
+                  ? " (default)"
+                  : " (from " + config.workerSource() + ")");
+    }
+    sb.append(", node ").append(config.node()).append(", state ");
+    if (config.stateDir() == null) {
+      sb.append("none (no --state-dir: a restart may reissue IDs)");
+    } else {
+      sb.append(config.stateDir().resolve(config.node() + ".state").toAbsolutePath());
+    }
+    return sb.toString();
+  }
+
+  IdGenerator generator() {
+    return generator;
+  }
+
+  /**
+   * Stops accepting, lets requests in flight finish for up to the drain timeout, then closes every
+   * connection. Durable state needs no final write: it is written before any ID it covers goes out.
+   *
+   * @return the connections that were still open at the deadline and were cut
+   */
+  public int drain() {
+    readiness.drain();
+    listener.close().awaitUninterruptibly();
+    for (Channel ch : channels) {
+      ch.eventLoop()
+          .execute(
+              () -> {
+                HttpHandler h = ch.pipeline().get(HttpHandler.class);
+                if (h != null) {
+                  h.drain();
+                } else {
+                  ch.close();
+                }
+              });
+    }
+    long deadline = System.nanoTime() + config.limits().drainTimeout().toNanos();
+    while (!channels.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    int cut = channels.size();
+    channels.close().awaitUninterruptibly();
+    return cut;
+  }
+
+  /** Closes everything and releases the state lock. */
+  @Override
+  public void close() {
+    listener.close().awaitUninterruptibly();
+    channels.close().awaitUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    readiness.close();
+    if (lock != null) {
+      lock.close();
+    }
+  }
+}
