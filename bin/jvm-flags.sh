@@ -10,3 +10,14 @@ IDMINT_NODE_FLAGS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xms8m -Xmx
 IDMINT_SERVE_FLAGS=(-XX:+UseSerialGC -Xms48m -Xmx48m -XX:MaxDirectMemorySize=48m -Xss512k -XX:ReservedCodeCacheSize=32m -XX:-UsePerfData)
 # Everything else (test harness, inspect): full JIT.
 IDMINT_TOOL_FLAGS=(-XX:+UseSerialGC -XX:-UsePerfData)
+
+# The java that runs idmint: $JAVA_HOME's, else the first on PATH. Sets IDMINT_JAVA; hash and
+# BASH_CMDS are builtins, so the launcher's common path still forks nothing.
+idmint_java() {
+  if [[ -n ${JAVA_HOME:-} ]]; then
+    IDMINT_JAVA=$JAVA_HOME/bin/java
+  else
+    hash java 2>/dev/null || { IDMINT_JAVA=java; return; }
+    IDMINT_JAVA=${BASH_CMDS[java]}
+  fi
+}

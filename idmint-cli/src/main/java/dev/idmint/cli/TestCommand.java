@@ -109,7 +109,8 @@ final class TestCommand implements Callable<Integer> {
   @Option(
       names = "--seed",
       paramLabel = "N",
-      description = "Seed for the nemesis schedule and request timing (default random, printed).")
+      description =
+          "Seed for the nemesis schedule, request timing, loss and latency (default random, printed).")
   Long seed;
 
   @Option(

@@ -3,6 +3,7 @@ package dev.idmint.harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.idmint.Tools;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -15,7 +16,7 @@ class ClockFaultIT {
 
   @Test
   void snowflakeTrustingTheWallClock_underClock_isInvalid() throws Exception {
-    Tools.require(Faketime.find() != null, "libfaketime", "apt-get install faketime");
+    Tools.libfaketime();
     // Seed 3 jumps n2 forward by about a second and back again, and n1 back by 94 ms, while the
     // nodes are busy: each revisits milliseconds it already used, with the same sequence numbers.
     HarnessRun r =

@@ -2,6 +2,7 @@ package dev.idmint.harness;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.idmint.Tools;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -19,8 +20,7 @@ class FaketimeIT {
   @Test
   void jvmUnderLibfaketime_seesWallClockJumps_whileMonotonicTimeAndSleepsStayReal()
       throws Exception {
-    Path lib = Faketime.find();
-    Tools.require(lib != null, "libfaketime", "apt-get install faketime");
+    Path lib = Tools.libfaketime();
     Path file = dir.resolve("n0.faketime");
     Faketime.write(file, 0);
     ProcessBuilder pb =

@@ -2,6 +2,7 @@ package dev.idmint.harness;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.idmint.Tools;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,6 +35,9 @@ final class HarnessRun {
   }
 
   static String fixture(String name) {
+    if (name.endsWith(".py")) {
+      Tools.command("python3", "apt-get install python3"); // the fixtures' interpreter
+    }
     return FIXTURES.resolve(name).toString();
   }
 

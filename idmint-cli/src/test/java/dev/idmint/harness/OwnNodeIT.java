@@ -3,6 +3,7 @@ package dev.idmint.harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.idmint.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +21,7 @@ class OwnNodeIT {
 
   @Test
   void demo_withNoTestFlags_runsOurNodeUnderEveryFault_andIsValid() throws Exception {
-    Tools.require(Faketime.find() != null, "libfaketime", "apt-get install faketime");
+    Tools.libfaketime();
     HarnessRun r = HarnessRun.run(store, "--seed", "11"); // the README's command, seeded
     assertEquals(0, r.exit, r.toString());
     assertTrue(r.verdict().startsWith(Summary.VALID), r.verdict());
@@ -36,7 +37,7 @@ class OwnNodeIT {
 
   @Test
   void snowflakeScheme_underClockJumpsAndRestarts_isValid() throws Exception {
-    Tools.require(Faketime.find() != null, "libfaketime", "apt-get install faketime");
+    Tools.libfaketime();
     HarnessRun r =
         HarnessRun.run(
             store,

@@ -3,6 +3,7 @@ package dev.idmint.harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.idmint.Tools;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +26,6 @@ class ReportBrowserIT {
   @Test
   void report_rendersInChromium_withAPointPerOperation_andShadedFaults() throws Exception {
     Path chromium = Tools.chromium();
-    Tools.require(chromium != null, "chromium", "apt-get install chromium");
     HarnessRun r =
         HarnessRun.run(
             dir.resolve("store"),

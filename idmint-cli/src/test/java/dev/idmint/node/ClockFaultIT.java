@@ -2,8 +2,8 @@ package dev.idmint.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.idmint.Tools;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -34,11 +34,7 @@ class ClockFaultIT {
 
   @BeforeAll
   static void findLibfaketime() {
-    libfaketime = dev.idmint.harness.Faketime.find();
-    if (System.getenv("CI") != null) {
-      assertTrue(libfaketime != null, "libfaketime is missing: apt-get install faketime");
-    }
-    assumeTrue(libfaketime != null, "libfaketime is not installed (apt-get install faketime)");
+    libfaketime = Tools.libfaketime();
   }
 
   /**

@@ -188,23 +188,35 @@ final class Checker {
     return lo < union.length && union[lo][0] <= b;
   }
 
-  /** Everything the run produced, for the checkers. */
+  /**
+   * Everything the run produced, for the checkers: snapshots, none of them changing any more.
+   *
+   * @param ranLoad whether every node came up, so the load ran
+   * @param t0 when the load began (nanoTime)
+   * @param loadEnd when the load's time limit was reached
+   * @param end when the last request had completed or timed out
+   * @param harnessCpuNanos CPU the harness used during the load
+   */
   record Inputs(
       Config config,
+      boolean ranLoad,
       long t0,
       long loadEnd,
       long end,
-      List<Op> ops,
-      List<Nemesis.Entry> timeline,
-      List<Violation> violations,
-      long violationCount,
-      Map<String, Long> net,
-      List<Cluster.Crash> crashes,
-      List<Cluster.InitFailure> initFailures,
-      boolean ranLoad,
       long harnessCpuNanos,
-      long slips,
-      long slippedNanos) {}
+      Workload.Outcome load,
+      List<Nemesis.Entry> timeline,
+      Network.Stats net,
+      Cluster.Report cluster) {
+
+    List<Op> ops() {
+      return load.ops();
+    }
+
+    double loadSeconds() {
+      return (loadEnd - t0) / 1e9;
+    }
+  }
 
   /** All checker results and the verdict. */
   record Result(
@@ -217,9 +229,7 @@ final class Checker {
       Validity availability,
       double okFraction,
       Validity stats,
-      Quantiles latency,
-      Quantiles latencyDuringFaults,
-      Quantiles latencyOutsideFaults,
+      Latency latency,
       List<Period> periods,
       Validity protocol,
       Validity nodes,
@@ -227,34 +237,58 @@ final class Checker {
       Validity valid,
       List<String> reasons) {}
 
+  /** Latency quantiles of ok operations: all, those overlapping a fault period, the others. */
+  record Latency(Quantiles all, Quantiles duringFaults, Quantiles outsideFaults) {}
+
   static Result check(Inputs in) {
     List<Op> ops = in.ops();
-    int ok = 0;
-    int info = 0;
-    int fail = 0;
+    int[] byType = new int[4];
     List<Op> okOps = new ArrayList<>();
     for (Op op : ops) {
-      switch (op.type()) {
-        case Op.OK -> {
-          ok++;
-          okOps.add(op);
-        }
-        case Op.INFO -> info++;
-        case Op.FAIL -> fail++;
-        default -> throw new IllegalStateException("op still pending at analysis");
+      if (op.type() == Op.PENDING) {
+        throw new IllegalStateException("op still pending at analysis");
+      }
+      byType[op.type()]++;
+      if (op.type() == Op.OK) {
+        okOps.add(op);
       }
     }
-    okOps.sort(Comparator.comparingLong(o -> o.completeAt));
+    okOps.sort(Comparator.comparingLong(Op::completeAt));
     List<Object> acked = new ArrayList<>(okOps.size());
-    okOps.forEach(o -> acked.add(o.value));
+    okOps.forEach(o -> acked.add(o.value()));
     Ids ids = ids(acked);
 
     int attempted = ops.size();
+    int ok = byType[Op.OK];
     Validity availability = availability(attempted, ok, in.config().availability());
     double okFraction = attempted == 0 ? 0 : (double) ok / attempted;
     Validity stats = !in.ranLoad() || ok > 0 ? Validity.TRUE : Validity.FALSE;
-
     List<Period> periods = periods(in.timeline(), in.end());
+    Validity protocol = in.net().violationCount() == 0 ? Validity.TRUE : Validity.FALSE;
+    Validity nodes = in.cluster().healthy() ? Validity.TRUE : Validity.FALSE;
+    Validity valid = ids.valid().and(availability).and(stats).and(protocol).and(nodes);
+    double seconds = in.loadSeconds();
+    return new Result(
+        in,
+        attempted,
+        ok,
+        byType[Op.INFO],
+        byType[Op.FAIL],
+        ids,
+        availability,
+        okFraction,
+        stats,
+        latency(okOps, periods),
+        periods,
+        protocol,
+        nodes,
+        seconds > 0 ? attempted / seconds : 0,
+        valid,
+        reasons(in, ids, availability, okFraction, stats));
+  }
+
+  /** Latency quantiles of {@code okOps}, split by whether they overlap a fault period. */
+  static Latency latency(List<Op> okOps, List<Period> periods) {
     long[][] union = union(periods);
     long[] all = new long[okOps.size()];
     long[] during = new long[okOps.size()];
@@ -263,24 +297,24 @@ final class Checker {
     int no = 0;
     for (int i = 0; i < okOps.size(); i++) {
       Op o = okOps.get(i);
-      long lat = o.completeAt - o.invokeAt;
-      all[i] = lat;
-      if (overlaps(union, o.invokeAt, o.completeAt)) {
-        during[nd++] = lat;
+      all[i] = o.latency();
+      if (overlaps(union, o.invokeAt, o.completeAt())) {
+        during[nd++] = all[i];
       } else {
-        outside[no++] = lat;
+        outside[no++] = all[i];
       }
     }
+    return new Latency(quantiles(all, all.length), quantiles(during, nd), quantiles(outside, no));
+  }
 
-    Validity protocol = in.violationCount() == 0 ? Validity.TRUE : Validity.FALSE;
-    Validity nodes =
-        in.crashes().isEmpty() && in.initFailures().isEmpty() ? Validity.TRUE : Validity.FALSE;
-
+  /** Why the run is not valid, in plain words, the most serious first. */
+  private static List<String> reasons(
+      Inputs in, Ids ids, Validity availability, double okFraction, Validity stats) {
     List<String> reasons = new ArrayList<>();
-    for (Cluster.InitFailure f : in.initFailures()) {
+    for (Cluster.InitFailure f : in.cluster().initFailures()) {
       reasons.add(f.node() + (f.restart() ? " (after a restart) " : " ") + f.reason());
     }
-    for (Cluster.Crash c : in.crashes()) {
+    for (Cluster.Crash c : in.cluster().crashes()) {
       reasons.add(c.node() + " crashed on its own (exit status " + c.exitCode() + ")");
     }
     if (ids.valid() == Validity.FALSE) {
@@ -294,12 +328,13 @@ final class Checker {
               + top.getValue()
               + ")");
     }
-    if (in.violationCount() > 0) {
-      Violation v = in.violations().get(0);
+    long violations = in.net().violationCount();
+    if (violations > 0) {
+      Violation v = in.net().violations().get(0);
       reasons.add(
-          in.violationCount()
+          violations
               + " protocol violation"
-              + (in.violationCount() == 1 ? "" : "s")
+              + (violations == 1 ? "" : "s")
               + " (first: "
               + v.node()
               + " "
@@ -307,13 +342,12 @@ final class Checker {
               + ")");
     }
     if (availability == Validity.FALSE) {
+      Double required = in.config().availability();
       reasons.add(
           "availability "
               + fraction(okFraction)
               + " is below the required "
-              + (in.config().availability() == 1.0
-                  ? "total (1)"
-                  : fraction(in.config().availability())));
+              + (required == 1.0 ? "total (1)" : fraction(required)));
     }
     if (stats == Validity.FALSE) {
       reasons.add("no generate operation succeeded");
@@ -321,28 +355,7 @@ final class Checker {
     if (ids.valid() == Validity.UNKNOWN) {
       reasons.add(ids.error());
     }
-    Validity valid = ids.valid().and(availability).and(stats).and(protocol).and(nodes);
-    double seconds = (in.loadEnd() - in.t0()) / 1e9;
-    double achieved = seconds > 0 ? attempted / seconds : 0;
-    return new Result(
-        in,
-        attempted,
-        ok,
-        info,
-        fail,
-        ids,
-        availability,
-        okFraction,
-        stats,
-        quantiles(all, all.length),
-        quantiles(during, nd),
-        quantiles(outside, no),
-        periods,
-        protocol,
-        nodes,
-        achieved,
-        valid,
-        List.copyOf(reasons));
+    return List.copyOf(reasons);
   }
 
   static String fraction(double f) {

@@ -3,6 +3,7 @@ package dev.idmint.harness;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,9 +28,16 @@ final class Cluster {
   /** A node that did not come up: no init_ok in time, a wrong reply, or an exit first. */
   record InitFailure(long at, String node, boolean restart, String reason, String stderrTail) {}
 
+  /** What became of the nodes: crashes and failed inits, in the order they happened. */
+  record Report(List<Crash> crashes, List<InitFailure> initFailures) {
+    boolean healthy() {
+      return crashes.isEmpty() && initFailures.isEmpty();
+    }
+  }
+
   final ClusterNode[] nodes;
-  final List<Crash> crashes = Collections.synchronizedList(new ArrayList<>());
-  final List<InitFailure> initFailures = Collections.synchronizedList(new ArrayList<>());
+  private final List<Crash> crashes = Collections.synchronizedList(new ArrayList<>());
+  private final List<InitFailure> initFailures = Collections.synchronizedList(new ArrayList<>());
 
   private final Config config;
   private final Network net;
@@ -61,6 +69,14 @@ final class Cluster {
     net.setNodes(nodes);
     for (ClusterNode n : nodes) {
       n.startWriter();
+    }
+  }
+
+  Report report() {
+    synchronized (crashes) {
+      synchronized (initFailures) {
+        return new Report(List.copyOf(crashes), List.copyOf(initFailures));
+      }
     }
   }
 
@@ -134,7 +150,7 @@ final class Cluster {
               if (!(body.inReplyTo() instanceof Long irt
                   && irt == 1L
                   && p.initReply.complete(body))) {
-                net.unmatchedReplies.increment();
+                net.unmatchedReply();
               }
             });
     Map<String, Object> body = new LinkedHashMap<>();
@@ -142,8 +158,7 @@ final class Cluster {
     body.put("msg_id", 1L);
     body.put("node_id", n.id);
     body.put("node_ids", new ArrayList<Object>(nodeIds));
-    net.clientSent.increment();
-    net.clientReceived.increment();
+    net.sentFromClient();
     return net.envelope("c" + client, n.id, body);
   }
 
@@ -230,8 +245,9 @@ final class Cluster {
             + (tail.isEmpty() ? "" : "; the end of its stderr:\n" + indent(tail)));
   }
 
-  /** SIGKILLs the node's process and its children; false if it was not up. */
-  boolean kill(ClusterNode n) {
+  /** SIGKILLs node {@code i}'s process and its children; false if it was not up. */
+  boolean kill(int i) {
+    ClusterNode n = nodes[i];
     ClusterNode.Proc p;
     n.lock.lock();
     try {
@@ -246,6 +262,61 @@ final class Cluster {
     }
     killTree(p.process);
     return true;
+  }
+
+  /** The nodes the nemesis killed that are not restarted yet. */
+  List<String> down() {
+    List<String> ids = new ArrayList<>();
+    for (ClusterNode n : nodes) {
+      if (n.state == ClusterNode.State.DOWN) {
+        ids.add(n.id);
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * Restarts and inits every node the nemesis killed.
+   *
+   * @return each restarted node's id to {@code started} or why it did not come up
+   */
+  Map<String, String> restartDown() {
+    List<ClusterNode> down = new ArrayList<>();
+    for (ClusterNode n : nodes) {
+      if (n.state == ClusterNode.State.DOWN) {
+        down.add(n);
+      }
+    }
+    Map<String, String> failed = startAndInit(down, true);
+    Map<String, String> result = new LinkedHashMap<>();
+    for (ClusterNode n : down) {
+      result.put(n.id, failed.getOrDefault(n.id, "started"));
+    }
+    return result;
+  }
+
+  /**
+   * Moves node clocks: adds {@code deltas} (node index to ms), or with null sets every clock back
+   * to true time. Called by the nemesis thread only.
+   *
+   * @return each node whose clock moved, to its delta and new offset in ms
+   */
+  Map<String, Object> shiftClocks(Map<Integer, Long> deltas) {
+    Map<String, Object> moved = new LinkedHashMap<>();
+    for (ClusterNode n : nodes) {
+      long delta = deltas != null ? deltas.getOrDefault(n.index, 0L) : -n.clockOffset;
+      if (delta == 0) {
+        continue;
+      }
+      n.clockOffset += delta;
+      try {
+        Faketime.write(n.clockFile, n.clockOffset);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + n.clockFile, e);
+      }
+      moved.put(n.id, Results.map("delta_ms", delta, "offset_ms", n.clockOffset));
+    }
+    return moved;
   }
 
   void stopAll() {

@@ -66,10 +66,7 @@ final class ClusterNode {
   volatile Proc proc;
 
   /** The violation that made us stop reading this node's stdout, or null. */
-  volatile Violation deadOutput;
-
-  /** Lines read after the output was killed, drained so the node never blocks on a full pipe. */
-  volatile long discardedLines;
+  private volatile Violation deadOutput;
 
   /** Clock offset in ms; the nemesis thread's alone. */
   long clockOffset;
@@ -87,7 +84,7 @@ final class ClusterNode {
    * a request to this node timed out: a node that stops reading stdin must block only its own
    * writer thread, never the scheduler.
    */
-  volatile boolean direct = true;
+  private volatile boolean direct = true;
 
   private final Network net;
   private volatile boolean closed;
@@ -100,6 +97,26 @@ final class ClusterNode {
     this.log = log;
     this.clockFile = clockFile;
     this.net = net;
+  }
+
+  /** Whether the harness stopped using this node's stdout after a violation. */
+  boolean outputDead() {
+    return deadOutput != null;
+  }
+
+  /** Stops using this node's stdout, as Maelstrom does after it printed something unreadable. */
+  void killOutput(Violation why) {
+    if (deadOutput == null) {
+      deadOutput = why;
+    }
+  }
+
+  /**
+   * Queues every later client message instead of writing it from the scheduler's thread: a node
+   * that stops reading stdin must block only its own writer thread.
+   */
+  void stopDirectWrites() {
+    direct = false;
   }
 
   void startWriter() {
@@ -188,7 +205,7 @@ final class ClusterNode {
               due.poll();
               queued.decrementAndGet();
               if (m.fromNode >= 0 && net.drops(index, m.fromNode)) {
-                net.droppedByPartition.increment();
+                net.droppedByPartition();
                 continue;
               }
               try {
@@ -278,20 +295,27 @@ final class ClusterNode {
       // the pipe broke because the process died; same as EOF
     }
     if (end > start && !skipping) {
-      // A kill can cut a line; only a line the node left unfinished on its own is its fault.
-      try {
-        p.process.waitFor(1, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      if (!p.expectedExit && !net.stopping()) {
-        net.violation(
-            this,
-            "unterminated-line",
-            "ended its stdout with a line that has no newline",
-            false,
-            new String(buf, start, end - start, java.nio.charset.StandardCharsets.UTF_8));
-      }
+      unterminated(p, new String(buf, start, end - start, java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * A line left without its newline at EOF. A kill can cut a line; only a line the node left
+   * unfinished on its own is its fault.
+   */
+  private void unterminated(Proc p, String line) {
+    try {
+      p.process.waitFor(1, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!p.expectedExit && !net.stopping()) {
+      net.violation(
+          this,
+          "unterminated-line",
+          "ended its stdout with a line that has no newline",
+          false,
+          line);
     }
   }
 }

@@ -94,18 +94,7 @@ public record Config(
       throw new IllegalArgumentException(
           "workload '" + f.workload() + "' is not supported: idmint test runs only -w unique-ids");
     }
-    boolean demo =
-        f.bin() == null
-            && f.nodeCount() == null
-            && f.timeLimit() == null
-            && f.rate() == null
-            && f.concurrency() == null
-            && f.latency() == null
-            && f.latencyDist() == null
-            && f.nemesis() == null
-            && f.nemesisInterval() == null
-            && f.availability() == null;
-
+    boolean demo = isDemo(f);
     int nodeCount = f.nodeCount() == null ? DEFAULT_NODE_COUNT : f.nodeCount();
     if (nodeCount < 1 || nodeCount > MAX_NODE_COUNT) {
       throw new IllegalArgumentException(
@@ -123,45 +112,19 @@ public record Config(
     }
     LatencyDist dist =
         f.latencyDist() == null ? LatencyDist.CONSTANT : LatencyDist.parse(f.latencyDist());
-    Set<Fault> nemesis;
-    if (f.nemesis() != null) {
-      nemesis = Fault.parseList(f.nemesis());
-    } else {
-      nemesis = demo ? EnumSet.allOf(Fault.class) : EnumSet.noneOf(Fault.class);
-    }
+    Set<Fault> nemesis = faults(f, demo, faketimeLib, warnings);
     double interval =
         positive(
             "--nemesis-interval",
             f.nemesisInterval(),
             demo ? DEMO_NEMESIS_INTERVAL : MAELSTROM_NEMESIS_INTERVAL);
     Double availability = f.availability() == null ? null : parseAvailability(f.availability());
-
-    Path lib = null;
-    if (nemesis.contains(Fault.CLOCK)) {
-      if (faketimeLib != null) {
-        lib = faketimeLib;
-      } else if (f.nemesis() != null) {
-        throw new IllegalArgumentException(Faketime.MISSING + "; the clock fault needs it");
-      } else {
-        nemesis.remove(Fault.CLOCK);
-        warnings.add(Faketime.MISSING + ", so this run has no clock fault");
-      }
-    }
-
-    List<String> command;
-    boolean own;
-    if (f.bin() == null || f.bin().isEmpty()) {
-      command = List.of(ownNode(env).toString());
-      own = true;
-    } else {
-      command = resolveCommand(f.bin(), env, cwd);
-      own = false;
-    }
+    boolean own = f.bin() == null || f.bin().isEmpty();
+    List<String> command =
+        own ? List.of(ownNode(env).toString()) : resolveCommand(f.bin(), env, cwd);
+    Path lib = nemesis.contains(Fault.CLOCK) ? faketimeLib : null;
     if (lib != null) {
-      String why = Faketime.cannotReach(Path.of(command.get(0)));
-      if (why != null) {
-        warnings.add("the clock fault will not move " + command.get(0) + "'s clock: " + why);
-      }
+      warnIfClockUnreachable(command.get(0), warnings);
     }
     long seed =
         f.seed() != null ? f.seed() : System.nanoTime() ^ (System.currentTimeMillis() << 20);
@@ -184,6 +147,48 @@ public record Config(
         lib,
         demo,
         List.copyOf(warnings));
+  }
+
+  /** Whether no test flag was given (only the seed, the store or {@code -w unique-ids}). */
+  private static boolean isDemo(Flags f) {
+    return f.bin() == null
+        && f.nodeCount() == null
+        && f.timeLimit() == null
+        && f.rate() == null
+        && f.concurrency() == null
+        && f.latency() == null
+        && f.latencyDist() == null
+        && f.nemesis() == null
+        && f.nemesisInterval() == null
+        && f.availability() == null;
+  }
+
+  /**
+   * The faults to inject: as given, or all of them in the demo. The clock fault needs libfaketime:
+   * without it, asking for the fault is a bad argument and the demo goes without it.
+   */
+  private static Set<Fault> faults(Flags f, boolean demo, Path faketimeLib, List<String> warnings) {
+    Set<Fault> nemesis;
+    if (f.nemesis() != null) {
+      nemesis = Fault.parseList(f.nemesis());
+    } else {
+      nemesis = demo ? EnumSet.allOf(Fault.class) : EnumSet.noneOf(Fault.class);
+    }
+    if (nemesis.contains(Fault.CLOCK) && faketimeLib == null) {
+      if (f.nemesis() != null) {
+        throw new IllegalArgumentException(Faketime.MISSING + "; the clock fault needs it");
+      }
+      nemesis.remove(Fault.CLOCK);
+      warnings.add(Faketime.MISSING + ", so this run has no clock fault");
+    }
+    return nemesis;
+  }
+
+  private static void warnIfClockUnreachable(String exe, List<String> warnings) {
+    String why = Faketime.cannotReach(Path.of(exe));
+    if (why != null) {
+      warnings.add("the clock fault will not move " + exe + "'s clock: " + why);
+    }
   }
 
   /** The store must be a writable directory, or creatable in one. */

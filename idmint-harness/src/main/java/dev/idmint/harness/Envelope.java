@@ -61,72 +61,91 @@ record Envelope(String src, String dest, int bodyStart, int bodyEnd, Reply body)
         expectEnd(p);
         throw new Malformed("printed JSON that is not a message object");
       }
-      String src = null;
-      String dest = null;
-      Reply body = null;
-      int bodyStart = -1;
-      int bodyEnd = -1;
-      String problem = null;
-      boolean srcSeen = false;
-      boolean destSeen = false;
+      Fields f = new Fields();
       String key;
       while ((key = p.nextFieldName()) != null) {
-        JsonToken v = p.nextToken();
-        switch (key) {
-          case "src" -> {
-            srcSeen = true;
-            src = v == JsonToken.VALUE_STRING ? p.getText() : null;
-            p.skipChildren();
-          }
-          case "dest" -> {
-            destSeen = true;
-            dest = v == JsonToken.VALUE_STRING ? p.getText() : null;
-            p.skipChildren();
-          }
-          case "body" -> {
-            if (v == JsonToken.START_OBJECT) {
-              bodyStart = off + (int) p.currentTokenLocation().getByteOffset();
-              body = reply(p);
-              bodyEnd = off + (int) p.currentLocation().getByteOffset();
-            } else {
-              body = null;
-              problem = problem != null ? problem : "body is not an object";
-              p.skipChildren();
-            }
-          }
-          case "id" -> {
-            if (v != JsonToken.VALUE_NUMBER_INT) {
-              problem = problem != null ? problem : "id is not an integer";
-            }
-            p.skipChildren();
-          }
-          default -> {
-            problem =
-                problem != null
-                    ? problem
-                    : "unexpected top-level key \""
-                        + key
-                        + "\" (a message holds only src, dest, body and id)";
-            p.skipChildren();
-          }
-        }
+        f.read(p, key, p.nextToken(), off);
       }
       expectEnd(p);
-      if (problem == null) {
-        if (src == null) {
-          problem = srcSeen ? "src is not a string" : "no src";
-        } else if (dest == null) {
-          problem = destSeen ? "dest is not a string" : "no dest";
-        } else if (body == null) {
-          problem = "no body";
-        }
-      }
+      String problem = f.problem();
       if (problem != null) {
         throw new Malformed("printed a malformed message: " + problem);
       }
-      return new Envelope(src, dest, bodyStart, bodyEnd, body);
+      return new Envelope(f.src, f.dest, f.bodyStart, f.bodyEnd, f.body);
     } catch (IOException e) {
       throw new Json.ParseException(Json.shortMessage(e));
+    }
+  }
+
+  /** The top-level fields of a message as they are read, and the first thing wrong with them. */
+  private static final class Fields {
+    String src;
+    String dest;
+    Reply body;
+    int bodyStart = -1;
+    int bodyEnd = -1;
+    boolean srcSeen;
+    boolean destSeen;
+    String problem;
+
+    /** Reads the value of {@code key}, the parser on its first token {@code v}. */
+    void read(JsonParser p, String key, JsonToken v, int off) throws IOException {
+      switch (key) {
+        case "src" -> {
+          srcSeen = true;
+          src = v == JsonToken.VALUE_STRING ? p.getText() : null;
+          p.skipChildren();
+        }
+        case "dest" -> {
+          destSeen = true;
+          dest = v == JsonToken.VALUE_STRING ? p.getText() : null;
+          p.skipChildren();
+        }
+        case "body" -> {
+          if (v == JsonToken.START_OBJECT) {
+            bodyStart = off + (int) p.currentTokenLocation().getByteOffset();
+            body = reply(p);
+            bodyEnd = off + (int) p.currentLocation().getByteOffset();
+          } else {
+            body = null;
+            note("body is not an object");
+            p.skipChildren();
+          }
+        }
+        case "id" -> {
+          if (v != JsonToken.VALUE_NUMBER_INT) {
+            note("id is not an integer");
+          }
+          p.skipChildren();
+        }
+        default -> {
+          note(
+              "unexpected top-level key \""
+                  + key
+                  + "\" (a message holds only src, dest, body and id)");
+          p.skipChildren();
+        }
+      }
+    }
+
+    private void note(String what) {
+      if (problem == null) {
+        problem = what;
+      }
+    }
+
+    /** What is wrong with the message, or null. */
+    String problem() {
+      if (problem != null) {
+        return problem;
+      } else if (src == null) {
+        return srcSeen ? "src is not a string" : "no src";
+      } else if (dest == null) {
+        return destSeen ? "dest is not a string" : "no dest";
+      } else if (body == null) {
+        return "no body";
+      }
+      return null;
     }
   }
 

@@ -8,10 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Runs one test: start the nodes, load them under the nemesis, check, and write the store. */
 public final class Harness {
@@ -38,110 +35,8 @@ public final class Harness {
     }
     Path runDir = createRunDir(config.store());
     linkLatest(config.store(), runDir, err);
-    err.println(
-        "idmint test: "
-            + config.nodeCount()
-            + " node"
-            + (config.nodeCount() == 1 ? "" : "s")
-            + " of "
-            + String.join(" ", config.command())
-            + "\n             store "
-            + runDir
-            + (config.demo()
-                ? "\n             demo: every fault for "
-                    + Summary.num(config.timeLimit())
-                    + " s (give any test flag to get Maelstrom's defaults instead)"
-                : ""));
-
-    Network net = new Network(config.latencyMs(), config.latencyDist(), err);
-    Cluster cluster = new Cluster(config, runDir, net, err);
-    Thread cleanup = new Thread(cluster::stopAll, "idmint-test-cleanup");
-    Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C must not leave nodes behind
-    Checker.Inputs inputs;
-    try {
-      long startAt = System.nanoTime();
-      Map<String, String> failed = cluster.startAndInit(List.of(cluster.nodes), false);
-      List<Op> ops = List.of();
-      List<Nemesis.Entry> timeline = List.of();
-      long t0 = System.nanoTime();
-      long loadEnd = t0;
-      long end = t0;
-      long cpu = 0;
-      long slips = 0;
-      long slipped = 0;
-      if (failed.isEmpty()) {
-        err.printf(
-            java.util.Locale.ROOT,
-            "idmint test: all nodes answered init in %.2f s; running for %s s%n",
-            (t0 - startAt) / 1e9,
-            Summary.num(config.timeLimit()));
-        Warmup.run(30_000);
-        Workload workload = new Workload(config, net, cluster.nodes);
-        Nemesis nemesis =
-            new Nemesis(
-                NemesisPlan.plan(
-                    NemesisPlan.mix(config.seed(), 100),
-                    config.nemesis(),
-                    config.nodeCount(),
-                    config.nemesisInterval(),
-                    config.timeLimit()),
-                cluster,
-                net);
-        Progress progress = new Progress(err, terminal, workload, nemesis);
-        long cpu0 = cpuNanos();
-        t0 = System.nanoTime();
-        long limit = t0 + (long) (config.timeLimit() * 1e9);
-        nemesis.start(t0);
-        progress.start(t0, limit);
-        workload.run(t0, limit);
-        loadEnd = System.nanoTime();
-        cpu = cpuNanos() - cpu0;
-        nemesis.stop();
-        nemesis.healAll();
-        workload.drain();
-        end = System.nanoTime();
-        progress.stop();
-        ops = workload.ops;
-        slips = workload.slips;
-        slipped = workload.slippedNanos;
-        timeline = nemesis.timeline();
-      }
-      net.stop();
-      cluster.stopAll();
-      Map<String, Long> counters = new LinkedHashMap<>();
-      counters.put("client_sent", net.clientSent.sum());
-      counters.put("client_received", net.clientReceived.sum());
-      counters.put("server_sent", net.serverSent.sum());
-      counters.put("server_received", net.serverReceived.sum());
-      counters.put("dropped_by_loss", net.droppedByLoss.sum());
-      counters.put("dropped_by_partition", net.droppedByPartition.sum());
-      counters.put("unmatched_replies", net.unmatchedReplies.sum());
-      inputs =
-          new Checker.Inputs(
-              config,
-              t0,
-              loadEnd,
-              end,
-              ops,
-              timeline,
-              net.violations(),
-              net.violationCount(),
-              counters,
-              new ArrayList<>(cluster.crashes),
-              new ArrayList<>(cluster.initFailures),
-              failed.isEmpty(),
-              cpu,
-              slips,
-              slipped);
-    } finally {
-      cluster.stopAll();
-      try {
-        Runtime.getRuntime().removeShutdownHook(cleanup);
-      } catch (IllegalStateException e) {
-        // already shutting down: the hook runs anyway
-      }
-    }
-
+    err.println(banner(config, runDir));
+    Checker.Inputs inputs = execute(config, runDir, err, terminal);
     Checker.Result result = Checker.check(inputs);
     Results.writeResults(result, runDir.resolve("results.json"));
     Results.writeHistory(inputs, runDir.resolve("history.jsonl"));
@@ -155,6 +50,112 @@ public final class Harness {
       case FALSE -> INVALID;
       case UNKNOWN -> UNKNOWN;
     };
+  }
+
+  private static String banner(Config config, Path runDir) {
+    return "idmint test: "
+        + config.nodeCount()
+        + " node"
+        + (config.nodeCount() == 1 ? "" : "s")
+        + " of "
+        + String.join(" ", config.command())
+        + "\n             store "
+        + runDir
+        + (config.demo()
+            ? "\n             demo: every fault for "
+                + Summary.num(config.timeLimit())
+                + " s (give any test flag to get Maelstrom's defaults instead)"
+            : "");
+  }
+
+  /** Starts the nodes, runs the load if they all came up, stops everything, and collects. */
+  private static Checker.Inputs execute(
+      Config config, Path runDir, PrintWriter err, boolean terminal)
+      throws IOException, InterruptedException {
+    Network net = new Network(config.latencyMs(), config.latencyDist(), config.seed(), err);
+    Cluster cluster = new Cluster(config, runDir, net, err);
+    Thread cleanup = new Thread(cluster::stopAll, "idmint-test-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C must not leave nodes behind
+    try {
+      long startAt = System.nanoTime();
+      boolean up = cluster.startAndInit(List.of(cluster.nodes), false).isEmpty();
+      Load load = up ? load(config, net, cluster, err, terminal, startAt) : Load.none();
+      net.stop();
+      cluster.stopAll();
+      return new Checker.Inputs(
+          config,
+          up,
+          load.t0,
+          load.end,
+          load.drained,
+          load.cpu,
+          load.outcome,
+          load.timeline,
+          net.stats(),
+          cluster.report());
+    } finally {
+      cluster.stopAll();
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException e) {
+        // already shutting down: the hook runs anyway
+      }
+    }
+  }
+
+  /** What the load phase gives the checkers; times are nanoTime values. */
+  private record Load(
+      long t0,
+      long end,
+      long drained,
+      long cpu,
+      Workload.Outcome outcome,
+      List<Nemesis.Entry> timeline) {
+    static Load none() {
+      long now = System.nanoTime();
+      return new Load(now, now, now, 0, Workload.Outcome.NONE, List.of());
+    }
+  }
+
+  /**
+   * The measured window: requests on the seeded plan under the nemesis for the time limit, then
+   * every fault healed and the last replies awaited.
+   */
+  private static Load load(
+      Config config, Network net, Cluster cluster, PrintWriter err, boolean terminal, long startAt)
+      throws InterruptedException {
+    err.printf(
+        java.util.Locale.ROOT,
+        "idmint test: all nodes answered init in %.2f s; running for %s s%n",
+        (System.nanoTime() - startAt) / 1e9,
+        Summary.num(config.timeLimit()));
+    Warmup.run(30_000);
+    Workload workload = new Workload(config, net, cluster.nodes);
+    Nemesis nemesis =
+        new Nemesis(
+            NemesisPlan.plan(
+                NemesisPlan.mix(config.seed(), 100),
+                config.nemesis(),
+                config.nodeCount(),
+                config.nemesisInterval(),
+                config.timeLimit()),
+            cluster,
+            net);
+    Progress progress = new Progress(err, terminal, workload, nemesis);
+    long cpu0 = cpuNanos();
+    long t0 = System.nanoTime();
+    long limit = t0 + (long) (config.timeLimit() * 1e9);
+    nemesis.start(t0);
+    progress.start(t0, limit);
+    workload.run(t0, limit);
+    long end = System.nanoTime();
+    long cpu = cpuNanos() - cpu0;
+    nemesis.stop();
+    nemesis.healAll();
+    Workload.Outcome outcome = workload.drain();
+    long drained = System.nanoTime();
+    progress.stop();
+    return new Load(t0, end, drained, cpu, outcome, nemesis.timeline());
   }
 
   /** CPU time this JVM has used, all threads; shows whether the harness could be the bottleneck. */

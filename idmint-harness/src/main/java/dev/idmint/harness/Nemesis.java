@@ -1,7 +1,5 @@
 package dev.idmint.harness;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -37,11 +35,20 @@ final class Nemesis {
     this.net = net;
   }
 
+  /**
+   * Carries out the plan from {@code t0}: what is planned for time 0 before returning, so it is in
+   * effect when the load begins, and the rest on the nemesis thread.
+   */
   void start(long t0) {
+    int first = 0;
+    while (first < plan.size() && plan.get(first).at() <= 0) {
+      apply(plan.get(first++));
+    }
+    List<NemesisPlan.Event> rest = plan.subList(first, plan.size());
     thread =
         new Thread(
             () -> {
-              for (NemesisPlan.Event e : plan) {
+              for (NemesisPlan.Event e : rest) {
                 long at = t0 + e.at();
                 for (long left; !stopped && (left = at - System.nanoTime()) > 0; ) {
                   LockSupport.parkNanos(this, left);
@@ -83,107 +90,92 @@ final class Nemesis {
     return List.copyOf(timeline);
   }
 
+  /** What one operation did: its value for the history and a few words for people. */
+  private record Effect(Object value, String summary) {}
+
   private void apply(NemesisPlan.Event e) {
     long at = System.nanoTime();
-    Object value;
-    String summary;
-    switch (e.fault()) {
-      case PARTITION -> {
-        if (e.start()) {
-          net.partition(Grudges.matrix(e.grudge(), cluster.nodes.length));
-          value = Results.map("shape", e.spec(), "grudge", Grudges.named(e.grudge()));
-          summary = e.spec() + " " + components(e);
-        } else {
-          net.partition(null);
-          value = "network-healed";
-          summary = "healed";
-        }
-      }
-      case KILL -> {
-        if (e.start()) {
-          List<Object> killed = new ArrayList<>();
-          for (int i : e.nodes()) {
-            if (cluster.kill(cluster.nodes[i])) {
-              killed.add("n" + i);
-            }
-          }
-          value = Results.map("spec", e.spec(), "killed", killed);
-          summary = killed.isEmpty() ? "no node up to kill" : "killed " + join(killed);
-        } else {
-          List<ClusterNode> down = new ArrayList<>();
-          for (ClusterNode n : cluster.nodes) {
-            if (n.state == ClusterNode.State.DOWN) {
-              down.add(n);
-            }
-          }
-          Map<String, String> failed = cluster.startAndInit(down, true);
-          Map<String, Object> result = new LinkedHashMap<>();
-          for (ClusterNode n : down) {
-            result.put(n.id, failed.getOrDefault(n.id, "started"));
-          }
-          value = result;
-          summary =
-              down.isEmpty()
-                  ? "nothing to restart"
-                  : "restarted "
-                      + join(result.keySet())
-                      + (failed.isEmpty() ? "" : " (init failed: " + join(failed.keySet()) + ")");
-        }
-      }
-      case CLOCK -> {
-        Map<String, Object> offsets = new LinkedHashMap<>();
-        StringJoiner s = new StringJoiner(", ");
-        for (ClusterNode n : cluster.nodes) {
-          long delta = e.start() ? e.deltas().getOrDefault(n.index, 0L) : -n.clockOffset;
-          if (delta == 0) {
-            continue;
-          }
-          n.clockOffset += delta;
-          try {
-            Faketime.write(n.clockFile, n.clockOffset);
-          } catch (IOException ex) {
-            throw new UncheckedIOException("cannot write " + n.clockFile, ex);
-          }
-          offsets.put(n.id, Results.map("delta_ms", delta, "offset_ms", n.clockOffset));
-          if (e.start()) {
-            s.add(n.id + " " + millis(delta));
-          }
-        }
-        value = offsets;
-        summary = e.start() ? "bumped " + s : "reset all clocks";
-      }
-      default -> {
-        net.setLoss(e.start() ? NemesisPlan.LOSS : 0);
-        value = Results.map("loss", e.start() ? NemesisPlan.LOSS : 0.0);
-        summary =
-            e.start()
-                ? "dropping " + Math.round(NemesisPlan.LOSS * 100) + "% of node-to-node messages"
-                : "stopped";
-      }
-    }
+    Effect effect =
+        switch (e.fault()) {
+          case PARTITION -> partition(e);
+          case KILL -> e.start() ? kill(e) : restart();
+          case CLOCK -> clock(e);
+          case LOSS -> loss(e);
+        };
     long done = System.nanoTime();
     synchronized (this) {
-      timeline.add(new Entry(at, done, e.fault(), e.start(), e.f(), value, summary));
+      timeline.add(new Entry(at, done, e.fault(), e.start(), e.f(), effect.value, effect.summary));
       if (e.start()) {
-        active.put(e.fault(), activeLabel(e, summary));
+        active.put(e.fault(), activeLabel(e, effect.summary));
       } else {
         active.remove(e.fault());
       }
     }
   }
 
+  private Effect partition(NemesisPlan.Event e) {
+    if (!e.start()) {
+      net.partition(null);
+      return new Effect("network-healed", "healed");
+    }
+    net.partition(Grudges.matrix(e.grudge(), cluster.nodes.length));
+    return new Effect(
+        Results.map("shape", e.spec(), "grudge", Grudges.named(e.grudge())),
+        e.spec() + " " + components(e));
+  }
+
+  private Effect kill(NemesisPlan.Event e) {
+    List<Object> killed = new ArrayList<>();
+    for (int i : e.nodes()) {
+      if (cluster.kill(i)) {
+        killed.add("n" + i);
+      }
+    }
+    return new Effect(
+        Results.map("spec", e.spec(), "killed", killed),
+        killed.isEmpty() ? "no node up to kill" : "killed " + join(killed));
+  }
+
+  private Effect restart() {
+    Map<String, String> result = cluster.restartDown();
+    List<String> failed = new ArrayList<>();
+    result.forEach(
+        (node, outcome) -> {
+          if (!outcome.equals("started")) {
+            failed.add(node);
+          }
+        });
+    return new Effect(
+        result,
+        result.isEmpty()
+            ? "nothing to restart"
+            : "restarted "
+                + join(result.keySet())
+                + (failed.isEmpty() ? "" : " (init failed: " + join(failed) + ")"));
+  }
+
+  private Effect clock(NemesisPlan.Event e) {
+    Map<String, Object> moved = cluster.shiftClocks(e.start() ? e.deltas() : null);
+    if (!e.start()) {
+      return new Effect(moved, "reset all clocks");
+    }
+    StringJoiner s = new StringJoiner(", ");
+    moved.forEach((node, v) -> s.add(node + " " + millis((Long) ((Map<?, ?>) v).get("delta_ms"))));
+    return new Effect(moved, "bumped " + s);
+  }
+
+  private Effect loss(NemesisPlan.Event e) {
+    double p = e.start() ? NemesisPlan.LOSS : 0;
+    net.setLoss(p);
+    return new Effect(
+        Results.map("loss", p),
+        e.start() ? "dropping " + Math.round(p * 100) + "% of node-to-node messages" : "stopped");
+  }
+
   private String activeLabel(NemesisPlan.Event e, String summary) {
     return switch (e.fault()) {
       case PARTITION -> e.spec();
-      case KILL -> {
-        StringJoiner s = new StringJoiner(" ");
-        for (ClusterNode n : cluster.nodes) {
-          if (n.state == ClusterNode.State.DOWN) {
-            s.add(n.id);
-          }
-        }
-        yield "down " + s;
-      }
+      case KILL -> "down " + join(cluster.down());
       case CLOCK -> summary.replace("bumped ", "");
       case LOSS -> Math.round(NemesisPlan.LOSS * 100) + "%";
     };

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -15,6 +15,10 @@ import java.util.concurrent.atomic.LongAdder;
  * Maelstrom's network: checks every line a node prints, routes messages to clients at once and to
  * nodes through their inboxes with latency and loss, and holds the partition grudge that inboxes
  * apply at delivery time. Clients are never partitioned and see no latency or loss.
+ *
+ * <p>Loss and latency are drawn from one seeded stream per sending node, so a node that sends the
+ * same messages in two runs with the same seed has the same ones dropped and delayed alike, however
+ * the threads of the harness interleave.
  */
 final class Network {
   /** A client: it gets the bodies of messages addressed to it. */
@@ -26,7 +30,29 @@ final class Network {
   private static final int MAX_NOTICES = 10;
   private static final int MAX_KEPT_VIOLATIONS = 1000;
 
+  /**
+   * The network's counters and protocol violations at one moment.
+   *
+   * @param unmatchedReplies replies to requests their client already gave up on, or never sent
+   * @param violations the first violations, up to a thousand
+   */
+  record Stats(
+      long clientSent,
+      long clientReceived,
+      long serverSent,
+      long serverReceived,
+      long droppedByLoss,
+      long droppedByPartition,
+      long unmatchedReplies,
+      List<Violation> violations,
+      long violationCount) {}
+
   private ClusterNode[] nodes = new ClusterNode[0];
+
+  /** Per sending node: its loss and latency draws, in the order it sends. */
+  private SplittableRandom[] draws = new SplittableRandom[0];
+
+  private final long seed;
   private final long latencyNanos;
   private final LatencyDist dist;
   private final PrintWriter err;
@@ -38,27 +64,47 @@ final class Network {
   private volatile Endpoint[] clients = new Endpoint[16];
   private volatile int clientCount;
 
-  final LongAdder clientSent = new LongAdder();
-  final LongAdder clientReceived = new LongAdder();
-  final LongAdder serverSent = new LongAdder();
-  final LongAdder serverReceived = new LongAdder();
-  final LongAdder droppedByLoss = new LongAdder();
-  final LongAdder droppedByPartition = new LongAdder();
-
-  /** Replies to requests their client already gave up on, or never sent. */
-  final LongAdder unmatchedReplies = new LongAdder();
+  private final LongAdder clientSent = new LongAdder();
+  private final LongAdder clientReceived = new LongAdder();
+  private final LongAdder serverSent = new LongAdder();
+  private final LongAdder serverReceived = new LongAdder();
+  private final LongAdder droppedByLoss = new LongAdder();
+  private final LongAdder droppedByPartition = new LongAdder();
+  private final LongAdder unmatchedReplies = new LongAdder();
 
   private final List<Violation> violations = new ArrayList<>();
   private final AtomicLong violationCount = new AtomicLong();
 
-  Network(double latencyMs, LatencyDist dist, PrintWriter err) {
+  Network(double latencyMs, LatencyDist dist, long seed, PrintWriter err) {
     this.latencyNanos = (long) (latencyMs * 1e6);
     this.dist = dist;
+    this.seed = seed;
     this.err = err;
   }
 
   void setNodes(ClusterNode[] nodes) {
+    SplittableRandom[] d = new SplittableRandom[nodes.length];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = new SplittableRandom(NemesisPlan.mix(seed, DRAW_SALT + i));
+    }
+    this.draws = d;
     this.nodes = nodes;
+  }
+
+  /** Salts the per-node draw streams apart from the request plan's and the nemesis's. */
+  static final long DRAW_SALT = 1L << 32;
+
+  Stats stats() {
+    return new Stats(
+        clientSent.sum(),
+        clientReceived.sum(),
+        serverSent.sum(),
+        serverReceived.sum(),
+        droppedByLoss.sum(),
+        droppedByPartition.sum(),
+        unmatchedReplies.sum(),
+        violations(),
+        violationCount.get());
   }
 
   // ---- faults
@@ -163,12 +209,26 @@ final class Network {
     (fromNode ? serverReceived : clientReceived).increment();
   }
 
+  void droppedByPartition() {
+    droppedByPartition.increment();
+  }
+
+  /** A reply no client was waiting for: late, or to a request never sent. */
+  void unmatchedReply() {
+    unmatchedReplies.increment();
+  }
+
+  /** A client message handed straight to a node, as init is. */
+  void sentFromClient() {
+    clientSent.increment();
+    clientReceived.increment();
+  }
+
   // ---- node output
 
   /** Checks and routes one line a node printed (without its newline). */
   void onLine(ClusterNode node, byte[] b, int off, int len) {
-    if (node.deadOutput != null) {
-      node.discardedLines++;
+    if (node.outputDead()) {
       return;
     }
     long now = System.nanoTime();
@@ -199,7 +259,7 @@ final class Network {
     }
     int destNode = index(e.dest(), 'n', nodes.length);
     if (destNode >= 0) {
-      forward(e.src(), srcNode, nodes[destNode], b, e.bodyStart(), e.bodyEnd(), now);
+      forward(node, e.src(), srcNode, nodes[destNode], b, e.bodyStart(), e.bodyEnd(), now);
       return;
     }
     int client = index(e.dest(), 'c', clientCount());
@@ -218,15 +278,32 @@ final class Network {
     clients[client].receive(node, now, e.body(), b, off, len);
   }
 
-  /** Passes a message on to a node with its body's bytes as the node printed them. */
+  /**
+   * Passes a message on to a node with its body's bytes as the node printed them. One that claims
+   * to come from a client is treated as a client's: no latency, loss or partition.
+   */
   private void forward(
-      String src, int srcNode, ClusterNode dest, byte[] b, int bodyStart, int bodyEnd, long now) {
+      ClusterNode sender,
+      String src,
+      int srcNode,
+      ClusterNode dest,
+      byte[] b,
+      int bodyStart,
+      int bodyEnd,
+      long now) {
     serverSent.increment();
-    ThreadLocalRandom r = ThreadLocalRandom.current();
-    double p = loss;
-    if (srcNode >= 0 && p > 0 && r.nextDouble() < p) {
-      droppedByLoss.increment();
-      return;
+    long latency = 0;
+    if (srcNode >= 0) {
+      double lossDraw;
+      SplittableRandom r = draws[sender.index];
+      synchronized (r) { // a restarted node's new reader may overlap its old one's last lines
+        lossDraw = r.nextDouble(); // drawn even without loss, so the latencies stay in step
+        latency = dist.draw(r, latencyNanos);
+      }
+      if (lossDraw < loss) {
+        droppedByLoss.increment();
+        return;
+      }
     }
     long id = messageIds.incrementAndGet();
     // src and dest are known ids, so they need no escaping.
@@ -238,7 +315,6 @@ final class Network {
     System.arraycopy(b, bodyStart, msg, head.length, bodyEnd - bodyStart);
     msg[msg.length - 2] = '}';
     msg[msg.length - 1] = '\n';
-    long latency = srcNode >= 0 ? dist.draw(r, latencyNanos) : 0;
     dest.enqueue(new ClusterNode.Msg(now + latency, id, srcNode, msg));
   }
 
@@ -276,8 +352,8 @@ final class Network {
         new Violation(
             System.nanoTime(), node.id, kind, message, killsOutput, Violation.shorten(line));
     long n = violationCount.incrementAndGet();
-    if (killsOutput && node.deadOutput == null) {
-      node.deadOutput = v;
+    if (killsOutput) {
+      node.killOutput(v);
     }
     synchronized (violations) {
       if (violations.size() < MAX_KEPT_VIOLATIONS) {
@@ -308,14 +384,10 @@ final class Network {
     violation(node, kind, message, killsOutput, line(b, off, len));
   }
 
-  List<Violation> violations() {
+  private List<Violation> violations() {
     synchronized (violations) {
       return List.copyOf(violations);
     }
-  }
-
-  long violationCount() {
-    return violationCount.get();
   }
 
   static String line(byte[] b, int off, int len) {

@@ -23,21 +23,12 @@ final class Op {
   final long invokeAt;
 
   private volatile int type = PENDING;
-  // Written once by whoever completes the op, before it is published (see Workload#finish).
-  long completeAt;
-  Object value;
-
-  /**
-   * Why the op is not ok: Maelstrom's error name, {@code net-timeout} or {@code
-   * malformed-rpc-response}.
-   */
-  String error;
-
-  /** The error code of an error reply, else -1. */
-  int errorCode = -1;
-
-  /** The error reply's text, or what was wrong with a malformed reply. */
-  String errorText;
+  // Written once by whoever claims the completion, before it is published (see Workload#finish).
+  private long completeAt;
+  private Object value;
+  private String error;
+  private int errorCode = -1;
+  private String errorText;
 
   Op(int worker, int process, int node, String client, long msgId, long invokeAt) {
     this.worker = worker;
@@ -48,9 +39,51 @@ final class Op {
     this.invokeAt = invokeAt;
   }
 
-  /** Claims the completion; only the caller that gets true may fill in the result. */
-  boolean claim(int outcome) {
-    return TYPE.compareAndSet(this, PENDING, outcome);
+  /**
+   * Completes the op unless something else already did; only the caller that gets true has filled
+   * in the result.
+   *
+   * @param error why the op is not ok: Maelstrom's error name, {@code net-timeout} or {@code
+   *     malformed-rpc-response}; null when ok
+   * @param code the error code of an error reply, else -1
+   * @param text the error reply's text, or what was wrong with a malformed reply
+   */
+  boolean complete(int outcome, long at, Object value, String error, int code, String text) {
+    if (!TYPE.compareAndSet(this, PENDING, outcome)) {
+      return false;
+    }
+    this.completeAt = at;
+    this.value = value;
+    this.error = error;
+    this.errorCode = code;
+    this.errorText = text;
+    return true;
+  }
+
+  long completeAt() {
+    return completeAt;
+  }
+
+  /** From invocation to completion, in nanoseconds. */
+  long latency() {
+    return completeAt - invokeAt;
+  }
+
+  /** The acknowledged ID of an ok op. */
+  Object value() {
+    return value;
+  }
+
+  String error() {
+    return error;
+  }
+
+  int errorCode() {
+    return errorCode;
+  }
+
+  String errorText() {
+    return errorText;
   }
 
   int type() {

@@ -39,17 +39,17 @@ final class Progress {
                   continue;
                 }
                 next += period;
-                long ops = workload.invoked;
-                double rate = (ops - lastOps) / ((now - lastAt) / 1e9);
-                lastOps = ops;
+                Workload.Live live = workload.live();
+                double rate = (live.invoked() - lastOps) / ((now - lastAt) / 1e9);
+                lastOps = live.invoked();
                 lastAt = now;
                 String what =
                     now < end
                         ? fmtRate(rate)
                         : "finishing: "
-                            + workload.outstanding()
+                            + live.outstanding()
                             + " requests still out (each waits up to 5 s)";
-                print(line(now - t0, what));
+                print(line(now - t0, what, live));
               }
             },
             "progress");
@@ -73,7 +73,7 @@ final class Progress {
     return String.format(Locale.ROOT, "%6.0f ops/s", r);
   }
 
-  private String line(long elapsed, String rate) {
+  private String line(long elapsed, String rate, Workload.Live live) {
     StringJoiner faults = new StringJoiner("; ");
     for (Map.Entry<Fault, String> e : nemesis.activeFaults().entrySet()) {
       faults.add(e.getKey().label() + " " + e.getValue());
@@ -83,9 +83,9 @@ final class Progress {
         "%6.1fs %s  ok %d  info %d  fail %d  | %s",
         elapsed / 1e9,
         rate,
-        workload.okCount.sum(),
-        workload.infoCount.sum(),
-        workload.failCount.sum(),
+        live.ok(),
+        live.info(),
+        live.fail(),
         faults.length() == 0 ? "no faults" : faults.toString());
   }
 

@@ -50,6 +50,34 @@ final class Report {
           case FALSE -> "invalid";
           case UNKNOWN -> "unknown";
         };
+    head(h, cls);
+    h.append("<h1>idmint test · unique-ids · ")
+        .append(esc(in.config().nodeCount() + " nodes"))
+        .append("</h1>\n");
+    h.append("<div class=\"verdict ")
+        .append(cls)
+        .append("\" id=\"verdict\">")
+        .append(esc(Summary.verdict(r)))
+        .append("</div>\n");
+    if (in.ranLoad()) {
+      h.append("<h2>Latency over time</h2>\n");
+      latencyPlot(h, r);
+      legend(h, r);
+      h.append("<h2>Throughput</h2>\n");
+      ratePlot(h, r);
+    }
+    h.append("<h2>Summary</h2>\n<pre>").append(esc(String.join("\n", summary))).append("</pre>\n");
+    nemesisTable(h, in);
+    violationsTable(h, in);
+    nodeFailures(h, in.cluster());
+    h.append(
+            "<h2>Files</h2>\n<p><a href=\"results.json\">results.json</a> · <a href=\"history.jsonl\">history.jsonl</a> · ")
+        .append("<a href=\"node-logs/\">node-logs/</a></p>\n</body></html>\n");
+    return h.toString();
+  }
+
+  /** The document's head and inline style, up to the opening body. */
+  private static void head(StringBuilder h, String cls) {
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
         .append("<title>idmint test: ")
@@ -76,60 +104,54 @@ final class Report {
             ".legend span{display:inline-block;margin-right:14px}.sw{display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:4px;vertical-align:-1px}\n")
         .append("code{font:12px ui-monospace,Menlo,Consolas,monospace}\n")
         .append("</style></head><body>\n");
-    h.append("<h1>idmint test · unique-ids · ")
-        .append(esc(in.config().nodeCount() + " nodes"))
-        .append("</h1>\n");
-    h.append("<div class=\"verdict ")
-        .append(cls)
-        .append("\" id=\"verdict\">")
-        .append(esc(Summary.verdict(r)))
-        .append("</div>\n");
+  }
 
-    if (in.ranLoad()) {
-      h.append("<h2>Latency over time</h2>\n");
-      latencyPlot(h, r);
-      legend(h, r);
-      h.append("<h2>Throughput</h2>\n");
-      ratePlot(h, r);
+  private static void nemesisTable(StringBuilder h, Checker.Inputs in) {
+    if (in.timeline().isEmpty()) {
+      return;
     }
-    h.append("<h2>Summary</h2>\n<pre>").append(esc(String.join("\n", summary))).append("</pre>\n");
+    h.append(
+        "<h2>Nemesis</h2>\n<table><tr><th>time (s)</th><th>fault</th><th>operation</th><th>what happened</th></tr>\n");
+    for (Nemesis.Entry e : in.timeline()) {
+      h.append("<tr><td>")
+          .append(fmt((e.at() - in.t0()) / 1e9, 3))
+          .append("</td><td>")
+          .append(e.fault().label())
+          .append("</td><td><code>")
+          .append(esc(e.f()))
+          .append("</code></td><td>")
+          .append(esc(e.summary()))
+          .append("</td></tr>\n");
+    }
+    h.append("</table>\n");
+  }
 
-    if (!in.timeline().isEmpty()) {
-      h.append(
-          "<h2>Nemesis</h2>\n<table><tr><th>time (s)</th><th>fault</th><th>operation</th><th>what happened</th></tr>\n");
-      for (Nemesis.Entry e : in.timeline()) {
-        h.append("<tr><td>")
-            .append(fmt((e.at() - in.t0()) / 1e9, 3))
-            .append("</td><td>")
-            .append(e.fault().label())
-            .append("</td><td><code>")
-            .append(esc(e.f()))
-            .append("</code></td><td>")
-            .append(esc(e.summary()))
-            .append("</td></tr>\n");
-      }
-      h.append("</table>\n");
+  private static void violationsTable(StringBuilder h, Checker.Inputs in) {
+    List<Violation> violations = in.net().violations();
+    if (violations.isEmpty()) {
+      return;
     }
-    if (!in.violations().isEmpty()) {
-      h.append("<h2>Protocol violations (")
-          .append(in.violationCount())
-          .append(")</h2>\n")
-          .append("<table><tr><th>time (s)</th><th>node</th><th>problem</th><th>line</th></tr>\n");
-      for (Violation v : in.violations().subList(0, Math.min(100, in.violations().size()))) {
-        h.append("<tr><td>")
-            .append(in.ranLoad() ? fmt((v.at() - in.t0()) / 1e9, 3) : "")
-            .append("</td><td>")
-            .append(esc(v.node()))
-            .append("</td><td>")
-            .append(esc(v.message()))
-            .append(v.killsOutput() ? " <b>(stopped reading its stdout)</b>" : "")
-            .append("</td><td><code>")
-            .append(esc(v.line()))
-            .append("</code></td></tr>\n");
-      }
-      h.append("</table>\n");
+    h.append("<h2>Protocol violations (")
+        .append(in.net().violationCount())
+        .append(")</h2>\n")
+        .append("<table><tr><th>time (s)</th><th>node</th><th>problem</th><th>line</th></tr>\n");
+    for (Violation v : violations.subList(0, Math.min(100, violations.size()))) {
+      h.append("<tr><td>")
+          .append(in.ranLoad() ? fmt((v.at() - in.t0()) / 1e9, 3) : "")
+          .append("</td><td>")
+          .append(esc(v.node()))
+          .append("</td><td>")
+          .append(esc(v.message()))
+          .append(v.killsOutput() ? " <b>(stopped reading its stdout)</b>" : "")
+          .append("</td><td><code>")
+          .append(esc(v.line()))
+          .append("</code></td></tr>\n");
     }
-    for (Cluster.Crash c : in.crashes()) {
+    h.append("</table>\n");
+  }
+
+  private static void nodeFailures(StringBuilder h, Cluster.Report cluster) {
+    for (Cluster.Crash c : cluster.crashes()) {
       h.append("<h2>")
           .append(esc(c.node()))
           .append(" crashed (exit status ")
@@ -138,7 +160,7 @@ final class Report {
           .append(esc(c.stderrTail()))
           .append("</pre>\n");
     }
-    for (Cluster.InitFailure f : in.initFailures()) {
+    for (Cluster.InitFailure f : cluster.initFailures()) {
       h.append("<h2>")
           .append(esc(f.node()))
           .append(" did not come up</h2>\n<p>")
@@ -147,34 +169,19 @@ final class Report {
           .append(esc(f.stderrTail()))
           .append("</pre>\n");
     }
-    h.append(
-            "<h2>Files</h2>\n<p><a href=\"results.json\">results.json</a> · <a href=\"history.jsonl\">history.jsonl</a> · ")
-        .append("<a href=\"node-logs/\">node-logs/</a></p>\n</body></html>\n");
-    return h.toString();
   }
 
   private static void latencyPlot(StringBuilder h, Checker.Result r) {
     Checker.Inputs in = r.in();
-    List<Op> ops = in.ops();
     Set<Fault> rows = EnumSet.noneOf(Fault.class);
     r.periods().forEach(p -> rows.add(p.fault()));
     int top = 10 + ROW * rows.size();
-    int height = 340;
-    int bottom = top + height;
+    int bottom = top + 340;
     int svgH = bottom + 40;
     double tMax = Math.max(1e-3, (in.end() - in.t0()) / 1e9);
-    long minLat = Long.MAX_VALUE;
-    long maxLat = 1;
-    for (Op op : ops) {
-      long l = op.completeAt - op.invokeAt;
-      minLat = Math.min(minLat, Math.max(l, 1_000)); // 1 µs floor for the log scale
-      maxLat = Math.max(maxLat, l);
-    }
-    int lo = (int) Math.floor(Math.log10(Math.max(minLat, 1_000) / 1e6));
-    int hi = (int) Math.ceil(Math.log10(Math.max(maxLat, 1_000) / 1e6));
-    if (hi <= lo) {
-      hi = lo + 1;
-    }
+    int[] decades = decades(in.ops());
+    int lo = decades[0];
+    int hi = decades[1];
     h.append("<svg id=\"latency\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
         .append(W)
         .append("\" height=\"")
@@ -184,93 +191,127 @@ final class Report {
         .append(' ')
         .append(svgH)
         .append("\" role=\"img\" aria-label=\"latency of each operation over time\">\n");
-    // Fault periods: a shaded band over the plot, and a labelled bar in the fault's own row.
     List<Fault> rowOrder = new ArrayList<>(rows);
     for (Checker.Period p : r.periods()) {
-      double x0 = x((p.start() - in.t0()) / 1e9, tMax);
-      double x1 = Math.max(x0 + 1, x((p.end() - in.t0()) / 1e9, tMax));
-      String colour = FAULT_COLOURS.get(p.fault());
-      int row = rowOrder.indexOf(p.fault());
-      h.append("<g class=\"period ")
-          .append(p.fault().label())
-          .append("\"><title>")
-          .append(
-              esc(
-                  p.fault().label()
-                      + ": "
-                      + p.label()
-                      + " ("
-                      + fmt((p.start() - in.t0()) / 1e9, 2)
-                      + "–"
-                      + fmt((p.end() - in.t0()) / 1e9, 2)
-                      + " s)"))
-          .append("</title>")
-          .append("<rect x=\"")
-          .append(fmt(x0, 1))
-          .append("\" y=\"")
-          .append(top)
-          .append("\" width=\"")
-          .append(fmt(x1 - x0, 1))
-          .append("\" height=\"")
-          .append(height)
-          .append("\" fill=\"")
-          .append(colour)
-          .append("\" fill-opacity=\"0.45\"/>")
-          .append("<rect x=\"")
-          .append(fmt(x0, 1))
-          .append("\" y=\"")
-          .append(6 + row * ROW)
-          .append("\" width=\"")
-          .append(fmt(x1 - x0, 1))
-          .append("\" height=\"")
-          .append(ROW - 2)
-          .append("\" fill=\"")
-          .append(colour)
-          .append("\"/>");
-      String label = p.fault().label() + ": " + p.label();
-      int fit = (int) ((x1 - x0 - 4) / 6);
-      if (fit >= 4) {
-        h.append("<text x=\"")
-            .append(fmt(x0 + 2, 1))
-            .append("\" y=\"")
-            .append(6 + row * ROW + 10)
-            .append("\">")
-            .append(esc(label.length() > fit ? label.substring(0, fit - 1) + "…" : label))
-            .append("</text>");
-      }
-      h.append("</g>\n");
+      periodBand(h, p, in.t0(), tMax, top, bottom, rowOrder.indexOf(p.fault()));
     }
-    // Axes and grid.
     for (int d = lo; d <= hi; d++) {
-      double y = y(d, lo, hi, top, bottom);
-      h.append("<line class=\"grid\" x1=\"")
-          .append(LEFT)
-          .append("\" x2=\"")
-          .append(W - RIGHT)
-          .append("\" y1=\"")
-          .append(fmt(y, 1))
-          .append("\" y2=\"")
-          .append(fmt(y, 1))
-          .append("\"/><text x=\"")
-          .append(LEFT - 6)
-          .append("\" y=\"")
-          .append(fmt(y + 4, 1))
-          .append("\" text-anchor=\"end\">")
-          .append(msLabel(d))
-          .append("</text>\n");
+      gridLine(h, y(d, lo, hi, top, bottom), msLabel(d));
     }
     axes(h, top, bottom, tMax, "latency (ms, log)");
-    // Points, in one group per outcome; ok ones thinned if there are too many.
-    List<Op> notOk = new ArrayList<>();
+    int shown = points(h, in, tMax, lo, hi, top, bottom);
+    h.append("</svg>\n");
+    if (shown < in.ops().size()) {
+      h.append("<p><small>Showing ")
+          .append(shown)
+          .append(" of ")
+          .append(in.ops().size())
+          .append(" operations: ok ones thinned evenly; every info and fail kept (up to ")
+          .append(MAX_POINTS / 2)
+          .append(").</small></p>\n");
+    }
+  }
+
+  /** The latency axis's range in powers of ten of milliseconds, with a 1 µs floor. */
+  private static int[] decades(List<Op> ops) {
+    long minLat = Long.MAX_VALUE;
+    long maxLat = 1;
+    for (Op op : ops) {
+      long l = op.latency();
+      minLat = Math.min(minLat, Math.max(l, 1_000));
+      maxLat = Math.max(maxLat, l);
+    }
+    int lo = (int) Math.floor(Math.log10(Math.max(minLat, 1_000) / 1e6));
+    int hi = (int) Math.ceil(Math.log10(Math.max(maxLat, 1_000) / 1e6));
+    return new int[] {lo, hi <= lo ? lo + 1 : hi};
+  }
+
+  /** A fault period: a shaded band over the plot, and a labelled bar in the fault's own row. */
+  private static void periodBand(
+      StringBuilder h, Checker.Period p, long t0, double tMax, int top, int bottom, int row) {
+    double x0 = x((p.start() - t0) / 1e9, tMax);
+    double x1 = Math.max(x0 + 1, x((p.end() - t0) / 1e9, tMax));
+    String colour = FAULT_COLOURS.get(p.fault());
+    h.append("<g class=\"period ")
+        .append(p.fault().label())
+        .append("\"><title>")
+        .append(
+            esc(
+                p.fault().label()
+                    + ": "
+                    + p.label()
+                    + " ("
+                    + fmt((p.start() - t0) / 1e9, 2)
+                    + "–"
+                    + fmt((p.end() - t0) / 1e9, 2)
+                    + " s)"))
+        .append("</title>");
+    rect(h, x0, top, x1 - x0, bottom - top, colour, " fill-opacity=\"0.45\"");
+    rect(h, x0, 6 + row * ROW, x1 - x0, ROW - 2, colour, "");
+    String label = p.fault().label() + ": " + p.label();
+    int fit = (int) ((x1 - x0 - 4) / 6);
+    if (fit >= 4) {
+      h.append("<text x=\"")
+          .append(fmt(x0 + 2, 1))
+          .append("\" y=\"")
+          .append(6 + row * ROW + 10)
+          .append("\">")
+          .append(esc(label.length() > fit ? label.substring(0, fit - 1) + "…" : label))
+          .append("</text>");
+    }
+    h.append("</g>\n");
+  }
+
+  private static void rect(
+      StringBuilder h, double x, double y, double w, double height, String fill, String extra) {
+    h.append("<rect x=\"")
+        .append(fmt(x, 1))
+        .append("\" y=\"")
+        .append(fmt(y, 1))
+        .append("\" width=\"")
+        .append(fmt(w, 1))
+        .append("\" height=\"")
+        .append(fmt(height, 1))
+        .append("\" fill=\"")
+        .append(fill)
+        .append('"')
+        .append(extra)
+        .append("/>");
+  }
+
+  /** A horizontal grid line across the plot with its label on the left. */
+  private static void gridLine(StringBuilder h, double y, String label) {
+    h.append("<line class=\"grid\" x1=\"")
+        .append(LEFT)
+        .append("\" x2=\"")
+        .append(W - RIGHT)
+        .append("\" y1=\"")
+        .append(fmt(y, 1))
+        .append("\" y2=\"")
+        .append(fmt(y, 1))
+        .append("\"/><text x=\"")
+        .append(LEFT - 6)
+        .append("\" y=\"")
+        .append(fmt(y + 4, 1))
+        .append("\" text-anchor=\"end\">")
+        .append(label)
+        .append("</text>\n");
+  }
+
+  /**
+   * A point per operation, one group per outcome; ok ones thinned evenly if there are too many.
+   *
+   * @return how many were drawn
+   */
+  private static int points(
+      StringBuilder h, Checker.Inputs in, double tMax, int lo, int hi, int top, int bottom) {
+    List<Op> ops = in.ops();
     int okCount = 0;
     for (Op op : ops) {
-      if (op.type() == Op.OK) {
-        okCount++;
-      } else {
-        notOk.add(op);
-      }
+      okCount += op.type() == Op.OK ? 1 : 0;
     }
-    int budget = Math.max(MAX_POINTS - Math.min(notOk.size(), MAX_POINTS / 2), MAX_POINTS / 2);
+    int notOk = ops.size() - okCount;
+    int budget = Math.max(MAX_POINTS - Math.min(notOk, MAX_POINTS / 2), MAX_POINTS / 2);
     double stride = okCount <= budget ? 1 : (double) okCount / budget;
     int shown = 0;
     for (int type : new int[] {Op.OK, Op.INFO, Op.FAIL}) {
@@ -291,7 +332,7 @@ final class Report {
           next += stride;
         }
         kept++;
-        double lat = Math.max(op.completeAt - op.invokeAt, 1_000) / 1e6;
+        double lat = Math.max(op.latency(), 1_000) / 1e6;
         h.append("<circle class=\"")
             .append(name)
             .append("\" cx=\"")
@@ -309,24 +350,15 @@ final class Report {
                           + " on n"
                           + op.node
                           + ": "
-                          + op.error
-                          + (op.errorText == null ? "" : " " + op.errorText)))
+                          + op.error()
+                          + (op.errorText() == null ? "" : " " + op.errorText())))
               .append("</title></circle>");
         }
       }
       shown += kept;
       h.append("</g>\n");
     }
-    h.append("</svg>\n");
-    if (shown < ops.size()) {
-      h.append("<p><small>Showing ")
-          .append(shown)
-          .append(" of ")
-          .append(ops.size())
-          .append(" operations: ok ones thinned evenly; every info and fail kept (up to ")
-          .append(MAX_POINTS / 2)
-          .append(").</small></p>\n");
-    }
+    return shown;
   }
 
   private static void legend(StringBuilder h, Checker.Result r) {
@@ -351,17 +383,7 @@ final class Report {
     Checker.Inputs in = r.in();
     double tMax = Math.max(1e-3, (in.end() - in.t0()) / 1e9);
     double bucket = tMax <= 30 ? 0.5 : tMax <= 300 ? 1 : tMax / 300;
-    int nb = (int) Math.ceil(tMax / bucket);
-    double[][] rate = new double[4][nb];
-    for (Op op : in.ops()) {
-      int b = (int) Math.min(nb - 1, Math.max(0, (op.completeAt - in.t0()) / 1e9 / bucket));
-      rate[op.type()][b] += 1;
-    }
-    for (double[] series : rate) {
-      for (int b = 0; b < nb; b++) {
-        series[b] /= Math.min(bucket, tMax - b * bucket); // the last bucket may be short
-      }
-    }
+    double[][] rate = rates(in, tMax, bucket);
     double max = 1;
     for (int t = 1; t <= 3; t++) {
       for (double v : rate[t]) {
@@ -378,42 +400,24 @@ final class Report {
     for (Checker.Period p : r.periods()) {
       double x0 = x((p.start() - in.t0()) / 1e9, tMax);
       double x1 = Math.max(x0 + 1, x((p.end() - in.t0()) / 1e9, tMax));
-      h.append("<rect x=\"")
-          .append(fmt(x0, 1))
-          .append("\" y=\"")
-          .append(top)
-          .append("\" width=\"")
-          .append(fmt(x1 - x0, 1))
-          .append("\" height=\"")
-          .append(bottom - top)
-          .append("\" fill=\"")
-          .append(FAULT_COLOURS.get(p.fault()))
-          .append("\" fill-opacity=\"0.35\"/>\n");
+      rect(
+          h,
+          x0,
+          top,
+          x1 - x0,
+          bottom - top,
+          FAULT_COLOURS.get(p.fault()),
+          " fill-opacity=\"0.35\"");
+      h.append('\n');
     }
     for (int k = 0; k <= 4; k++) {
-      double v = max * k / 4;
-      double y = bottom - (bottom - top) * k / 4.0;
-      h.append("<line class=\"grid\" x1=\"")
-          .append(LEFT)
-          .append("\" x2=\"")
-          .append(W - RIGHT)
-          .append("\" y1=\"")
-          .append(fmt(y, 1))
-          .append("\" y2=\"")
-          .append(fmt(y, 1))
-          .append("\"/><text x=\"")
-          .append(LEFT - 6)
-          .append("\" y=\"")
-          .append(fmt(y + 4, 1))
-          .append("\" text-anchor=\"end\">")
-          .append(Summary.num(Math.round(v)))
-          .append("</text>\n");
+      gridLine(h, bottom - (bottom - top) * k / 4.0, Summary.num(Math.round(max * k / 4)));
     }
     axes(h, top, bottom, tMax, "ops/s");
     for (int t = 1; t <= 3; t++) {
       StringBuilder pts = new StringBuilder();
       boolean any = false;
-      for (int b = 0; b < nb; b++) {
+      for (int b = 0; b < rate[t].length; b++) {
         any |= rate[t][b] > 0;
         pts.append(fmt(x(Math.min((b + 0.5) * bucket, tMax), tMax), 1))
             .append(',')
@@ -429,6 +433,22 @@ final class Report {
       }
     }
     h.append("</svg>\n");
+  }
+
+  /** Completions per second in buckets of {@code bucket} seconds, by op type. */
+  private static double[][] rates(Checker.Inputs in, double tMax, double bucket) {
+    int nb = (int) Math.ceil(tMax / bucket);
+    double[][] rate = new double[4][nb];
+    for (Op op : in.ops()) {
+      int b = (int) Math.min(nb - 1, Math.max(0, (op.completeAt() - in.t0()) / 1e9 / bucket));
+      rate[op.type()][b] += 1;
+    }
+    for (double[] series : rate) {
+      for (int b = 0; b < nb; b++) {
+        series[b] /= Math.min(bucket, tMax - b * bucket); // the last bucket may be short
+      }
+    }
+    return rate;
   }
 
   private static void axes(StringBuilder h, int top, int bottom, double tMax, String yLabel) {

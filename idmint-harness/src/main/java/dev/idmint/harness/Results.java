@@ -27,37 +27,60 @@ final class Results {
 
   static Map<String, Object> results(Checker.Result r) {
     Checker.Inputs in = r.in();
-    Config c = in.config();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("valid", r.valid().json());
     m.put("reasons", r.reasons());
-
-    Map<String, Object> workload = new LinkedHashMap<>();
-    workload.put("valid", r.ids().valid().json());
-    workload.put("attempted_count", r.attempted());
-    workload.put("acknowledged_count", r.ids().acknowledged());
-    workload.put("duplicated_count", r.ids().duplicatedCount());
-    List<Object> dups = new ArrayList<>();
-    for (Map.Entry<Object, Integer> e : r.ids().duplicated()) {
-      dups.add(map("id", e.getKey(), "count", e.getValue()));
-    }
-    workload.put("duplicated", dups);
-    workload.put("range", r.ids().range() == null ? null : Arrays.asList(r.ids().range()));
-    if (r.ids().error() != null) {
-      workload.put("error", r.ids().error());
-    }
-    m.put("workload", workload);
-
+    m.put("workload", workload(r));
     m.put(
         "availability",
         map(
             "valid", r.availability().json(),
             "ok_fraction", r.okFraction(),
-            "required",
-                c.availability() == null
-                    ? null
-                    : c.availability() == 1.0 ? "total" : c.availability()));
+            "required", required(in.config())));
+    m.put("stats", stats(r));
+    m.put(
+        "latency",
+        map(
+            "unit", "ms",
+            "of", "ok operations",
+            "ok", quantiles(r.latency().all()),
+            "ok_during_faults", quantiles(r.latency().duringFaults()),
+            "ok_outside_faults", quantiles(r.latency().outsideFaults())));
+    m.put("rate", rate(r));
+    m.put("net", net(r));
+    m.put("nemesis", nemesis(r));
+    m.put("protocol", protocol(r));
+    m.put("nodes", nodes(r));
+    m.put("test", test(in.config()));
+    return m;
+  }
 
+  /** Jepsen's unique-ids checker's results. */
+  private static Map<String, Object> workload(Checker.Result r) {
+    Checker.Ids ids = r.ids();
+    Map<String, Object> workload = new LinkedHashMap<>();
+    workload.put("valid", ids.valid().json());
+    workload.put("attempted_count", r.attempted());
+    workload.put("acknowledged_count", ids.acknowledged());
+    workload.put("duplicated_count", ids.duplicatedCount());
+    List<Object> dups = new ArrayList<>();
+    for (Map.Entry<Object, Integer> e : ids.duplicated()) {
+      dups.add(map("id", e.getKey(), "count", e.getValue()));
+    }
+    workload.put("duplicated", dups);
+    workload.put("range", ids.range() == null ? null : Arrays.asList(ids.range()));
+    if (ids.error() != null) {
+      workload.put("error", ids.error());
+    }
+    return workload;
+  }
+
+  /** {@code --availability} as results show it: {@code total}, a fraction, or null. */
+  private static Object required(Config c) {
+    return c.availability() == null ? null : c.availability() == 1.0 ? "total" : c.availability();
+  }
+
+  private static Map<String, Object> stats(Checker.Result r) {
     Map<String, Object> stats = new LinkedHashMap<>();
     stats.put("valid", r.stats().json());
     stats.putAll(Checker.counts(r.attempted(), r.ok(), r.info(), r.fail()));
@@ -65,62 +88,55 @@ final class Results {
     generate.put("valid", r.stats().json());
     generate.putAll(Checker.counts(r.attempted(), r.ok(), r.info(), r.fail()));
     stats.put("by_f", map("generate", generate));
-    m.put("stats", stats);
+    return stats;
+  }
 
-    m.put(
-        "latency",
-        map(
-            "unit", "ms",
-            "of", "ok operations",
-            "ok", quantiles(r.latency()),
-            "ok_during_faults", quantiles(r.latencyDuringFaults()),
-            "ok_outside_faults", quantiles(r.latencyOutsideFaults())));
-    m.put(
-        "rate",
-        map(
-            "asked", c.rate(),
-            // The seeded plan's own rate: uniform gaps average out only over many requests.
-            "planned",
-                in.ranLoad()
-                    ? round(
-                        Workload.planned(c.seed(), c.rate(), in.loadEnd() - in.t0())
-                            / ((in.loadEnd() - in.t0()) / 1e9),
-                        1)
-                    : 0.0,
-            "achieved", round(r.achievedRate(), 1),
-            "seconds", round((in.loadEnd() - in.t0()) / 1e9, 3),
-            // CPU the harness itself used during the load, in cores: well under 1 on a 2-core
-            // machine means it was not what held the rate back.
-            "harness_cpu_cores",
-                in.loadEnd() > in.t0()
-                    ? round(in.harnessCpuNanos() / (double) (in.loadEnd() - in.t0()), 3)
-                    : 0.0,
-            // Requests that went out late because every worker was waiting for a reply; the plan
-            // then restarts from that moment, as Jepsen's stagger does.
-            "slips", in.slips(),
-            "slipped_seconds", seconds(in.slippedNanos())));
+  private static Map<String, Object> rate(Checker.Result r) {
+    Checker.Inputs in = r.in();
+    Config c = in.config();
+    long window = in.loadEnd() - in.t0();
+    return map(
+        "asked", c.rate(),
+        // The seeded plan's own rate: uniform gaps average out only over many requests.
+        "planned",
+            in.ranLoad()
+                ? round(Workload.planned(c.seed(), c.rate(), window) / in.loadSeconds(), 1)
+                : 0.0,
+        "achieved", round(r.achievedRate(), 1),
+        "seconds", round(in.loadSeconds(), 3),
+        // CPU the harness itself used during the load, in cores: well under 1 on a 2-core
+        // machine means it was not what held the rate back.
+        "harness_cpu_cores", window > 0 ? round(in.harnessCpuNanos() / (double) window, 3) : 0.0,
+        // Requests that went out late because every worker was waiting for a reply; the plan
+        // then restarts from that moment, as Jepsen's stagger does.
+        "slips", in.load().slips(),
+        "slipped_seconds", seconds(in.load().slippedNanos()));
+  }
 
-    Map<String, Long> n = in.net();
-    long clientMsgs = n.get("client_sent");
-    long serverMsgs = n.get("server_sent");
+  /** Maelstrom's net checker: message counts for clients and servers, and what was dropped. */
+  private static Map<String, Object> net(Checker.Result r) {
+    Network.Stats n = r.in().net();
     Map<String, Object> net = new LinkedHashMap<>();
     net.put("valid", true);
     net.put(
         "all",
         netCounts(
-            clientMsgs + serverMsgs,
-            n.get("client_received") + n.get("server_received"),
+            n.clientSent() + n.serverSent(),
+            n.clientReceived() + n.serverReceived(),
             r.attempted()));
-    net.put("clients", netCounts(clientMsgs, n.get("client_received"), r.attempted()));
-    net.put("servers", netCounts(serverMsgs, n.get("server_received"), r.attempted()));
-    net.put("dropped_by_loss", n.get("dropped_by_loss"));
-    net.put("dropped_by_partition", n.get("dropped_by_partition"));
-    net.put("unmatched_replies", n.get("unmatched_replies"));
-    m.put("net", net);
+    net.put("clients", netCounts(n.clientSent(), n.clientReceived(), r.attempted()));
+    net.put("servers", netCounts(n.serverSent(), n.serverReceived(), r.attempted()));
+    net.put("dropped_by_loss", n.droppedByLoss());
+    net.put("dropped_by_partition", n.droppedByPartition());
+    net.put("unmatched_replies", n.unmatchedReplies());
+    return net;
+  }
 
+  private static Map<String, Object> nemesis(Checker.Result r) {
+    Checker.Inputs in = r.in();
     Map<String, Object> nemesis = new LinkedHashMap<>();
-    nemesis.put("faults", c.nemesis().stream().map(Fault::label).toList());
-    nemesis.put("interval", c.nemesisInterval());
+    nemesis.put("faults", in.config().nemesis().stream().map(Fault::label).toList());
+    nemesis.put("interval", in.config().nemesisInterval());
     List<Object> events = new ArrayList<>();
     for (Nemesis.Entry e : in.timeline()) {
       events.add(
@@ -137,20 +153,19 @@ final class Results {
     for (Checker.Period p : r.periods()) {
       periods.add(
           map(
-              "fault",
-              p.fault().label(),
-              "start",
-              seconds(p.start() - in.t0()),
-              "end",
-              seconds(p.end() - in.t0()),
-              "label",
-              p.label()));
+              "fault", p.fault().label(),
+              "start", seconds(p.start() - in.t0()),
+              "end", seconds(p.end() - in.t0()),
+              "label", p.label()));
     }
     nemesis.put("periods", periods);
-    m.put("nemesis", nemesis);
+    return nemesis;
+  }
 
+  private static Map<String, Object> protocol(Checker.Result r) {
+    Checker.Inputs in = r.in();
     List<Object> violations = new ArrayList<>();
-    for (Violation v : in.violations()) {
+    for (Violation v : in.net().violations()) {
       violations.add(
           map(
               "time", seconds(v.at() - in.t0()),
@@ -160,31 +175,28 @@ final class Results {
               "stopped_reading_node", v.killsOutput(),
               "line", v.line()));
     }
-    m.put(
-        "protocol",
-        map(
-            "valid",
-            r.protocol().json(),
-            "violation_count",
-            in.violationCount(),
-            "violations",
-            violations));
+    return map(
+        "valid",
+        r.protocol().json(),
+        "violation_count",
+        in.net().violationCount(),
+        "violations",
+        violations);
+  }
 
+  private static Map<String, Object> nodes(Checker.Result r) {
+    Checker.Inputs in = r.in();
     List<Object> crashes = new ArrayList<>();
-    for (Cluster.Crash x : in.crashes()) {
+    for (Cluster.Crash x : in.cluster().crashes()) {
       crashes.add(
           map(
-              "time",
-              seconds(x.at() - in.t0()),
-              "node",
-              x.node(),
-              "exit_status",
-              x.exitCode(),
-              "stderr_tail",
-              x.stderrTail()));
+              "time", seconds(x.at() - in.t0()),
+              "node", x.node(),
+              "exit_status", x.exitCode(),
+              "stderr_tail", x.stderrTail()));
     }
     List<Object> inits = new ArrayList<>();
-    for (Cluster.InitFailure x : in.initFailures()) {
+    for (Cluster.InitFailure x : in.cluster().initFailures()) {
       inits.add(
           map(
               "time", in.ranLoad() ? seconds(x.at() - in.t0()) : null,
@@ -193,8 +205,11 @@ final class Results {
               "reason", x.reason(),
               "stderr_tail", x.stderrTail()));
     }
-    m.put("nodes", map("valid", r.nodes().json(), "crashes", crashes, "init_failures", inits));
+    return map("valid", r.nodes().json(), "crashes", crashes, "init_failures", inits);
+  }
 
+  /** The settings, as resolved. */
+  private static Map<String, Object> test(Config c) {
     Map<String, Object> test = new LinkedHashMap<>();
     test.put("workload", "unique-ids");
     test.put("bin", c.command());
@@ -206,14 +221,11 @@ final class Results {
     test.put("latency_dist", c.latencyDist().label());
     test.put("nemesis", c.nemesis().stream().map(Fault::label).toList());
     test.put("nemesis_interval", c.nemesisInterval());
-    test.put(
-        "availability",
-        c.availability() == null ? null : c.availability() == 1.0 ? "total" : c.availability());
+    test.put("availability", required(c));
     test.put("seed", c.seed());
     test.put("demo_defaults", c.demo());
     test.put("warnings", c.warnings());
-    m.put("test", test);
-    return m;
+    return test;
   }
 
   private static Map<String, Object> netCounts(long sent, long received, int ops) {
@@ -259,7 +271,7 @@ final class Results {
     int k = 0;
     for (int i = 0; i < ops.size(); i++) {
       keys[k++] = new long[] {ops.get(i).invokeAt, 2L * i};
-      keys[k++] = new long[] {ops.get(i).completeAt, 2L * i + 1};
+      keys[k++] = new long[] {ops.get(i).completeAt(), 2L * i + 1};
     }
     for (int j = 0; j < nem.size(); j++) {
       keys[k++] = new long[] {nem.get(j).at(), -1L - j};
@@ -274,37 +286,43 @@ final class Results {
         g.writeNumberField("index", index++);
         g.writeNumberField("time", key[0] - in.t0());
         if (key[1] < 0) {
-          Nemesis.Entry e = nem.get((int) (-1 - key[1]));
-          g.writeStringField("process", "nemesis");
-          g.writeStringField("type", "info");
-          g.writeStringField("f", e.f());
-          g.writeFieldName("value");
-          Json.write(g, e.value());
+          writeNemesis(g, nem.get((int) (-1 - key[1])));
         } else {
-          Op op = ops.get((int) (key[1] >> 1));
-          boolean invoke = (key[1] & 1) == 0;
-          g.writeNumberField("process", op.process);
-          g.writeStringField("type", invoke ? "invoke" : Op.typeName(op.type()));
-          g.writeStringField("f", "generate");
-          g.writeStringField("node", "n" + op.node);
-          if (invoke) {
-            g.writeStringField("client", op.client);
-            g.writeNumberField("msg_id", op.msgId);
-          } else if (op.type() == Op.OK) {
-            g.writeFieldName("value");
-            Json.write(g, op.value);
-          } else {
-            g.writeStringField("error", op.error);
-            if (op.errorCode >= 0) {
-              g.writeNumberField("code", op.errorCode);
-            }
-            if (op.errorText != null) {
-              g.writeStringField("text", op.errorText);
-            }
-          }
+          writeOp(g, ops.get((int) (key[1] >> 1)), (key[1] & 1) == 0);
         }
         g.writeEndObject();
         g.writeRaw('\n');
+      }
+    }
+  }
+
+  private static void writeNemesis(JsonGenerator g, Nemesis.Entry e) throws IOException {
+    g.writeStringField("process", "nemesis");
+    g.writeStringField("type", "info");
+    g.writeStringField("f", e.f());
+    g.writeFieldName("value");
+    Json.write(g, e.value());
+  }
+
+  /** An op's invocation, or its completion. */
+  private static void writeOp(JsonGenerator g, Op op, boolean invoke) throws IOException {
+    g.writeNumberField("process", op.process);
+    g.writeStringField("type", invoke ? "invoke" : Op.typeName(op.type()));
+    g.writeStringField("f", "generate");
+    g.writeStringField("node", "n" + op.node);
+    if (invoke) {
+      g.writeStringField("client", op.client);
+      g.writeNumberField("msg_id", op.msgId);
+    } else if (op.type() == Op.OK) {
+      g.writeFieldName("value");
+      Json.write(g, op.value());
+    } else {
+      g.writeStringField("error", op.error());
+      if (op.errorCode() >= 0) {
+        g.writeNumberField("code", op.errorCode());
+      }
+      if (op.errorText() != null) {
+        g.writeStringField("text", op.errorText());
       }
     }
   }

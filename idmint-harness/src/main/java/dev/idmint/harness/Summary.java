@@ -20,29 +20,7 @@ final class Summary {
     Checker.Inputs in = r.in();
     Config c = in.config();
     List<String> out = new ArrayList<>();
-    out.add(
-        "test         unique-ids, "
-            + c.nodeCount()
-            + " node"
-            + (c.nodeCount() == 1 ? "" : "s")
-            + ", "
-            + num(c.timeLimit())
-            + " s at "
-            + num(c.rate())
-            + "/s, concurrency "
-            + c.concurrency()
-            + (c.latencyMs() > 0
-                ? ", latency " + num(c.latencyMs()) + " ms " + c.latencyDist().label()
-                : "")
-            + ", nemesis "
-            + (c.nemesis().isEmpty()
-                ? "none"
-                : String.join(",", c.nemesis().stream().map(Fault::label).toList())
-                    + " every ~"
-                    + num(c.nemesisInterval())
-                    + " s")
-            + ", seed "
-            + c.seed());
+    out.add("test         " + settings(c));
     if (!in.ranLoad()) {
       out.add("operations   none: the nodes did not all come up");
     } else {
@@ -56,87 +34,122 @@ final class Summary {
               r.fail(),
               c.rate(),
               r.achievedRate()));
-      out.add(
-          "availability "
-              + Checker.fraction(r.okFraction())
-              + (c.availability() == null
-                  ? " (not checked: pass --availability total or a fraction)"
-                  : " (required "
-                      + (c.availability() == 1.0 ? "total" : Checker.fraction(c.availability()))
-                      + ": "
-                      + (r.availability() == Checker.Validity.TRUE ? "ok" : "FAILED")
-                      + ")"));
-      Checker.Ids ids = r.ids();
-      String idLine = "ids          " + ids.acknowledged() + " acknowledged, ";
-      if (ids.duplicatedCount() > 0) {
-        StringBuilder s = new StringBuilder(ids.duplicatedCount() + " DUPLICATED:");
-        for (Map.Entry<Object, Integer> e :
-            ids.duplicated().subList(0, Math.min(5, ids.duplicated().size()))) {
-          s.append(' ').append(Json.toJson(e.getKey())).append(" ×").append(e.getValue());
-        }
-        idLine += s + (ids.duplicatedCount() > 5 ? " …" : "");
-      } else {
-        idLine += "all unique";
-      }
-      if (ids.range() != null) {
-        idLine += "; range " + Json.toJson(ids.range()[0]) + " .. " + Json.toJson(ids.range()[1]);
-      } else if (ids.error() != null) {
-        idLine += "; " + ids.error();
-      }
-      out.add(idLine);
+      out.add("availability " + availability(r));
+      out.add("ids          " + ids(r.ids()));
       out.add(
           "latency ms   ok "
-              + quantiles(r.latency())
+              + quantiles(r.latency().all())
               + (c.nemesis().isEmpty()
                   ? ""
                   : "\n             during faults "
-                      + quantiles(r.latencyDuringFaults())
+                      + quantiles(r.latency().duringFaults())
                       + "\n             outside faults "
-                      + quantiles(r.latencyOutsideFaults())));
+                      + quantiles(r.latency().outsideFaults())));
       out.add("nemesis      " + nemesis(r));
-      Map<String, Long> n = in.net();
-      out.add(
-          "network      "
-              + n.get("client_sent")
-              + " client messages, "
-              + n.get("server_sent")
-              + " between nodes"
-              + (n.get("server_sent") > 0
-                  ? " ("
-                      + n.get("dropped_by_loss")
-                      + " dropped by loss, "
-                      + n.get("dropped_by_partition")
-                      + " by partitions)"
-                  : "")
-              + (n.get("unmatched_replies") > 0
-                  ? "; " + n.get("unmatched_replies") + " late replies ignored"
-                  : ""));
+      out.add("network      " + network(in.net()));
     }
-    out.add(
-        "protocol     "
-            + (in.violationCount() == 0
-                ? "no violations"
-                : in.violationCount()
-                    + " violation"
-                    + (in.violationCount() == 1 ? "" : "s")
-                    + ", first: "
-                    + in.violations().get(0).node()
-                    + " "
-                    + in.violations().get(0).message()
-                    + ": "
-                    + in.violations().get(0).line()));
+    out.add("protocol     " + protocol(in.net()));
     out.add(
         "nodes        "
-            + (in.crashes().isEmpty() && in.initFailures().isEmpty()
+            + (in.cluster().healthy()
                 ? "no crashes, every init answered"
-                : in.crashes().size()
+                : in.cluster().crashes().size()
                     + " crashed on their own, "
-                    + in.initFailures().size()
+                    + in.cluster().initFailures().size()
                     + " failed init"));
     out.add("store        " + runDir + "/ (results.json, history.jsonl, report.html, node-logs/)");
     out.add("");
     out.add(verdict(r));
     return out;
+  }
+
+  /** The test's settings on one line, seed included, so the run can be repeated. */
+  private static String settings(Config c) {
+    return "unique-ids, "
+        + c.nodeCount()
+        + " node"
+        + (c.nodeCount() == 1 ? "" : "s")
+        + ", "
+        + num(c.timeLimit())
+        + " s at "
+        + num(c.rate())
+        + "/s, concurrency "
+        + c.concurrency()
+        + (c.latencyMs() > 0
+            ? ", latency " + num(c.latencyMs()) + " ms " + c.latencyDist().label()
+            : "")
+        + ", nemesis "
+        + (c.nemesis().isEmpty()
+            ? "none"
+            : String.join(",", c.nemesis().stream().map(Fault::label).toList())
+                + " every ~"
+                + num(c.nemesisInterval())
+                + " s")
+        + ", seed "
+        + c.seed();
+  }
+
+  private static String availability(Checker.Result r) {
+    Double required = r.in().config().availability();
+    return Checker.fraction(r.okFraction())
+        + (required == null
+            ? " (not checked: pass --availability total or a fraction)"
+            : " (required "
+                + (required == 1.0 ? "total" : Checker.fraction(required))
+                + ": "
+                + (r.availability() == Checker.Validity.TRUE ? "ok" : "FAILED")
+                + ")");
+  }
+
+  private static String ids(Checker.Ids ids) {
+    String line = ids.acknowledged() + " acknowledged, ";
+    if (ids.duplicatedCount() > 0) {
+      StringBuilder s = new StringBuilder(ids.duplicatedCount() + " DUPLICATED:");
+      for (Map.Entry<Object, Integer> e :
+          ids.duplicated().subList(0, Math.min(5, ids.duplicated().size()))) {
+        s.append(' ').append(Json.toJson(e.getKey())).append(" ×").append(e.getValue());
+      }
+      line += s + (ids.duplicatedCount() > 5 ? " …" : "");
+    } else {
+      line += "all unique";
+    }
+    if (ids.range() != null) {
+      line += "; range " + Json.toJson(ids.range()[0]) + " .. " + Json.toJson(ids.range()[1]);
+    } else if (ids.error() != null) {
+      line += "; " + ids.error();
+    }
+    return line;
+  }
+
+  private static String network(Network.Stats n) {
+    return n.clientSent()
+        + " client messages, "
+        + n.serverSent()
+        + " between nodes"
+        + (n.serverSent() > 0
+            ? " ("
+                + n.droppedByLoss()
+                + " dropped by loss, "
+                + n.droppedByPartition()
+                + " by partitions)"
+            : "")
+        + (n.unmatchedReplies() > 0 ? "; " + n.unmatchedReplies() + " late replies ignored" : "");
+  }
+
+  private static String protocol(Network.Stats n) {
+    if (n.violationCount() == 0) {
+      return "no violations";
+    }
+    Violation first = n.violations().get(0);
+    return n.violationCount()
+        + " violation"
+        + (n.violationCount() == 1 ? "" : "s")
+        + ", first: "
+        + first.node()
+        + " "
+        + first.message()
+        + ": "
+        + first.line();
   }
 
   /** The verdict line with its reasons in plain words. */

@@ -2,6 +2,8 @@ package dev.idmint.harness;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -52,7 +54,7 @@ final class Workload {
       }
       Op op = current;
       if (op == null || !(irt instanceof Long r && r == op.msgId)) {
-        net.unmatchedReplies.increment(); // a late reply: Maelstrom's client skips these too
+        net.unmatchedReply(); // a late reply: Maelstrom's client skips these too
         return;
       }
       String type = body.type();
@@ -90,23 +92,35 @@ final class Workload {
     }
   }
 
-  final Worker[] workers;
+  /**
+   * What the load did, once it is over.
+   *
+   * @param ops every op in invoke order, all completed
+   * @param slips times the plan was restarted because it had fallen too far behind
+   * @param slippedNanos the time those restarts skipped
+   */
+  record Outcome(List<Op> ops, long slips, long slippedNanos) {
+    static final Outcome NONE = new Outcome(List.of(), 0, 0);
+  }
+
+  /** Counts while the load runs, for the progress line. */
+  record Live(long invoked, long ok, long info, long fail, int outstanding) {}
+
+  private final Worker[] workers;
 
   /** Every op in invoke order; the scheduler's alone until the run ends. */
-  final ArrayList<Op> ops = new ArrayList<>();
+  private final ArrayList<Op> ops = new ArrayList<>();
 
-  final LongAdder okCount = new LongAdder();
-  final LongAdder infoCount = new LongAdder();
-  final LongAdder failCount = new LongAdder();
-  volatile long invoked;
+  private final LongAdder okCount = new LongAdder();
+  private final LongAdder infoCount = new LongAdder();
+  private final LongAdder failCount = new LongAdder();
+  private volatile long invoked;
 
   /** How far behind its plan the scheduler may fall and still catch up. */
   static final long MAX_LAG_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-  /** Times the plan was restarted because it had fallen too far behind, and the time skipped. */
-  long slips;
-
-  long slippedNanos;
+  private long slips;
+  private long slippedNanos;
 
   private final Network net;
   private final ClusterNode[] nodes;
@@ -197,12 +211,16 @@ final class Workload {
     return n;
   }
 
-  int outstanding() {
-    return outstanding.get();
+  Live live() {
+    return new Live(invoked, okCount.sum(), infoCount.sum(), failCount.sum(), outstanding.get());
   }
 
-  /** Waits until every op has completed or timed out. */
-  void drain() {
+  /**
+   * Waits until every op has completed or timed out, and returns what the load did.
+   *
+   * @return the outcome; the ops in it are no longer changed by anyone
+   */
+  Outcome drain() {
     scheduler = Thread.currentThread();
     while (outstanding.get() > 0) {
       long now = System.nanoTime();
@@ -213,6 +231,7 @@ final class Workload {
       }
       awaitingCompletion = false;
     }
+    return new Outcome(Collections.unmodifiableList(ops), slips, slippedNanos);
   }
 
   private Worker freeWorker() {
@@ -245,7 +264,7 @@ final class Workload {
         inFlight.pollFirst();
       } else if (now - head.invokeAt >= TIMEOUT_NANOS) {
         inFlight.pollFirst();
-        nodes[head.node].direct = false;
+        nodes[head.node].stopDirectWrites();
         finish(head, Op.INFO, now, null, "net-timeout", -1, null);
       } else {
         return head.invokeAt + TIMEOUT_NANOS;
@@ -255,14 +274,9 @@ final class Workload {
   }
 
   private void finish(Op op, int type, long at, Object value, String error, int code, String text) {
-    if (!op.claim(type)) {
+    if (!op.complete(type, at, value, error, code, text)) {
       return;
     }
-    op.completeAt = at;
-    op.value = value;
-    op.error = error;
-    op.errorCode = code;
-    op.errorText = text;
     Worker w = workers[op.worker];
     if (type == Op.INFO) {
       w.process += workers.length;

@@ -21,6 +21,86 @@ class CheckerTest {
     return out;
   }
 
+  /** An op on node {@code node} invoked at {@code at} ms and completed 1 ms later. */
+  private static Op op(int node, long at, int type, Object value) {
+    Op op = new Op(node, node, node, "c" + node, at, at * 1_000_000);
+    op.complete(type, (at + 1) * 1_000_000, value, type == Op.OK ? null : "net-timeout", -1, null);
+    return op;
+  }
+
+  private static Checker.Inputs inputs(
+      Double availability, List<Op> ops, Network.Stats net, Cluster.Report cluster) {
+    Config c =
+        new Config(
+            List.of("/bin/node"),
+            false,
+            2,
+            1,
+            10,
+            2,
+            0,
+            LatencyDist.CONSTANT,
+            java.util.Set.of(),
+            10,
+            availability,
+            1,
+            java.nio.file.Path.of("store"),
+            null,
+            false,
+            List.of());
+    return new Checker.Inputs(
+        c,
+        true,
+        0,
+        1_000_000_000,
+        1_100_000_000,
+        0,
+        new Workload.Outcome(ops, 0, 0),
+        List.of(),
+        net,
+        cluster);
+  }
+
+  private static Network.Stats net(List<Violation> violations) {
+    return new Network.Stats(4, 4, 0, 0, 0, 0, 0, violations, violations.size());
+  }
+
+  @Test
+  void check_fromSnapshots_givesEveryReason_worstFirst() {
+    List<Op> ops =
+        List.of(
+            op(0, 1, Op.OK, "a"),
+            op(1, 2, Op.OK, "a"),
+            op(0, 3, Op.INFO, null),
+            op(1, 4, Op.OK, "b"));
+    Violation v = new Violation(0, "n1", "not-json", "printed a line", true, "hello");
+    Cluster.Report cluster =
+        new Cluster.Report(List.of(new Cluster.Crash(0, "n0", 3, "bye")), List.of());
+    Checker.Result r = Checker.check(inputs(1.0, ops, net(List.of(v)), cluster));
+    assertEquals(Checker.Validity.FALSE, r.valid());
+    assertEquals(List.of(3, 1, 0), List.of(r.ok(), r.info(), r.fail()));
+    assertEquals(4.0, r.achievedRate());
+    assertEquals(
+        List.of(
+            "n0 crashed on its own (exit status 3)",
+            "1 ID was acknowledged more than once (e.g. \"a\" ×2)",
+            "1 protocol violation (first: n1 printed a line)",
+            "availability 0.75 is below the required total (1)"),
+        r.reasons());
+    assertEquals(3, r.latency().all().count());
+    assertEquals(1.0, r.latency().all().max());
+  }
+
+  @Test
+  void check_cleanRun_isValid_withNoReasons() {
+    List<Op> ops = List.of(op(0, 1, Op.OK, "a"), op(1, 2, Op.OK, "b"));
+    Checker.Result r =
+        Checker.check(inputs(1.0, ops, net(List.of()), new Cluster.Report(List.of(), List.of())));
+    assertEquals(Checker.Validity.TRUE, r.valid());
+    assertTrue(r.reasons().isEmpty());
+    assertEquals(Checker.Validity.TRUE, r.availability());
+  }
+
   @Test
   void checker_withDuplicateAcrossNodes_isInvalid() throws Exception {
     Checker.Ids r = Checker.ids(ids("\"n0-1\"", "\"n1-1\"", "\"n0-1\"", "\"n0-2\""));

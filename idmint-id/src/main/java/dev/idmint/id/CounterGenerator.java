@@ -28,7 +28,7 @@ final class CounterGenerator implements IdGenerator {
   private long block = MIN_BLOCK; // guarded by this
   private long blockStartMillis; // guarded by this
 
-  CounterGenerator(String node, LongSupplier clock, StateFile file, Consumer<String> events) {
+  CounterGenerator(String node, LongSupplier clock, StateFile file, Consumer<IdEvent> events) {
     this.node = node;
     this.clock = clock;
     this.file = file;
@@ -46,10 +46,9 @@ final class CounterGenerator implements IdGenerator {
       blockStartMillis = clock.getAsLong();
       limit = write(start, block);
       events.accept(
-          "state: "
-              + (reserved.isPresent()
-                  ? "resumed from " + file.path() + "; IDs go on from " + node + "-" + start
-                  : "created " + file.path()));
+          reserved.isPresent()
+              ? new IdEvent.StateResumed(file.path(), new CounterId(node, start))
+              : new IdEvent.StateCreated(file.path()));
     }
     this.next = new PaddedLong(start);
   }

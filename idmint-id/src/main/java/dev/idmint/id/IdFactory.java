@@ -14,12 +14,13 @@ import java.util.function.LongSupplier;
  * Makes {@link IdGenerator}s.
  *
  * <pre>{@code
- * IdGenerator gen = IdFactory.builder()
+ * IdGenerator ids = IdFactory.builder()
  *     .scheme(Scheme.SNOWFLAKE)
- *     .node("n1", List.of("n1", "n2", "n3"))
- *     .stateDir(Path.of("/var/lib/idmint"))
+ *     .node("orders-7")
+ *     .workerId(7)
+ *     .stateDir(Path.of("/var/lib/orders/ids"))
  *     .build();
- * long id = gen.nextLong();
+ * long id = ids.nextLong();
  * }</pre>
  */
 public final class IdFactory {
@@ -77,12 +78,11 @@ public final class IdFactory {
     private Scheme scheme = Scheme.COUNTER;
     private String nodeId;
     private List<String> nodeIds;
-    private Integer workerId;
+    private Integer workerId; // null: derive
     private Path stateDir;
     private Duration maxLead = Duration.ofSeconds(10);
-    private Consumer<String> events = SystemDefaults.STDERR;
-    private LongSupplier clock = SystemDefaults.WALL_CLOCK;
-    private LongSupplier ticker = SystemDefaults.NANO_TIME;
+    private Consumer<? super IdEvent> events; // null: System.Logger "dev.idmint.id"
+    private LongSupplier clock; // null: System.currentTimeMillis()
 
     Builder() {}
 
@@ -92,15 +92,31 @@ public final class IdFactory {
       return this;
     }
 
-    /** This node's id and all the cluster's, as Maelstrom's {@code init} gives them. */
+    /**
+     * This node's id and all the cluster's, as Maelstrom's {@code init} gives them. The node id
+     * prefixes counter IDs and names the state file; the list gives the snowflake worker unless
+     * {@link #workerId} does.
+     */
     public Builder node(String nodeId, List<String> nodeIds) {
       this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
       this.nodeIds = List.copyOf(Objects.requireNonNull(nodeIds, "nodeIds"));
       return this;
     }
 
-    /** A snowflake worker, 0 to 1023, instead of one derived from the node ids; null derives. */
-    public Builder workerId(Integer workerId) {
+    /**
+     * This node's id, with no list of the others: {@code node(nodeId, List.of(nodeId))}. For
+     * snowflakes, set {@link #workerId} too, unless the id is {@code n<k>} and k is the worker.
+     */
+    public Builder node(String nodeId) {
+      return node(nodeId, List.of(Objects.requireNonNull(nodeId, "nodeId")));
+    }
+
+    /**
+     * The snowflake worker, 0 to 1023, unique in the cluster. By default it is derived from the
+     * node ids: k if every id is {@code n<k>} with distinct k (Maelstrom's naming), else the node's
+     * index in the list.
+     */
+    public Builder workerId(int workerId) {
       this.workerId = workerId;
       return this;
     }
@@ -111,27 +127,28 @@ public final class IdFactory {
       return this;
     }
 
-    /** Warn when snowflake IDs run this far ahead of the wall clock (10 s by default). */
+    /** Report when snowflake IDs run this far ahead of the wall clock (10 s by default). */
     public Builder maxLead(Duration maxLead) {
       this.maxLead = Objects.requireNonNull(maxLead, "maxLead");
       return this;
     }
 
-    /** Where clock-drift and state lines go (standard error by default). */
-    public Builder events(Consumer<String> events) {
+    /**
+     * Where clock and state events go. By default they are logged to the {@link System.Logger}
+     * named {@code dev.idmint.id}: {@link IdEvent.StateWritten} at DEBUG, the state and
+     * back-to-normal events at INFO, the clock faults at WARNING.
+     */
+    public Builder events(Consumer<? super IdEvent> events) {
       this.events = Objects.requireNonNull(events, "events");
       return this;
     }
 
-    /** The wall clock in milliseconds since 1970 ({@code System::currentTimeMillis} by default). */
+    /**
+     * The wall clock, in milliseconds since 1970 ({@code System.currentTimeMillis()} by default).
+     * It is the only time the generator reads, so a scripted clock makes it deterministic.
+     */
     public Builder clock(LongSupplier epochMillis) {
       this.clock = Objects.requireNonNull(epochMillis, "clock");
-      return this;
-    }
-
-    /** A monotonic nanosecond clock, for rate limits; for tests. */
-    Builder ticker(LongSupplier nanoTime) {
-      this.ticker = Objects.requireNonNull(nanoTime, "ticker");
       return this;
     }
 
@@ -141,7 +158,7 @@ public final class IdFactory {
      */
     public IdGenerator build() {
       if (nodeId == null) {
-        throw new IllegalArgumentException("no node id: call node(nodeId, nodeIds) first");
+        throw new IllegalArgumentException("no node id: call node(nodeId) first");
       }
       if (nodeId.isEmpty()) {
         throw new IllegalArgumentException("node id is empty");
@@ -157,14 +174,15 @@ public final class IdFactory {
         throw new IllegalArgumentException("max lead must be positive, got " + maxLead);
       }
       int worker = scheme == Scheme.SNOWFLAKE ? worker() : -1;
-      Consumer<String> safeEvents = new SafeSink(events);
+      Consumer<IdEvent> sink = new SafeSink(events != null ? events : new LoggerSink());
+      LongSupplier wallClock = clock != null ? clock : System::currentTimeMillis;
       StateFile file = null;
       if (stateDir != null) {
         checkStateDir(stateDir);
-        file = new StateFile(stateDir, nodeId, scheme);
+        file = new StateFile(stateDir, nodeId, scheme, sink);
       }
       if (scheme == Scheme.COUNTER) {
-        return new CounterGenerator(nodeId, clock, file, safeEvents);
+        return new CounterGenerator(nodeId, wallClock, file, sink);
       }
       long maxLeadMillis;
       try {
@@ -172,8 +190,7 @@ public final class IdFactory {
       } catch (ArithmeticException e) {
         maxLeadMillis = Long.MAX_VALUE / 4;
       }
-      Drift drift = new Drift(maxLeadMillis, safeEvents, ticker);
-      return new SnowflakeGenerator(worker, clock, file, drift);
+      return new SnowflakeGenerator(worker, wallClock, file, new Drift(maxLeadMillis, sink));
     }
 
     private int worker() {
@@ -195,47 +212,43 @@ public final class IdFactory {
     }
   }
 
-  /** A failing log sink must not stop IDs. */
-  private static final class SafeSink implements Consumer<String> {
-    private final Consumer<String> sink;
+  /** A failing sink must not stop IDs: events are only reports. */
+  private static final class SafeSink implements Consumer<IdEvent> {
+    private final Consumer<? super IdEvent> sink;
 
-    SafeSink(Consumer<String> sink) {
+    SafeSink(Consumer<? super IdEvent> sink) {
       this.sink = sink;
     }
 
     @Override
-    public void accept(String line) {
+    public void accept(IdEvent event) {
       try {
-        sink.accept(line);
+        sink.accept(event);
       } catch (RuntimeException e) {
-        // dropped: the line is only a report
+        // dropped
       }
     }
   }
 
-  /**
-   * The defaults, as classes rather than method references: bootstrapping the first lambda costs a
-   * node about 10 ms of start-up.
-   */
-  private static final class SystemDefaults implements LongSupplier, Consumer<String> {
-    static final SystemDefaults WALL_CLOCK = new SystemDefaults(0);
-    static final SystemDefaults NANO_TIME = new SystemDefaults(1);
-    static final SystemDefaults STDERR = new SystemDefaults(2);
-
-    private final int kind;
-
-    private SystemDefaults(int kind) {
-      this.kind = kind;
-    }
+  /** The default sink: the JDK's platform logger, which applications route where they like. */
+  private static final class LoggerSink implements Consumer<IdEvent> {
+    private final System.Logger logger = System.getLogger("dev.idmint.id");
 
     @Override
-    public long getAsLong() {
-      return kind == 0 ? System.currentTimeMillis() : System.nanoTime();
-    }
-
-    @Override
-    public void accept(String line) {
-      System.err.println(line);
+    public void accept(IdEvent event) {
+      System.Logger.Level level;
+      if (event instanceof IdEvent.StateWritten) {
+        level = System.Logger.Level.DEBUG;
+      } else if (event instanceof IdEvent.ClockWentBack
+          || event instanceof IdEvent.LeadPastBound
+          || event instanceof IdEvent.ClockOutOfRange) {
+        level = System.Logger.Level.WARNING;
+      } else {
+        level = System.Logger.Level.INFO;
+      }
+      if (logger.isLoggable(level)) {
+        logger.log(level, event.message());
+      }
     }
   }
 }

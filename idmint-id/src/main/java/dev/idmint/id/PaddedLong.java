@@ -9,8 +9,6 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 final class PaddedLong extends PaddedLongValue {
   long q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
 
-  // An updater, not a VarHandle: the node runs on C1 alone, and a VarHandle's first use costs
-  // milliseconds of method-handle set-up at start-up.
   private static final AtomicLongFieldUpdater<PaddedLongValue> VALUE =
       AtomicLongFieldUpdater.newUpdater(PaddedLongValue.class, "value");
 

@@ -74,13 +74,10 @@ final class SnowflakeGenerator implements IdGenerator {
           Math.max(
               start >>> SEQUENCE_BITS, inRange(wall - EPOCH_MILLIS) ? wall - EPOCH_MILLIS : 0));
       drift.emit(
-          "state: "
-              + (lease.isPresent()
-                  ? "resumed from "
-                      + file.path()
-                      + "; IDs go on after the lease "
-                      + Instant.ofEpochMilli(lease.getAsLong())
-                  : "created " + file.path()));
+          lease.isPresent()
+              ? new IdEvent.StateResumed(
+                  file.path(), new SnowflakeId(((start + 1) << WORKER_BITS) | workerBits))
+              : new IdEvent.StateCreated(file.path()));
     }
     this.state = new PaddedLong(start);
     drift.inRange(inRange(wall - EPOCH_MILLIS), wall);

@@ -13,10 +13,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import java.util.zip.CRC32;
 
 /**
@@ -27,7 +29,7 @@ import java.util.zip.CRC32;
  * <p>Counters store {@code reserved}: every n issued is below it. Snowflakes store {@code lease}
  * (ISO-8601 UTC): no ID issued has a later timestamp. Writes go to a temp file that is fsynced and
  * renamed over the old one, then the directory is fsynced, so a crash leaves the old or the new
- * line, never a mix.
+ * line, never a mix. Each write is reported as {@link IdEvent.StateWritten}.
  */
 final class StateFile {
   static final String MAGIC = "idmint-state";
@@ -40,11 +42,13 @@ final class StateFile {
   private final Path temp;
   private final String node;
   private final Scheme scheme;
+  private final Consumer<IdEvent> events;
 
-  StateFile(Path dir, String node, Scheme scheme) {
+  StateFile(Path dir, String node, Scheme scheme, Consumer<IdEvent> events) {
     this.dir = dir;
     this.node = node;
     this.scheme = scheme;
+    this.events = events;
     String name = escape(node);
     this.file = dir.resolve(name + ".state");
     this.temp = dir.resolve(name + ".state.tmp");
@@ -102,19 +106,19 @@ final class StateFile {
         throw new IdStateException("cannot create state dir " + dir + ": " + reason(e), e);
       }
     }
-    // Files.isWritable is not enough (root, read-only mounts): make and remove a file.
-    Path probe = null;
+    // Files.isWritable is not enough (root, read-only mounts): make and remove a file. Not with
+    // Files.createTempFile, whose SecureRandom costs tens of milliseconds at start-up; opening an
+    // existing probe is as good a proof, so names need not be unique.
+    Path probe = dir.resolve(".idmint-probe-" + Long.toHexString(System.nanoTime()) + ".tmp");
     try {
-      probe = Files.createTempFile(dir, ".idmint-probe", ".tmp");
+      Files.newByteChannel(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
     } catch (IOException | SecurityException e) {
       throw new IdStateException("state dir " + dir + " is not writable: " + reason(e), e);
     } finally {
-      if (probe != null) {
-        try {
-          Files.deleteIfExists(probe);
-        } catch (IOException ignored) {
-          // A stray probe file is harmless; the check itself passed.
-        }
+      try {
+        Files.deleteIfExists(probe);
+      } catch (IOException | SecurityException ignored) {
+        // A stray probe file is harmless; the check itself passed or has already failed.
       }
     }
   }
@@ -145,6 +149,8 @@ final class StateFile {
   /** Stores {@code value} atomically and durably; on failure the previous file is untouched. */
   void write(long value) {
     byte[] line = format(value).getBytes(StandardCharsets.UTF_8);
+    // Measured, not scripted: a duration for metrics, which no ID depends on.
+    long start = System.nanoTime();
     try {
       try (FileChannel ch =
           FileChannel.open(
@@ -164,6 +170,7 @@ final class StateFile {
       throw new IdStateException(
           "cannot write state file " + file + ": " + reason(e) + "; no ID was issued", e);
     }
+    events.accept(new IdEvent.StateWritten(file, Duration.ofNanos(System.nanoTime() - start)));
   }
 
   /** Makes the rename durable: without it a crash can bring the old file back. */
@@ -288,7 +295,8 @@ final class StateFile {
   private static String crc(String body) {
     CRC32 crc = new CRC32();
     crc.update(body.getBytes(StandardCharsets.UTF_8));
-    return String.format("%08x", crc.getValue());
+    String hex = Long.toHexString(crc.getValue());
+    return "0".repeat(8 - hex.length()) + hex;
   }
 
   static String reason(Exception e) {

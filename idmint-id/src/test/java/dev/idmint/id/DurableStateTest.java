@@ -3,6 +3,7 @@ package dev.idmint.id;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,7 +29,7 @@ class DurableStateTest {
 
   @TempDir Path dir;
   final ScriptedClock clock = new ScriptedClock("2025-06-01T12:00:00Z");
-  final List<String> events = new ArrayList<>();
+  final List<IdEvent> events = new ArrayList<>();
 
   IdGenerator open(Scheme scheme) {
     return open(scheme, "n1");
@@ -76,7 +77,7 @@ class DurableStateTest {
             "idmint-state v=1 node=n1 scheme=" + scheme + " " + value + " crc32=[0-9a-f]{8}\n"),
         line);
     assertFalse(Files.exists(dir.resolve("n1.state.tmp")), "the temp file was renamed into place");
-    assertTrue(events.contains("state: created " + stateFile()), events::toString);
+    assertTrue(events.contains(new IdEvent.StateCreated(stateFile())), events::toString);
   }
 
   /**
@@ -131,10 +132,46 @@ class DurableStateTest {
     assertTrue(after.clockStats().leadMillis() >= 3 * HOUR);
     long first = after.nextLong();
     assertTrue(first > last);
-    assertTrue(
-        events.stream().anyMatch(e -> e.startsWith("state: resumed from " + stateFile())),
-        events::toString);
-    assertTrue(events.stream().anyMatch(e -> e.contains("past the 10 s bound")), events::toString);
+    IdEvent.StateResumed resumed =
+        events.stream()
+            .filter(IdEvent.StateResumed.class::isInstance)
+            .map(IdEvent.StateResumed.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertEquals(stateFile(), resumed.file());
+    long floor = ((SnowflakeId) resumed.floor()).value();
+    assertTrue(floor > last && first >= floor, last + " < " + floor + " <= " + first);
+    assertTrue(events.stream().anyMatch(e -> e instanceof IdEvent.LeadPastBound), events::toString);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Scheme.class)
+  void everyWrite_isReported_andARestartSaysWhereIdsGoOn(Scheme scheme) throws IOException {
+    IdGenerator gen = open(scheme);
+    assertEquals(2, events.size(), events::toString);
+    IdEvent.StateWritten first = assertInstanceOf(IdEvent.StateWritten.class, events.get(0));
+    assertEquals(stateFile(), first.file());
+    assertFalse(first.took().isNegative());
+    assertEquals(new IdEvent.StateCreated(stateFile()), events.get(1));
+    for (int i = 0; i < 20_000; i++) { // counters use up blocks; snowflakes pass their lease
+      gen.nextLong();
+      if (i == 10_000) {
+        clock.advance(SnowflakeGenerator.LEASE_MILLIS * 2);
+      }
+    }
+    String stored = stateLine().replaceAll(".* (reserved|lease)=(\\S+) .*\n", "$2");
+    long writes = events.stream().filter(IdEvent.StateWritten.class::isInstance).count();
+    assertTrue(writes > 1, events::toString);
+
+    events.clear();
+    open(scheme);
+    assertEquals(
+        "state: resumed from "
+            + stateFile()
+            + (scheme == Scheme.COUNTER
+                ? "; IDs go on from n1-" + stored
+                : "; IDs go on after the lease " + stored),
+        events.get(1).message());
   }
 
   @Test
@@ -234,7 +271,7 @@ class DurableStateTest {
 
   @Test
   void fileFromAnotherVersion_isRefused() throws IOException {
-    String line = new StateFile(dir, "n1", Scheme.COUNTER).format(5);
+    String line = new StateFile(dir, "n1", Scheme.COUNTER, e -> {}).format(5);
     String body = line.substring(0, line.indexOf(" crc32=")).replace(" v=1 ", " v=2 ");
     CRC32 crc = new CRC32();
     crc.update(body.getBytes(StandardCharsets.UTF_8));

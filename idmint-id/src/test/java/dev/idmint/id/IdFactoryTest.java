@@ -5,11 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class IdFactoryTest {
   static int worker(String node, List<String> nodes) {
@@ -92,7 +98,7 @@ class IdFactoryTest {
   @Test
   void badSettings_areRejectedWithClearMessages() {
     assertEquals(
-        "no node id: call node(nodeId, nodeIds) first",
+        "no node id: call node(nodeId) first",
         assertThrows(IllegalArgumentException.class, () -> IdFactory.builder().build())
             .getMessage());
     assertEquals(
@@ -116,6 +122,34 @@ class IdFactoryTest {
     List<String> withNull = new ArrayList<>();
     withNull.add(null);
     assertThrows(NullPointerException.class, () -> IdFactory.builder().node("n1", withNull));
+  }
+
+  @Test
+  void withoutASink_eventsGoToThePlatformLogger(@TempDir Path dir) {
+    Logger jul = Logger.getLogger("dev.idmint.id");
+    List<LogRecord> records = new ArrayList<>();
+    Handler handler =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            records.add(r);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    jul.addHandler(handler);
+    try {
+      IdFactory.builder().node("n1").stateDir(dir).build();
+    } finally {
+      jul.removeHandler(handler);
+    }
+    assertEquals(1, records.size(), "the write itself is DEBUG, below the default level");
+    assertEquals(Level.INFO, records.get(0).getLevel());
+    assertEquals("state: created " + dir.resolve("n1.state"), records.get(0).getMessage());
   }
 
   @Test

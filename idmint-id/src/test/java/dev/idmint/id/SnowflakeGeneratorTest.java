@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,15 +19,18 @@ class SnowflakeGeneratorTest {
   static final long HOUR = 3_600_000;
 
   final ScriptedClock clock = new ScriptedClock("2025-06-01T12:00:00.123Z");
-  final AtomicLong ticker = new AtomicLong();
-  final List<String> events = new ArrayList<>();
+  final List<IdEvent> events = new ArrayList<>();
+
+  /** The events as log lines. */
+  List<String> lines() {
+    return events.stream().map(IdEvent::message).toList();
+  }
 
   IdGenerator generator(int worker) {
     return IdFactory.builder()
         .scheme(Scheme.SNOWFLAKE)
         .node("n" + worker, List.of("n" + worker))
         .clock(clock)
-        .ticker(ticker::get)
         .events(events::add)
         .build();
   }
@@ -99,8 +101,13 @@ class SnowflakeGeneratorTest {
     assertEquals(
         time(before), time(after), "the logical clock holds until the wall clock catches up");
     assertEquals(new ClockStats(HOUR, 1, HOUR), gen.clockStats());
-    assertTrue(events.stream().anyMatch(e -> e.contains("went back 1 h (")), events::toString);
-    assertTrue(events.stream().anyMatch(e -> e.contains("past the 10 s bound")), events::toString);
+    Instant now = Instant.ofEpochMilli(clock.getAsLong());
+    assertEquals(
+        List.of(
+            new IdEvent.ClockWentBack(
+                now.plusMillis(HOUR), now, Duration.ofHours(1), 1, Duration.ofHours(1), 0),
+            new IdEvent.LeadPastBound(Duration.ofHours(1), Duration.ofSeconds(10))),
+        events);
   }
 
   @Test
@@ -134,18 +141,20 @@ class SnowflakeGeneratorTest {
     }
     assertEquals(
         1,
-        events.stream().filter(e -> e.contains("past the 100 ms bound")).count(),
-        events::toString);
+        lines().stream().filter(e -> e.contains("past the 100 ms bound")).count(),
+        () -> lines().toString());
     for (int i = 0; i < 100; i++) {
       gen.nextLong();
       clock.advance(10);
     }
     assertEquals(
         1,
-        events.stream().filter(e -> e.contains("past the 100 ms bound")).count(),
-        events::toString);
+        lines().stream().filter(e -> e.contains("past the 100 ms bound")).count(),
+        () -> lines().toString());
     assertEquals(
-        1, events.stream().filter(e -> e.contains("back within 50 ms")).count(), events::toString);
+        1,
+        lines().stream().filter(e -> e.contains("back within 50 ms")).count(),
+        () -> lines().toString());
     assertEquals(0, gen.clockStats().leadMillis());
   }
 
@@ -159,12 +168,13 @@ class SnowflakeGeneratorTest {
       clock.advance(-1);
       gen.nextLong();
     }
-    assertEquals(1, events.stream().filter(e -> e.contains("went back")).count(), events::toString);
+    assertEquals(
+        1, lines().stream().filter(e -> e.contains("went back")).count(), () -> lines().toString());
     clock.advance(-5); // larger than any before: reported at once
     gen.nextLong();
-    assertEquals(2, events.stream().filter(e -> e.contains("went back")).count(), events::toString);
-    ticker.addAndGet(Drift.JUMP_REPORT_INTERVAL_NANOS);
-    clock.advance(10);
+    assertEquals(
+        2, lines().stream().filter(e -> e.contains("went back")).count(), () -> lines().toString());
+    clock.advance(Drift.JUMP_REPORT_INTERVAL_MILLIS + 10); // 10 s on from the last report
     gen.nextLong();
     clock.advance(-1);
     gen.nextLong();
@@ -172,8 +182,8 @@ class SnowflakeGeneratorTest {
     gen.nextLong();
     clock.advance(-1);
     gen.nextLong();
-    List<String> jumps = events.stream().filter(e -> e.contains("went back")).toList();
-    assertEquals(3, jumps.size(), events::toString);
+    List<String> jumps = lines().stream().filter(e -> e.contains("went back")).toList();
+    assertEquals(3, jumps.size(), () -> lines().toString());
     assertTrue(
         jumps
             .get(1)
@@ -181,6 +191,32 @@ class SnowflakeGeneratorTest {
         jumps::toString);
     assertTrue(jumps.get(2).endsWith("[52 jump(s), largest 5 ms]"), jumps::toString);
     assertEquals(new ClockStats(gen.clockStats().leadMillis(), 53, 5), gen.clockStats());
+  }
+
+  @Test
+  void backwardJump_landingTenSecondsFromTheLastReport_isReportedAtOnce() {
+    IdGenerator gen = generator(1);
+    gen.nextLong();
+    clock.advance(-HOUR); // reported: the first
+    gen.nextLong();
+    clock.advance(HOUR);
+    gen.nextLong();
+    clock.advance(-HOUR + 1); // smaller, but lands 1 ms from the last report: counted only
+    gen.nextLong();
+    clock.advance(HOUR);
+    gen.nextLong();
+    clock.advance(-HOUR / 2); // smaller, and lands half an hour from it: news
+    gen.nextLong();
+    List<IdEvent.ClockWentBack> jumps =
+        events.stream()
+            .filter(IdEvent.ClockWentBack.class::isInstance)
+            .map(IdEvent.ClockWentBack.class::cast)
+            .toList();
+    assertEquals(2, jumps.size(), () -> lines().toString());
+    assertEquals(3, jumps.get(1).jumps());
+    assertEquals(1, jumps.get(1).unreported());
+    assertEquals(Duration.ofHours(1), jumps.get(1).largest());
+    assertEquals(Duration.ofMinutes(30), Duration.between(jumps.get(1).to(), jumps.get(1).from()));
   }
 
   @Test
@@ -198,10 +234,12 @@ class SnowflakeGeneratorTest {
     assertEquals(clock.getAsLong() - EPOCH, time(back));
     assertEquals(
         1,
-        events.stream().filter(e -> e.contains("reads 1970-01-01T00:00:00Z, outside")).count(),
-        events::toString);
+        lines().stream().filter(e -> e.contains("reads 1970-01-01T00:00:00Z, outside")).count(),
+        () -> lines().toString());
     assertEquals(
-        1, events.stream().filter(e -> e.contains("back in range")).count(), events::toString);
+        1,
+        lines().stream().filter(e -> e.contains("back in range")).count(),
+        () -> lines().toString());
   }
 
   @Test
@@ -209,8 +247,8 @@ class SnowflakeGeneratorTest {
     clock.set(0);
     IdGenerator gen = generator(1);
     assertTrue(
-        events.stream().anyMatch(e -> e.contains("reads 1970-01-01T00:00:00Z, outside")),
-        events::toString);
+        lines().stream().anyMatch(e -> e.contains("reads 1970-01-01T00:00:00Z, outside")),
+        () -> lines().toString());
     assertTrue(gen.nextLong() < gen.nextLong());
   }
 
@@ -222,8 +260,8 @@ class SnowflakeGeneratorTest {
     long id = gen.nextLong();
     assertEquals(prev + 1, id);
     assertTrue(
-        events.stream().anyMatch(e -> e.contains("reads 2300-01-01T00:00:00Z, outside")),
-        events::toString);
+        lines().stream().anyMatch(e -> e.contains("reads 2300-01-01T00:00:00Z, outside")),
+        () -> lines().toString());
   }
 
   @Test
@@ -272,7 +310,6 @@ class SnowflakeGeneratorTest {
             .node("x", List.of("x"))
             .workerId(worker)
             .clock(clock)
-            .ticker(ticker::get)
             .events(events::add)
             .build();
     long prevId = -1;

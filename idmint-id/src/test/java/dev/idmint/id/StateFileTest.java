@@ -2,11 +2,14 @@ package dev.idmint.id;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -48,11 +51,28 @@ class StateFileTest {
 
   @Test
   void format_thenParse_roundTrips() {
-    StateFile counter = new StateFile(Path.of("/tmp/none"), "a b", Scheme.COUNTER);
+    StateFile counter = new StateFile(Path.of("/tmp/none"), "a b", Scheme.COUNTER, e -> {});
     assertEquals(123_456_789L, counter.parse(counter.format(123_456_789L)));
-    StateFile snowflake = new StateFile(Path.of("/tmp/none"), "n1", Scheme.SNOWFLAKE);
+    StateFile snowflake = new StateFile(Path.of("/tmp/none"), "n1", Scheme.SNOWFLAKE, e -> {});
     long lease = 1_764_000_000_123L;
     assertEquals(lease, snowflake.parse(snowflake.format(lease)));
     assertNotEquals(counter.format(1), counter.format(2));
+  }
+
+  @Test
+  void crc_isAlwaysEightHexDigits_zeroPadded() {
+    StateFile counter = new StateFile(Path.of("/tmp/none"), "n1", Scheme.COUNTER, e -> {});
+    int padded = 0;
+    for (long v = 0; v < 5000; v++) {
+      String line = counter.format(v);
+      String body = line.substring(0, line.indexOf(" crc32="));
+      CRC32 crc = new CRC32();
+      crc.update(body.getBytes(StandardCharsets.UTF_8));
+      String expected = String.format("%08x", crc.getValue());
+      assertEquals(body + " crc32=" + expected + "\n", line);
+      padded += expected.startsWith("0") ? 1 : 0;
+      assertEquals(v, counter.parse(line));
+    }
+    assertTrue(padded > 100, "leading zeros exercised: " + padded);
   }
 }

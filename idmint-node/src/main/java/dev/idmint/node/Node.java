@@ -2,6 +2,7 @@ package dev.idmint.node;
 
 import dev.idmint.id.CounterId;
 import dev.idmint.id.Id;
+import dev.idmint.id.IdEvent;
 import dev.idmint.id.IdFactory;
 import dev.idmint.id.IdGenerator;
 import dev.idmint.id.IdStateException;
@@ -19,6 +20,8 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * The unique-ids node: a single-threaded loop that reads lines, decodes, dispatches, encodes and
@@ -181,16 +184,19 @@ public final class Node {
           ErrorCode.ABORT,
           "already initialised as " + nodeId + "; cannot become " + init.nodeId());
     }
+    IdFactory.Builder builder =
+        IdFactory.builder()
+            .scheme(config.scheme())
+            .node(init.nodeId(), init.nodeIds())
+            .stateDir(config.stateDir())
+            .maxLead(config.maxLead())
+            .clock(new WallClock())
+            .events(new EventLog(err));
+    if (config.workerId() != null) {
+      builder.workerId(config.workerId());
+    }
     try {
-      generator =
-          IdFactory.builder()
-              .scheme(config.scheme())
-              .node(init.nodeId(), init.nodeIds())
-              .workerId(config.workerId())
-              .stateDir(config.stateDir())
-              .maxLead(config.maxLead())
-              .events(new EventLog(err))
-              .build();
+      generator = builder.build();
     } catch (IllegalArgumentException e) {
       log("idmint node: init refused: " + e.getMessage());
       return error(re, ErrorCode.NOT_SUPPORTED, e.getMessage());
@@ -248,8 +254,19 @@ public final class Node {
     err.println(line);
   }
 
-  /** The generator's clock and state lines, on stderr. A class, not a lambda: see IdFactory. */
-  private static final class EventLog implements java.util.function.Consumer<String> {
+  // The generator's clock and event sink are classes, not System::currentTimeMillis and a lambda:
+  // bootstrapping the first lambda costs a node about 10 ms of start-up (NodeStartupIT checks).
+
+  /** The wall clock. */
+  private static final class WallClock implements LongSupplier {
+    @Override
+    public long getAsLong() {
+      return System.currentTimeMillis();
+    }
+  }
+
+  /** The generator's clock and state events as lines on stderr; state writes are not news. */
+  private static final class EventLog implements Consumer<IdEvent> {
     private final PrintStream err;
 
     EventLog(PrintStream err) {
@@ -257,8 +274,10 @@ public final class Node {
     }
 
     @Override
-    public void accept(String line) {
-      err.println("idmint node: " + line);
+    public void accept(IdEvent event) {
+      if (!(event instanceof IdEvent.StateWritten)) {
+        err.println("idmint node: " + event.message());
+      }
     }
   }
 
