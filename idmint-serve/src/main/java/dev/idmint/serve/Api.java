@@ -12,6 +12,7 @@ import static io.netty.handler.codec.http.HttpResponseStatus.UNSUPPORTED_MEDIA_T
 import dev.idmint.id.ClockStats;
 import dev.idmint.id.CounterId;
 import dev.idmint.id.Id;
+import dev.idmint.id.IdEvent;
 import dev.idmint.id.IdGenerator;
 import dev.idmint.id.IdStateException;
 import dev.idmint.id.Scheme;
@@ -27,6 +28,8 @@ import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -78,6 +81,7 @@ final class Api {
   private final ServeConfig config;
   private final Metrics metrics;
   private final Readiness readiness;
+  private final Events events;
   private final String version;
   private final String transport;
   private final LongSupplier ticker;
@@ -92,6 +96,7 @@ final class Api {
       ServeConfig config,
       Metrics metrics,
       Readiness readiness,
+      Events events,
       String version,
       String transport,
       LongSupplier ticker,
@@ -100,6 +105,7 @@ final class Api {
     this.config = config;
     this.metrics = metrics;
     this.readiness = readiness;
+    this.events = events;
     this.version = version;
     this.transport = transport;
     this.ticker = ticker;
@@ -367,9 +373,27 @@ final class Api {
     } else {
       sb.append("{\"dir\":");
       Json.quote(sb, config.stateDir().toAbsolutePath().toString());
+      Path file = config.stateDir().resolve(config.node() + ".state").toAbsolutePath();
       sb.append(",\"file\":");
-      Json.quote(
-          sb, config.stateDir().resolve(config.node() + ".state").toAbsolutePath().toString());
+      Json.quote(sb, file.toString());
+      String key = snowflake ? "lease" : "reserved";
+      String value = stateValue(file, key);
+      sb.append(",\"").append(key).append("\":");
+      if (value == null) {
+        sb.append("null");
+      } else if (snowflake) {
+        Json.quote(sb, value);
+      } else {
+        sb.append(value);
+      }
+      IdEvent.StateWritten last = events.lastWrite();
+      sb.append(",\"writes\":").append(events.writes());
+      if (last != null) {
+        sb.append(",\"last_write\":\"")
+            .append(events.lastWriteAt())
+            .append("\",\"last_write_ms\":")
+            .append(String.format(Locale.ROOT, "%.3f", last.took().toNanos() / 1e6));
+      }
       sb.append('}');
     }
     sb.append(",\"clock\":{\"lead_ms\":")
@@ -393,6 +417,24 @@ final class Api {
         .append(String.format(Locale.ROOT, "%03d", upMillis % 1000))
         .append('}');
     return sb.toString();
+  }
+
+  /**
+   * {@code lease} or {@code reserved} as the state file says it: every ID issued so far is covered
+   * by it. Null if the file cannot be read; it is a few bytes, read only for /v1/info.
+   */
+  private static String stateValue(Path file, String key) {
+    try {
+      for (String field : Files.readString(file, StandardCharsets.UTF_8).trim().split(" ")) {
+        if (field.startsWith(key + "=")) {
+          String v = field.substring(key.length() + 1);
+          return v.matches("[0-9A-Za-z:.+-]{1,40}") ? v : null;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // gone or unreadable: readiness says why
+    }
+    return null;
   }
 
   private Reply readyz(HttpMethod method, ByteBufAllocator alloc) {

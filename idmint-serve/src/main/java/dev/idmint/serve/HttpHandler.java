@@ -54,6 +54,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
 
   private final Api api;
   private final Metrics metrics;
+  private final Readiness readiness;
   private final ServeConfig.Limits limits;
   private final RequestTimer timer;
   private final LongSupplier ticker;
@@ -64,17 +65,18 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   private long startNanos;
   private ByteBuf body; // its body so far, or null
   private boolean closing; // an answer with Connection: close is on its way: read nothing more
-  private boolean draining;
 
   HttpHandler(
       Api api,
       Metrics metrics,
+      Readiness readiness,
       ServeConfig.Limits limits,
       RequestTimer timer,
       LongSupplier ticker,
       Consumer<String> log) {
     this.api = api;
     this.metrics = metrics;
+    this.readiness = readiness;
     this.limits = limits;
     this.timer = timer;
     this.ticker = ticker;
@@ -170,7 +172,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     HttpHeaders h = req.headers();
     Api.Reply reply =
         api.handle(req.method(), req.uri(), h.get(ACCEPT), h.get(CONTENT_TYPE), form, ctx.alloc());
-    boolean keepAlive = !draining && HttpUtil.isKeepAlive(req);
+    boolean keepAlive = !readiness.draining() && HttpUtil.isKeepAlive(req);
     write(ctx, reply, req.protocolVersion(), keepAlive);
     metrics.request(reply.route(), reply.status().code(), ticker.getAsLong() - startNanos);
   }
@@ -262,7 +264,6 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
    * with {@code Connection: close}. Runs on the connection's event loop.
    */
   void drain() {
-    draining = true;
     if (request == null && !timer.reading()) {
       ctx.flush();
       ctx.close();

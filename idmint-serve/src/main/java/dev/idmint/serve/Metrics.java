@@ -1,6 +1,7 @@
 package dev.idmint.serve;
 
 import dev.idmint.id.ClockStats;
+import dev.idmint.id.IdGenerator;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -13,6 +14,7 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -38,7 +40,24 @@ final class Metrics {
   /** Request counters by route and status, resolved once: label look-ups cost a map search. */
   private final CounterDataPoint[][] byStatus = new CounterDataPoint[Route.values().length][600];
 
-  Metrics(ServeConfig config, String version, Supplier<ClockStats> clock, BooleanSupplier ready) {
+  /** State writes: an fsync takes from tens of microseconds (SSD) to seconds (a sick disk). */
+  private static final double[] WRITE_BOUNDS = {
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
+  };
+
+  private static final ClockStats NO_CLOCK = new ClockStats(0, 0, 0);
+
+  private final Histogram stateWrites;
+  private final Gauge leadPastBound;
+  private final Gauge clockOutOfRange;
+  private volatile IdGenerator generator; // null until built: its clock reads as zeros
+
+  Metrics(ServeConfig config, String version, BooleanSupplier ready) {
+    Supplier<ClockStats> clock =
+        () -> {
+          IdGenerator g = generator;
+          return g == null ? NO_CLOCK : g.clockStats();
+        };
     Info.builder()
         .name("idmint_service_info")
         .help("The service's settings: scheme, worker, node and version")
@@ -104,6 +123,29 @@ final class Metrics {
         .help("The largest backward jump of the wall clock seen so far")
         .callback(cb -> cb.call(clock.get().largestJumpMillis() / 1000.0))
         .register(registry);
+    leadPastBound =
+        Gauge.builder()
+            .name("idmint_clock_lead_past_bound")
+            .help(
+                "1 while IDs run more than --max-lead-ms ahead of the wall clock (until under half)")
+            .withoutExemplars()
+            .register(registry);
+    clockOutOfRange =
+        Gauge.builder()
+            .name("idmint_clock_out_of_range")
+            .help("1 while the wall clock reads a time snowflake IDs cannot hold (it is ignored)")
+            .withoutExemplars()
+            .register(registry);
+    stateWrites =
+        Histogram.builder()
+            .name("idmint_state_write_duration_seconds")
+            .help(
+                "Durable state writes (temp file, fsync, rename, directory fsync) and their time;"
+                    + " _count is the number of writes")
+            .classicOnly()
+            .classicUpperBounds(WRITE_BOUNDS)
+            .withoutExemplars()
+            .register(registry);
     GaugeWithCallback.builder()
         .name("idmint_ready")
         .help("1 when /readyz answers 200, else 0")
@@ -111,8 +153,21 @@ final class Metrics {
         .register(registry);
   }
 
-  PrometheusRegistry registry() {
-    return registry;
+  /** The generator whose clock the clock metrics read. */
+  void generator(IdGenerator g) {
+    generator = g;
+  }
+
+  void stateWritten(Duration took) {
+    stateWrites.observe(took.toNanos() / 1e9);
+  }
+
+  void leadPastBound(boolean past) {
+    leadPastBound.set(past ? 1 : 0);
+  }
+
+  void clockOutOfRange(boolean out) {
+    clockOutOfRange.set(out ? 1 : 0);
   }
 
   void issued(int n) {

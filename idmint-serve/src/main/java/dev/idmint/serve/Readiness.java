@@ -96,6 +96,11 @@ final class Readiness {
     draining = true;
   }
 
+  /** Whether SIGTERM came: every answer from now on closes its connection. */
+  boolean draining() {
+    return draining;
+  }
+
   void close() {
     if (prober != null) {
       prober.shutdownNow();

@@ -28,7 +28,6 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -39,7 +38,7 @@ import java.util.function.LongSupplier;
  * event loop, without blocking on anything but the state file's rare renewals.
  */
 public final class Server implements AutoCloseable {
-  private static final LongSupplier NANO_TIME = System::nanoTime;
+  private static final LongSupplier NANO_TIME = Service.NANO_TIME;
 
   /** Longer request lines get 414, larger headers 431. */
   static final HttpDecoderConfig DECODER =
@@ -52,28 +51,25 @@ public final class Server implements AutoCloseable {
   private final EventLoopGroup group;
   private final Channel listener;
   private final ChannelGroup channels;
-  private final Readiness readiness;
+  private final Service service;
   private final StateLock lock;
   private final String transport;
-  private final IdGenerator generator;
 
   private Server(
       ServeConfig config,
       EventLoopGroup group,
       Channel listener,
       ChannelGroup channels,
-      Readiness readiness,
+      Service service,
       StateLock lock,
-      String transport,
-      IdGenerator generator) {
+      String transport) {
     this.config = config;
     this.group = group;
     this.listener = listener;
     this.channels = channels;
-    this.readiness = readiness;
+    this.service = service;
     this.lock = lock;
     this.transport = transport;
-    this.generator = generator;
   }
 
   /** A start-up problem: the message says what and what to do; no ID was issued. */
@@ -121,12 +117,9 @@ public final class Server implements AutoCloseable {
               e);
         }
       }
-      IdGenerator generator = generator(config, log);
-      Readiness readiness = new Readiness(dir, lock, NANO_TIME);
-      String version = version();
       String transport = epoll ? "epoll" : "nio";
-      Metrics metrics = new Metrics(config, version, generator::clockStats, readiness::ready);
-      Api api = new Api(generator, config, metrics, readiness, version, transport, NANO_TIME, log);
+      Service service = Service.create(config, lock, transport, log);
+      Metrics metrics = service.metrics();
 
       IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
       Class<? extends ServerChannel> channelClass =
@@ -149,7 +142,7 @@ public final class Server implements AutoCloseable {
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                      pipeline(ch, api, metrics, limits, log);
+                      pipeline(ch, service, limits, log);
                     }
                   });
       ChannelFuture bound = b.bind(config.bind(), config.port()).awaitUninterruptibly();
@@ -164,8 +157,8 @@ public final class Server implements AutoCloseable {
                 + (cause.getMessage() == null ? cause.toString() : cause.getMessage()),
             cause);
       }
-      return new Server(
-          config, group, bound.channel(), channels, readiness, lock, transport, generator);
+      service.events().started();
+      return new Server(config, group, bound.channel(), channels, service, lock, transport);
     } catch (StartException e) {
       cleanUp(group, lock);
       throw e;
@@ -183,12 +176,20 @@ public final class Server implements AutoCloseable {
    * messages of bounded size, the handler answers them.
    */
   static void pipeline(
-      Channel ch, Api api, Metrics metrics, ServeConfig.Limits limits, Consumer<String> log) {
-    RequestTimer timer = new RequestTimer(limits, metrics, NANO_TIME);
+      Channel ch, Service service, ServeConfig.Limits limits, Consumer<String> log) {
+    RequestTimer timer = new RequestTimer(limits, service.metrics(), NANO_TIME);
     ch.pipeline()
         .addLast(timer)
         .addLast(new HttpServerCodec(DECODER))
-        .addLast(new HttpHandler(api, metrics, limits, timer, NANO_TIME, log));
+        .addLast(
+            new HttpHandler(
+                service.api(),
+                service.metrics(),
+                service.readiness(),
+                limits,
+                timer,
+                NANO_TIME,
+                log));
   }
 
   private static void cleanUp(EventLoopGroup group, StateLock lock) {
@@ -198,25 +199,6 @@ public final class Server implements AutoCloseable {
     if (lock != null) {
       lock.close();
     }
-  }
-
-  private static IdGenerator generator(ServeConfig config, Consumer<String> log) {
-    IdFactory.Builder b =
-        IdFactory.builder()
-            .scheme(config.scheme())
-            .node(config.node(), List.of(config.node()))
-            .stateDir(config.stateDir())
-            .maxLead(config.maxLead())
-            .events(log::accept);
-    if (config.scheme() == Scheme.SNOWFLAKE) {
-      b.workerId(config.worker());
-    }
-    return b.build();
-  }
-
-  static String version() {
-    String v = Server.class.getPackage().getImplementationVersion();
-    return v == null ? "development build" : v;
   }
 
   public InetSocketAddress address() {
@@ -249,12 +231,16 @@ public final class Server implements AutoCloseable {
       sb.append("none (no --state-dir: a restart may reissue IDs)");
     } else {
       sb.append(config.stateDir().resolve(config.node() + ".state").toAbsolutePath());
+      String found = service.events().startState();
+      if (found != null) {
+        sb.append(" (").append(found).append(')');
+      }
     }
     return sb.toString();
   }
 
   IdGenerator generator() {
-    return generator;
+    return service.generator();
   }
 
   /**
@@ -264,7 +250,7 @@ public final class Server implements AutoCloseable {
    * @return the connections that were still open at the deadline and were cut
    */
   public int drain() {
-    readiness.drain();
+    service.readiness().drain();
     listener.close().awaitUninterruptibly();
     for (Channel ch : channels) {
       ch.eventLoop()
@@ -298,7 +284,7 @@ public final class Server implements AutoCloseable {
     listener.close().awaitUninterruptibly();
     channels.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
-    readiness.close();
+    service.readiness().close();
     if (lock != null) {
       lock.close();
     }

@@ -201,7 +201,7 @@ class ApiTest {
     assertEquals("2024-01-01T00:00:00Z", Fixture.field(b, "epoch"));
     assertEquals("1704067200000", Fixture.field(b, "epoch_ms"));
     assertNull(Fixture.field(b, "state"));
-    assertEquals("test", Fixture.field(b, "version"));
+    assertEquals(Service.version(), Fixture.field(b, "version"));
     assertTrue(
         b.contains("\"layout\":{\"time_bits\":41,\"worker_bits\":10,\"sequence_bits\":12}"), b);
     assertTrue(b.contains("\"clock\":{\"lead_ms\":"), b);
@@ -231,6 +231,21 @@ class ApiTest {
     assertEquals("counter", Fixture.field(b, "scheme"));
     assertNull(Fixture.field(b, "worker"));
     assertTrue(b.contains("\"file\":\"" + dir.resolve("w0.state").toAbsolutePath() + "\""), b);
+    assertTrue(b.contains("\"reserved\":1024,\"writes\":1,\"last_write\":\"20"), b);
+    f.call("GET", "/v1/ids?count=2000");
+    b = f.call("GET", "/v1/info").body();
+    assertTrue(b.contains("\"reserved\":3072,\"writes\":2,"), b); // a second block, twice as big
+  }
+
+  @Test
+  void info_snowflakeWithState_reportsTheLease(@TempDir Path dir) {
+    Fixture f = new Fixture(ServeConfig.defaults().withStateDir(dir));
+    String b = f.call("GET", "/v1/info").body();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\"lease\":\"([^\"]+)\"").matcher(b);
+    assertTrue(m.find(), b);
+    long ahead = Instant.parse(m.group(1)).toEpochMilli() - System.currentTimeMillis();
+    assertTrue(ahead > 0 && ahead <= 1000, ahead + " ms: " + b); // leased 1 s ahead
   }
 
   @Test
@@ -255,6 +270,18 @@ class ApiTest {
     assertEquals(200, a.status());
     assertTrue(a.contentType().startsWith("text/plain; version=0.0.4"), a.contentType());
     assertTrue(a.body().contains("idmint_ids_issued_total 7.0"), a.body());
+  }
+
+  @Test
+  void metrics_countStateWrites(@TempDir Path dir) {
+    Fixture f = new Fixture(ServeConfig.defaults().withScheme(Scheme.COUNTER).withStateDir(dir));
+    f.call("GET", "/v1/ids?count=10000"); // blocks of 1024, 2048, 4096, 8192 ...
+    String m = f.call("GET", "/metrics").body();
+    java.util.regex.Matcher c =
+        java.util.regex.Pattern.compile("idmint_state_write_duration_seconds_count ([0-9]+)")
+            .matcher(m);
+    assertTrue(c.find(), m);
+    assertTrue(Integer.parseInt(c.group(1)) >= 4, m); // the first write and three renewals
   }
 
   @ParameterizedTest

@@ -3,7 +3,6 @@ package dev.idmint.serve;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.idmint.id.IdFactory;
 import dev.idmint.id.IdGenerator;
 import dev.idmint.id.Scheme;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -24,24 +23,17 @@ final class Fixture {
   final Metrics metrics;
   final Readiness readiness;
   final Api api;
+  final Service service;
   final List<String> log = new CopyOnWriteArrayList<>();
 
   Fixture(ServeConfig config) {
     this.config = config;
-    IdFactory.Builder b =
-        IdFactory.builder()
-            .scheme(config.scheme())
-            .node(config.node(), List.of(config.node()))
-            .stateDir(config.stateDir())
-            .events(log::add);
-    if (config.scheme() == Scheme.SNOWFLAKE) {
-      b.workerId(config.worker());
-    }
-    this.generator = b.build();
-    this.readiness = new Readiness(config.stateDir(), null, System::nanoTime);
-    this.metrics = new Metrics(config, "test", generator::clockStats, readiness::ready);
-    this.api =
-        new Api(generator, config, metrics, readiness, "test", "nio", System::nanoTime, log::add);
+    this.service = Service.create(config, null, "nio", log::add);
+    service.events().started();
+    this.generator = service.generator();
+    this.metrics = service.metrics();
+    this.readiness = service.readiness();
+    this.api = service.api();
   }
 
   static Fixture snowflake() {

@@ -29,7 +29,7 @@ class HttpHandlerTest {
         new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel c) {
-            Server.pipeline(c, f.api, f.metrics, f.config.limits(), f.log::add);
+            Server.pipeline(c, f.service, f.config.limits(), f.log::add);
           }
         });
   }

@@ -76,7 +76,7 @@ class ServerTest {
     assertTrue(
         line.matches(
             "idmint serve: listening on http://127\\.0\\.0\\.1:[0-9]+ \\((epoll|nio)\\); scheme"
-                + " snowflake, worker 0 \\(default\\), node w0, state .*w0\\.state"),
+                + " snowflake, worker 0 \\(default\\), node w0, state .*w0\\.state \\(created\\)"),
         line);
   }
 
@@ -216,11 +216,14 @@ class ServerTest {
   }
 
   @Test
-  void lockIsReleasedOnClose(@TempDir Path dir) throws Exception {
+  void lockIsReleasedOnClose_andTheNextStartResumes(@TempDir Path dir) throws Exception {
     Server a = start(ServeConfig.defaults().withStateDir(dir));
     a.close();
     servers.remove(a);
     Server b = start(ServeConfig.defaults().withStateDir(dir));
+    assertTrue(
+        b.describe().matches(".*w0\\.state \\(resumed: IDs go on after the lease 20[0-9-]+T.*\\)"),
+        b.describe());
     try (RawClient c = new RawClient(b.address())) {
       assertEquals(200, c.get("/v1/ids").status());
     }
