@@ -28,7 +28,7 @@ enum Media {
     double q = 0;
     int best = -1; // specificity of the range q came from: 0 */*, 1 type/*, 2 type/subtype
     for (String range : accept.split(",")) {
-      String[] parts = range.split(";");
+      String[] parts = range.split(";", -1); // -1: ";" alone is one empty range, not none
       String media = parts[0].trim().toLowerCase(Locale.ROOT);
       int slash = media.indexOf('/');
       if (slash < 0) {
