@@ -5,9 +5,10 @@
 IDMINT_QUIET_FLAGS=(-XX:+DisplayVMOutputToStderr -Xlog:disable -Xlog:all=warning:stderr)
 # The node: fast start (C1 only), small footprint; several nodes share one machine under Maelstrom.
 IDMINT_NODE_FLAGS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xms8m -Xmx48m -XX:ReservedCodeCacheSize=16m -XX:-UsePerfData)
-# The HTTP service: full JIT for throughput, a small fixed heap (it allocates little per request)
-# and direct memory capped for Netty's buffers, so that peak RSS stays well under 128 MiB.
-IDMINT_SERVE_FLAGS=(-XX:+UseSerialGC -Xms48m -Xmx48m -XX:MaxDirectMemorySize=48m -Xss512k -XX:ReservedCodeCacheSize=32m -XX:-UsePerfData)
+# The HTTP service: full JIT for throughput; a small fixed heap (the live set is a few MiB, and a
+# young collection of it takes well under a millisecond) and capped direct memory for Netty's
+# buffers, so that peak RSS stays under 128 MiB. bench/serve-bench measures it.
+IDMINT_SERVE_FLAGS=(-XX:+UseSerialGC -Xms32m -Xmx32m -XX:MaxDirectMemorySize=48m -Xss512k -XX:ReservedCodeCacheSize=32m -XX:-UsePerfData)
 # Everything else (test harness, inspect): full JIT.
 IDMINT_TOOL_FLAGS=(-XX:+UseSerialGC -XX:-UsePerfData)
 
