@@ -42,9 +42,15 @@ final class ServeProcess implements AutoCloseable {
     this.address = address;
   }
 
-  /** The command line {@code bin/idmint serve --port 0 ARGS}, for {@link #start} and others. */
+  /**
+   * The command line {@code bin/idmint serve --port 0 ARGS} ({@code --port 0} unless ARGS name a
+   * port), for {@link #start} and others.
+   */
   static List<String> command(String... args) {
-    List<String> cmd = new ArrayList<>(List.of(BIN.toString(), "serve", "--port", "0"));
+    List<String> cmd = new ArrayList<>(List.of(BIN.toString(), "serve"));
+    if (!List.of(args).contains("--port")) {
+      cmd.addAll(List.of("--port", "0"));
+    }
     cmd.addAll(List.of(args));
     return cmd;
   }
