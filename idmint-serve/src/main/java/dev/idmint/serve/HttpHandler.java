@@ -1,11 +1,7 @@
 package dev.idmint.serve;
 
 import static io.netty.handler.codec.http.HttpHeaderNames.ACCEPT;
-import static io.netty.handler.codec.http.HttpHeaderNames.ALLOW;
-import static io.netty.handler.codec.http.HttpHeaderNames.CACHE_CONTROL;
-import static io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH;
 import static io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE;
-import static io.netty.handler.codec.http.HttpHeaderNames.DATE;
 import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
 import static io.netty.handler.codec.http.HttpResponseStatus.EXPECTATION_FAILED;
 import static io.netty.handler.codec.http.HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED;
@@ -18,14 +14,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -33,7 +26,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,11 +39,6 @@ import java.util.function.LongSupplier;
  * HTTP, or too large, gets its error and the connection closes; others keep being served.
  */
 final class HttpHandler extends ChannelInboundHandlerAdapter {
-  private static final AsciiString NO_STORE = AsciiString.cached("no-store");
-  private static final HttpHeadersFactory HEADERS =
-      DefaultHttpHeadersFactory.headersFactory().withValidation(false); // ours are known good
-  private static final HttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory();
-
   private final Api api;
   private final Metrics metrics;
   private final Readiness readiness;
@@ -134,9 +121,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     }
     request = req;
     if (HttpUtil.is100ContinueExpected(req)) {
-      ctx.writeAndFlush(
-          new DefaultFullHttpResponse(
-              HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(ResponseEncoder.CONTINUE));
     }
   }
 
@@ -173,34 +158,31 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     Api.Reply reply =
         api.handle(req.method(), req.uri(), h.get(ACCEPT), h.get(CONTENT_TYPE), form, ctx.alloc());
     boolean keepAlive = !readiness.draining() && HttpUtil.isKeepAlive(req);
-    write(ctx, reply, req.protocolVersion(), keepAlive);
+    write(ctx, reply, HttpMethod.HEAD.equals(req.method()), req.protocolVersion(), keepAlive);
     metrics.request(reply.route(), reply.status().code(), ticker.getAsLong() - startNanos);
   }
 
+  /**
+   * Writes {@code reply}; flushed when the current read is done, so pipelined answers leave
+   * together. Without keep-alive, the connection closes once it is out.
+   */
   private void write(
-      ChannelHandlerContext ctx, Api.Reply reply, HttpVersion version, boolean keepAlive) {
-    FullHttpResponse res =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1, reply.status(), reply.body(), HEADERS, TRAILERS);
-    HttpHeaders h = res.headers();
-    h.set(CONTENT_TYPE, reply.contentType());
-    h.setInt(CONTENT_LENGTH, reply.body().readableBytes());
-    h.set(DATE, HttpDate.now());
-    if (reply.noStore()) {
-      h.set(CACHE_CONTROL, NO_STORE);
-    }
-    if (reply.allow() != null) {
-      h.set(ALLOW, reply.allow());
-    }
-    HttpUtil.setKeepAlive(h, version, keepAlive);
+      ChannelHandlerContext ctx,
+      Api.Reply reply,
+      boolean head,
+      HttpVersion version,
+      boolean keepAlive) {
+    String connection =
+        !keepAlive ? "close" : version.equals(HttpVersion.HTTP_1_0) ? "keep-alive" : null;
+    ByteBuf out = ResponseEncoder.encode(ctx.alloc(), reply, head, connection);
     if (keepAlive) {
-      ctx.write(res, ctx.voidPromise());
+      ctx.write(out, ctx.voidPromise());
       if (!ctx.channel().isWritable()) {
         ctx.channel().config().setAutoRead(false); // back-pressure: read on once this drains
       }
     } else {
       closing = true;
-      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+      ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
     }
   }
 
@@ -212,7 +194,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       body = null;
     }
     Api.Reply reply = Api.error(Route.OTHER, status, message, null, ctx.alloc());
-    write(ctx, reply, HttpVersion.HTTP_1_1, false);
+    write(ctx, reply, false, HttpVersion.HTTP_1_1, false);
     metrics.request(Route.OTHER, status.code(), 0);
   }
 

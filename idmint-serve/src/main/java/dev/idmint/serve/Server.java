@@ -23,7 +23,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -172,15 +172,15 @@ public final class Server implements AutoCloseable {
   }
 
   /**
-   * A connection's handlers: the request timer sees raw bytes, the codec turns them into HTTP
-   * messages of bounded size, the handler answers them.
+   * A connection's handlers: the request timer sees raw bytes, Netty's decoder turns them into HTTP
+   * requests of bounded size, the handler answers them with bytes of its own making.
    */
   static void pipeline(
       Channel ch, Service service, ServeConfig.Limits limits, Consumer<String> log) {
     RequestTimer timer = new RequestTimer(limits, service.metrics(), NANO_TIME);
     ch.pipeline()
         .addLast(timer)
-        .addLast(new HttpServerCodec(DECODER))
+        .addLast(new HttpRequestDecoder(DECODER))
         .addLast(
             new HttpHandler(
                 service.api(),
