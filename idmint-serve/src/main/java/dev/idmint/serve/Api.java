@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -110,7 +111,7 @@ final class Api {
     this.transport = transport;
     this.ticker = ticker;
     this.startNanos = ticker.getAsLong();
-    this.started = Instant.now();
+    this.started = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     this.log = log;
     this.prefix =
         gen.scheme() == Scheme.COUNTER

@@ -3,6 +3,7 @@ package dev.idmint.serve;
 import dev.idmint.id.IdEvent;
 import dev.idmint.id.SnowflakeId;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -30,7 +31,7 @@ final class Events implements Consumer<IdEvent> {
     if (event instanceof IdEvent.StateWritten w) {
       metrics.stateWritten(w.took());
       writes.incrementAndGet();
-      lastWriteAt = Instant.now();
+      lastWriteAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
       lastWrite = w;
       return;
     }

@@ -129,12 +129,12 @@ final class StateLock implements AutoCloseable {
 
     LockedException(Path path, String pid) {
       super(
-          "the state file is in use by another process"
+          "it is in use by another process"
               + (pid == null ? "" : " (pid " + pid + ")")
-              + ", which holds "
+              + ", which holds its lock "
               + path
               + "; one state file serves one running instance: stop that one, or give this one"
-              + " another --state-dir or worker");
+              + " another --state-dir or worker id");
     }
   }
 }
