@@ -20,6 +20,7 @@ import dev.idmint.id.SnowflakeId;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -69,7 +70,10 @@ final class Api {
         }
       };
 
-  /** What to send back. The body belongs to whoever writes it. */
+  /**
+   * What to send back. The body belongs to whoever writes it, and must be written before the same
+   * thread asks for the next reply: an ID body wraps that thread's scratch bytes.
+   */
   record Reply(
       Route route,
       HttpResponseStatus status,
@@ -255,7 +259,7 @@ final class Api {
           "format=number is for snowflake IDs; this service issues counter IDs, which are strings");
     }
     boolean text = media == Media.TEXT;
-    ByteBuf out = writeIds(params.count(), text, params.numbers(), alloc);
+    ByteBuf out = writeIds(params.count(), text, params.numbers());
     return new Reply(Route.IDS, OK, text ? TEXT : JSON, out, true, null);
   }
 
@@ -263,7 +267,7 @@ final class Api {
    * {@code count} IDs straight from {@link IdGenerator#nextLong()} into bytes: no object per ID. If
    * the generator throws, the IDs drawn so far are dropped, never sent: a gap, not a duplicate.
    */
-  private ByteBuf writeIds(int count, boolean text, boolean numbers, ByteBufAllocator alloc) {
+  private ByteBuf writeIds(int count, boolean text, boolean numbers) {
     byte[] buf = SCRATCH.get();
     int size = IDS_OPEN.length + count * maxIdBytes + 3;
     if (buf.length < size) {
@@ -298,7 +302,8 @@ final class Api {
       buf[p++] = '\n';
     }
     metrics.issued(count);
-    return alloc.ioBuffer(p).writeBytes(buf, 0, p);
+    // No copy: the response is encoded from the scratch bytes before this thread needs them again.
+    return Unpooled.wrappedBuffer(buf, 0, p);
   }
 
   private Reply decode(HttpMethod method, String raw, ByteBufAllocator alloc) {
