@@ -21,6 +21,18 @@ class ServeConfigTest {
         throw new AssertionError("host name read without --worker-id-from-hostname");
       };
 
+  private static final Map<String, String> EVERY_VARIABLE =
+      Map.of(
+          "IDMINT_PORT", "9000",
+          "IDMINT_BIND", "0.0.0.0",
+          "IDMINT_SCHEME", "counter",
+          "IDMINT_WORKER_ID", "7",
+          "IDMINT_NODE", "east-1",
+          "IDMINT_STATE_DIR", "/var/lib/idmint",
+          "IDMINT_MAX_LEAD_MS", "500",
+          "IDMINT_MAX_COUNT", "50",
+          "IDMINT_MAX_CONNECTIONS", "9");
+
   private static ServeConfig.Flags flags(Integer worker, boolean fromHost) {
     return new ServeConfig.Flags(null, null, null, worker, fromHost, null, null, null, null, null);
   }
@@ -42,18 +54,7 @@ class ServeConfigTest {
 
   @Test
   void resolve_environment_setsEverything() {
-    Map<String, String> env =
-        Map.of(
-            "IDMINT_PORT", "9000",
-            "IDMINT_BIND", "0.0.0.0",
-            "IDMINT_SCHEME", "counter",
-            "IDMINT_WORKER_ID", "7",
-            "IDMINT_NODE", "east-1",
-            "IDMINT_STATE_DIR", "/var/lib/idmint",
-            "IDMINT_MAX_LEAD_MS", "500",
-            "IDMINT_MAX_COUNT", "50",
-            "IDMINT_MAX_CONNECTIONS", "9");
-    ServeConfig c = ServeConfig.resolve(ServeConfig.Flags.none(), env, NO_HOST);
+    ServeConfig c = ServeConfig.resolve(ServeConfig.Flags.none(), EVERY_VARIABLE, NO_HOST);
     assertEquals("0.0.0.0", c.bind());
     assertEquals(9000, c.port());
     assertEquals(Scheme.COUNTER, c.scheme());
@@ -70,18 +71,7 @@ class ServeConfigTest {
   void resolve_flagWinsOverItsVariable() {
     ServeConfig.Flags f =
         new ServeConfig.Flags(0, "::1", Scheme.SNOWFLAKE, 3, false, "n", Path.of("s"), 20L, 5, 6);
-    Map<String, String> env =
-        Map.of(
-            "IDMINT_PORT", "9000",
-            "IDMINT_BIND", "0.0.0.0",
-            "IDMINT_SCHEME", "counter",
-            "IDMINT_WORKER_ID", "7",
-            "IDMINT_NODE", "east-1",
-            "IDMINT_STATE_DIR", "/var/lib/idmint",
-            "IDMINT_MAX_LEAD_MS", "500",
-            "IDMINT_MAX_COUNT", "50",
-            "IDMINT_MAX_CONNECTIONS", "9");
-    ServeConfig c = ServeConfig.resolve(f, env, NO_HOST);
+    ServeConfig c = ServeConfig.resolve(f, EVERY_VARIABLE, NO_HOST);
     assertEquals(
         "::1 0 snowflake 3 --worker-id n s 20 5 6",
         String.join(
