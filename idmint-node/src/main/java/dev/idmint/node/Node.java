@@ -1,19 +1,16 @@
 package dev.idmint.node;
 
-import dev.idmint.id.CounterId;
 import dev.idmint.id.Id;
 import dev.idmint.id.IdEvent;
 import dev.idmint.id.IdFactory;
 import dev.idmint.id.IdGenerator;
 import dev.idmint.id.IdStateException;
-import dev.idmint.id.Scheme;
-import dev.idmint.id.SnowflakeId;
-import dev.idmint.protocol.Body;
 import dev.idmint.protocol.Codec;
 import dev.idmint.protocol.ErrorCode;
 import dev.idmint.protocol.MalformedLineException;
-import dev.idmint.protocol.Message;
 import dev.idmint.protocol.Output;
+import dev.idmint.protocol.Reply;
+import dev.idmint.protocol.Request;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,7 +38,6 @@ public final class Node {
 
   private String nodeId;
   private IdGenerator generator;
-  private boolean snowflake;
   private long nextMsgId;
   private long badLines;
 
@@ -137,50 +133,47 @@ public final class Node {
   }
 
   private void handle(byte[] buf, int off, int len) {
-    Message m;
+    Request request;
     try {
-      m = codec.decode(buf, off, len);
+      request = codec.decode(buf, off, len);
     } catch (MalformedLineException e) {
       badLine(e.getMessage(), buf, off, len);
       return;
     }
-    Body reply = reply(m);
-    codec.encode(new Message(nodeId != null ? nodeId : m.dest(), m.src(), reply), pending);
+    codec.encode(reply(request), pending);
   }
 
-  private Body reply(Message m) {
-    Body body = m.body();
-    String re = body.correlation();
-    if (body instanceof Body.Generate) {
+  private Reply reply(Request request) {
+    if (request instanceof Request.Generate) {
       if (generator == null) {
-        return error(re, ErrorCode.TEMPORARILY_UNAVAILABLE, "not initialised: send init first");
+        return error(
+            request, ErrorCode.TEMPORARILY_UNAVAILABLE, "not initialised: send init first");
       }
       try {
-        long v = generator.nextLong();
-        Id id = snowflake ? new SnowflakeId(v) : new CounterId(nodeId, v);
-        return new Body.GenerateOk(re, nextMsgId++, id);
+        Id id = generator.next();
+        return new Reply.GenerateOk(nodeId, request.src(), request.msgId(), nextMsgId++, id);
       } catch (IdStateException e) {
         log("idmint node: generate refused: " + e.getMessage());
-        return error(re, ErrorCode.TEMPORARILY_UNAVAILABLE, e.getMessage());
+        return error(request, ErrorCode.TEMPORARILY_UNAVAILABLE, e.getMessage());
       }
     }
-    if (body instanceof Body.Init init) {
+    if (request instanceof Request.Init init) {
       return init(init);
     }
-    if (body instanceof Body.Unsupported u) {
-      return error(re, ErrorCode.NOT_SUPPORTED, "unsupported message type \"" + u.type() + "\"");
+    if (request instanceof Request.Unsupported u) {
+      return error(
+          request, ErrorCode.NOT_SUPPORTED, "unsupported message type \"" + u.type() + "\"");
     }
-    return error(re, ErrorCode.MALFORMED_REQUEST, ((Body.Malformed) body).problem());
+    return error(request, ErrorCode.MALFORMED_REQUEST, ((Request.Malformed) request).problem());
   }
 
-  private Body init(Body.Init init) {
-    String re = init.msgId();
+  private Reply init(Request.Init init) {
     if (nodeId != null) {
       if (nodeId.equals(init.nodeId())) {
-        return new Body.InitOk(re, nextMsgId++);
+        return new Reply.InitOk(nodeId, init.src(), init.msgId(), nextMsgId++);
       }
       return error(
-          re,
+          init,
           ErrorCode.ABORT,
           "already initialised as " + nodeId + "; cannot become " + init.nodeId());
     }
@@ -199,19 +192,20 @@ public final class Node {
       generator = builder.build();
     } catch (IllegalArgumentException e) {
       log("idmint node: init refused: " + e.getMessage());
-      return error(re, ErrorCode.NOT_SUPPORTED, e.getMessage());
+      return error(init, ErrorCode.NOT_SUPPORTED, e.getMessage());
     } catch (IdStateException e) {
       log("idmint node: init refused, no IDs will be issued: " + e.getMessage());
-      return error(re, ErrorCode.ABORT, e.getMessage());
+      return error(init, ErrorCode.ABORT, e.getMessage());
     }
     nodeId = init.nodeId();
-    snowflake = config.scheme() == Scheme.SNOWFLAKE;
     log("idmint node: initialised as " + nodeId + " of " + init.nodeIds().size() + " nodes");
-    return new Body.InitOk(re, nextMsgId++);
+    return new Reply.InitOk(nodeId, init.src(), init.msgId(), nextMsgId++);
   }
 
-  private Body error(String inReplyTo, int code, String text) {
-    return new Body.Error(inReplyTo, nextMsgId++, code, text);
+  /** Before init the node answers as whatever the request was addressed to. */
+  private Reply error(Request request, int code, String text) {
+    String self = nodeId != null ? nodeId : request.dest();
+    return new Reply.Error(self, request.src(), request.msgId(), nextMsgId++, code, text);
   }
 
   private void badLine(String why, byte[] buf, int off, int len) {

@@ -6,7 +6,7 @@ import dev.idmint.id.SnowflakeId;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Decodes request lines and encodes messages as compact JSON lines, keys in a fixed order. Not
+ * Decodes request lines and encodes replies as compact JSON lines, keys in a fixed order. Not
  * thread-safe: one per node loop.
  */
 public final class Codec {
@@ -21,12 +21,8 @@ public final class Codec {
   private static final byte[] ID = ascii(",\"id\":");
   private static final byte[] CODE = ascii(",\"code\":");
   private static final byte[] TEXT = ascii(",\"text\":");
-  private static final byte[] NODE_ID = ascii(",\"node_id\":");
-  private static final byte[] NODE_IDS = ascii(",\"node_ids\":[");
   private static final byte[] END = ascii("}}\n");
-  private static final byte[] INIT = ascii("\"init\"");
   private static final byte[] INIT_OK = ascii("\"init_ok\"");
-  private static final byte[] GENERATE = ascii("\"generate\"");
   private static final byte[] GENERATE_OK = ascii("\"generate_ok\"");
   private static final byte[] ERROR = ascii("\"error\"");
 
@@ -40,9 +36,9 @@ public final class Codec {
    * @throws MalformedLineException if it is not a JSON object with string {@code src}, string
    *     {@code dest} and object {@code body}
    */
-  public Message decode(byte[] buf, int off, int len) throws MalformedLineException {
+  public Request decode(byte[] buf, int off, int len) throws MalformedLineException {
     if (fast.decode(buf, off, len, fields)) {
-      return fields.toMessage();
+      return fields.toRequest();
     }
     if (jackson == null) {
       jackson = new JacksonDecoder();
@@ -50,68 +46,40 @@ public final class Codec {
     return jackson.decode(buf, off, len, fields);
   }
 
-  /** Appends {@code m} as one line. */
-  public void encode(Message m, Output out) {
+  /** Appends {@code reply} as one line. */
+  public void encode(Reply reply, Output out) {
     out.raw(SRC);
-    out.string(m.src());
+    out.string(reply.src());
     out.raw(DEST);
-    out.string(m.dest());
+    out.string(reply.dest());
     out.raw(BODY);
-    Body body = m.body();
-    if (body instanceof Body.GenerateOk r) {
+    if (reply instanceof Reply.GenerateOk r) {
       out.raw(GENERATE_OK);
-      replyIds(r.inReplyTo(), r.msgId(), out);
+      replyIds(r, out);
       out.raw(ID);
       id(r.id(), out);
-    } else if (body instanceof Body.InitOk r) {
+    } else if (reply instanceof Reply.InitOk r) {
       out.raw(INIT_OK);
-      replyIds(r.inReplyTo(), r.msgId(), out);
-    } else if (body instanceof Body.Error r) {
+      replyIds(r, out);
+    } else {
+      Reply.Error r = (Reply.Error) reply;
       out.raw(ERROR);
-      replyIds(r.inReplyTo(), r.msgId(), out);
+      replyIds(r, out);
       out.raw(CODE);
       out.decimal(r.code());
       out.raw(TEXT);
       out.string(r.text());
-    } else if (body instanceof Body.Generate r) {
-      out.raw(GENERATE);
-      msgId(r.msgId(), out);
-    } else if (body instanceof Body.Init r) {
-      out.raw(INIT);
-      msgId(r.msgId(), out);
-      out.raw(NODE_ID);
-      out.string(r.nodeId());
-      out.raw(NODE_IDS);
-      for (int k = 0; k < r.nodeIds().size(); k++) {
-        if (k > 0) {
-          out.byteAt(',');
-        }
-        out.string(r.nodeIds().get(k));
-      }
-      out.byteAt(']');
-    } else if (body instanceof Body.Unsupported r) {
-      out.string(r.type());
-      msgId(r.msgId(), out);
-    } else {
-      throw new IllegalArgumentException("cannot encode " + body);
     }
     out.raw(END);
   }
 
-  private static void replyIds(String inReplyTo, long msgId, Output out) {
-    if (inReplyTo != null) {
+  private static void replyIds(Reply reply, Output out) {
+    if (reply.inReplyTo() != null) {
       out.raw(IN_REPLY_TO);
-      out.ascii(inReplyTo);
+      out.ascii(reply.inReplyTo());
     }
     out.raw(MSG_ID);
-    out.decimal(msgId);
-  }
-
-  private static void msgId(String msgId, Output out) {
-    if (msgId != null) {
-      out.raw(MSG_ID);
-      out.ascii(msgId);
-    }
+    out.decimal(reply.msgId());
   }
 
   /** Counter IDs are JSON strings, snowflakes JSON integers: one JSON type per run. */

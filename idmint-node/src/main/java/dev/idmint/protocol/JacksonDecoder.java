@@ -19,7 +19,7 @@ final class JacksonDecoder {
   private final JsonFactory factory =
       JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
-  Message decode(byte[] b, int off, int len, Fields f) throws MalformedLineException {
+  Request decode(byte[] b, int off, int len, Fields f) throws MalformedLineException {
     f.clear();
     try (JsonParser p = factory.createParser(b, off, len)) {
       JsonToken first = p.nextToken();
@@ -54,7 +54,7 @@ final class JacksonDecoder {
     } catch (IOException e) {
       throw new MalformedLineException("invalid JSON: " + e.getMessage());
     }
-    return f.toMessage();
+    return f.toRequest();
   }
 
   private static void body(JsonParser p, Fields f) throws IOException {

@@ -19,7 +19,7 @@ class DecoderEquivalenceTest {
   private static final String[] KEYS = {"src", "dest", "body", "id", "x"};
   private static final String[] BODY_KEYS = {"type", "msg_id", "node_id", "node_ids", "extra"};
 
-  /** Returns the decoded message, or the failure text. */
+  /** Returns the decoded request, or the failure text. */
   static Object viaJackson(byte[] b) {
     try {
       return new JacksonDecoder().decode(b, 0, b.length, new Fields());
@@ -28,7 +28,7 @@ class DecoderEquivalenceTest {
     }
   }
 
-  /** Asserts: if the fast path accepts {@code b}, jackson-core decodes it to the same message. */
+  /** Asserts: if the fast path accepts {@code b}, jackson-core decodes it to the same request. */
   static boolean assertSameMeaning(byte[] b) {
     Fields f = new Fields();
     if (!new FastDecoder().decode(b, 0, b.length, f)) {
@@ -36,7 +36,7 @@ class DecoderEquivalenceTest {
     }
     Object fast;
     try {
-      fast = f.toMessage();
+      fast = f.toRequest();
     } catch (MalformedLineException e) {
       fast = "malformed";
     }

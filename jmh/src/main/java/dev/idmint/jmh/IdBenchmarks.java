@@ -66,7 +66,7 @@ public abstract class IdBenchmarks {
         .node("n1", List.of("n1"))
         .workerId(1)
         .stateDir(dir)
-        .events(line -> {})
+        .events(event -> {})
         .build();
   }
 
