@@ -206,6 +206,18 @@ class ServerTest {
   }
 
   @Test
+  void corruptStateFile_isAStartError_andNothingListens(@TempDir Path dir) throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("w0.state"), "idmint-state v=1 garbage\n");
+    Server.StartException e =
+        assertThrows(
+            Server.StartException.class, () -> start(ServeConfig.defaults().withStateDir(dir)));
+    assertTrue(e.getMessage().contains("w0.state: it is corrupt"), e.getMessage());
+    // The lock was let go: a fixed file starts.
+    java.nio.file.Files.delete(dir.resolve("w0.state"));
+    start(ServeConfig.defaults().withStateDir(dir));
+  }
+
+  @Test
   void portInUse_isAStartError() throws Exception {
     Server a = start(ServeConfig.defaults());
     Server.StartException e =
