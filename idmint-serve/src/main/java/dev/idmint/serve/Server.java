@@ -5,6 +5,7 @@ import dev.idmint.id.IdGenerator;
 import dev.idmint.id.IdStateException;
 import dev.idmint.id.Scheme;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -79,6 +80,30 @@ public final class Server implements AutoCloseable {
     StartException(String message, Throwable cause) {
       super(message, cause);
     }
+  }
+
+  /**
+   * Starts loading what {@link #start} needs (Netty's native transport and platform probes, its
+   * allocator and HTTP decoder, Prometheus' client) on a thread of its own, so that it overlaps
+   * with parsing the command line. Nothing is started; a failure here is left for start() to meet.
+   */
+  public static void warmUp() {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Epoll.isAvailable();
+                ByteBufAllocator.DEFAULT.ioBuffer(64).release();
+                new HttpRequestDecoder(DECODER);
+                new Metrics(ServeConfig.defaults(), "", () -> true);
+                HttpDate.now();
+              } catch (RuntimeException | LinkageError e) {
+                // start() does all of this again and reports what fails
+              }
+            },
+            "idmint-serve-warm-up");
+    t.setDaemon(true);
+    t.start();
   }
 
   /**
