@@ -1,7 +1,10 @@
 package dev.idmint.id;
 
-/** A counter-scheme ID, {@code <node>-<n>}. */
-public record CounterId(String node, long n) implements Id {
+/**
+ * A counter-scheme ID, {@code <node>-<n>}. Ordered by n, then node: the order of Lamport
+ * timestamps, which is what {@link IdGenerator#observe(Id)} keeps for counters.
+ */
+public record CounterId(String node, long n) implements Id, Comparable<CounterId> {
   /**
    * @throws IllegalArgumentException if {@code node} is empty or {@code n} negative
    */
@@ -18,6 +21,13 @@ public record CounterId(String node, long n) implements Id {
   @Override
   public Scheme scheme() {
     return Scheme.COUNTER;
+  }
+
+  /** By n, then node. */
+  @Override
+  public int compareTo(CounterId other) {
+    int c = Long.compare(n, other.n);
+    return c != 0 ? c : node.compareTo(other.node);
   }
 
   @Override
