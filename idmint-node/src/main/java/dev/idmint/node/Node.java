@@ -32,6 +32,9 @@ import java.util.function.LongSupplier;
  * read could block, so a burst leaves in one write and no reply waits on input.
  */
 public final class Node {
+  /** Replies are written out once this much has accumulated, or before a read could block. */
+  private static final int FLUSH_BYTES = 1 << 16;
+
   /** How much of a bad line the log shows. */
   private static final int PREVIEW_CHARS = 160;
 
@@ -110,6 +113,9 @@ public final class Node {
           skipping = false;
         } else {
           handle(buf, start, nl - start);
+          if (pending.size() >= FLUSH_BYTES) { // batches: a buffer of input can ask for 100s of MB
+            pending.drainTo(out);
+          }
         }
         start = scanned = nl + 1;
         continue;
@@ -131,7 +137,7 @@ public final class Node {
       if (end == buf.length) {
         buf = Arrays.copyOf(buf, Math.min(buf.length * 2, Codec.MAX_LINE_BYTES + 1));
       }
-      if (pending.size() > 0 && (pending.size() >= (1 << 16) || available() == 0)) {
+      if (pending.size() > 0 && available() == 0) {
         pending.drainTo(out);
       }
       int n = in.read(buf, end, buf.length - end);

@@ -144,6 +144,39 @@ class TrackMessagesTest {
     assertEquals(4095, integer(o.body(1), "max_sequence"));
   }
 
+  @Test
+  void manyLargeBatches_leaveAsTheyAreMade_notHeldUntilTheInputRunsOut() {
+    StringBuilder in = new StringBuilder(NodeTest.INIT);
+    for (int k = 0; k < 2000; k++) {
+      in.append(request("{\"type\":\"generate_batch\",\"msg_id\":" + (k + 2) + ",\"count\":1000}"));
+    }
+    int[] largest = new int[1];
+    long[] total = new long[1];
+    java.io.OutputStream sink =
+        new java.io.OutputStream() {
+          @Override
+          public void write(int b) {
+            total[0]++;
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) {
+            largest[0] = Math.max(largest[0], len);
+            total[0] += len;
+          }
+        };
+    NodeConfig config =
+        NodeConfig.defaults().with(new NodeConfig.Overrides(Scheme.HLC, null, null, null));
+    new Node(
+            config,
+            new ByteArrayInputStream(in.toString().getBytes(StandardCharsets.UTF_8)),
+            sink,
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+        .run();
+    assertTrue(total[0] > 40_000_000, "wrote " + total[0]);
+    assertTrue(largest[0] < 200_000, "one write of " + largest[0] + " bytes");
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
