@@ -54,9 +54,10 @@ final class Fields {
     if (!(type instanceof String t)) {
       return new Request.Malformed(src, dest, m, "body needs a string \"type\"");
     }
+    if (t.equals("generate")) { // before the switch: the hot path, and the fast decoder's cached
+      return new Request.Generate(src, dest, m); // String makes equals an identity check
+    }
     switch (t) {
-      case "generate":
-        return new Request.Generate(src, dest, m);
       case "init":
         return init(m);
       case "generate_batch":
