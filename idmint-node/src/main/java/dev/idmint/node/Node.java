@@ -371,7 +371,7 @@ public final class Node {
    * state file belongs to the node's own scheme).
    */
   private IdFactory.Builder side(Scheme scheme) {
-    return builder(scheme).node(nodeId, nodeIds);
+    return builder(scheme).node(nodeId, nodeIds).events(new EventLog(err, "[" + scheme + "] "));
   }
 
   /**
@@ -384,7 +384,7 @@ public final class Node {
         .maxLead(config.maxLead())
         .maxObservedLead(UNBOUNDED)
         .clock(clock)
-        .events(new EventLog(err));
+        .events(new EventLog(err, ""));
   }
 
   private Reply notInitialised(Request request) {
@@ -491,18 +491,23 @@ public final class Node {
     }
   }
 
-  /** The generator's clock and state events as lines on stderr; state writes are not news. */
+  /**
+   * A generator's clock and state events as lines on stderr; state writes are not news. The
+   * generators of other schemes than the node's (for the track's messages) tag their lines.
+   */
   private static final class EventLog implements Consumer<IdEvent> {
     private final PrintStream err;
+    private final String tag;
 
-    EventLog(PrintStream err) {
+    EventLog(PrintStream err, String tag) {
       this.err = err;
+      this.tag = tag;
     }
 
     @Override
     public void accept(IdEvent event) {
       if (!(event instanceof IdEvent.StateWritten)) {
-        err.println("idmint node: " + event.message());
+        err.println("idmint node: " + tag + event.message());
       }
     }
   }
