@@ -4,7 +4,7 @@ package dev.idmint.id;
  * A counter-scheme ID, {@code <node>-<n>}. Ordered by n, then node: the order of Lamport
  * timestamps, which is what {@link IdGenerator#observe(Id)} keeps for counters.
  */
-public record CounterId(String node, long n) implements Id, Comparable<CounterId> {
+public record CounterId(String node, long n) implements Id {
   /**
    * @throws IllegalArgumentException if {@code node} is empty or {@code n} negative
    */
@@ -25,9 +25,12 @@ public record CounterId(String node, long n) implements Id, Comparable<CounterId
 
   /** By n, then node. */
   @Override
-  public int compareTo(CounterId other) {
-    int c = Long.compare(n, other.n);
-    return c != 0 ? c : node.compareTo(other.node);
+  public int compareTo(Id other) {
+    if (!(other instanceof CounterId c)) {
+      throw IdFactory.incomparable(this, other);
+    }
+    int byN = Long.compare(n, c.n);
+    return byN != 0 ? byN : node.compareTo(c.node);
   }
 
   @Override

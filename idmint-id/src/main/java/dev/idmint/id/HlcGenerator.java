@@ -3,7 +3,6 @@ package dev.idmint.id;
 import static dev.idmint.id.HlcId.LC_BITS;
 import static dev.idmint.id.HlcId.MAX_PT;
 
-import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -57,14 +56,7 @@ final class HlcGenerator implements IdGenerator, LogicalClock.Layout {
 
   @Override
   public void nextLongs(long[] into, int from, int count) {
-    Objects.checkFromIndexSize(from, count, into.length);
-    if (count == 0) {
-      return;
-    }
-    long state = clock.next(count) - count + 1;
-    for (int i = from; i < from + count; i++) {
-      into[i] = state++;
-    }
+    clock.next(into, from, count);
   }
 
   /** The receive rule: the node does not matter, as the next timestamp is greater anyway. */

@@ -15,7 +15,7 @@ import java.time.Instant;
  * @param lc 0 to {@link #MAX_LC}
  * @param node not empty
  */
-public record HlcId(long pt, long lc, String node) implements Id, Comparable<HlcId> {
+public record HlcId(long pt, long lc, String node) implements Id {
   /** The logical counter's bits in {@link #packed()}. */
   public static final int LC_BITS = 18;
 
@@ -133,9 +133,12 @@ public record HlcId(long pt, long lc, String node) implements Id, Comparable<Hlc
 
   /** By pt, then lc, then node. */
   @Override
-  public int compareTo(HlcId other) {
-    int c = Long.compare(packed(), other.packed());
-    return c != 0 ? c : node.compareTo(other.node);
+  public int compareTo(Id other) {
+    if (!(other instanceof HlcId h)) {
+      throw IdFactory.incomparable(this, other);
+    }
+    int c = Long.compare(packed(), h.packed());
+    return c != 0 ? c : node.compareTo(h.node);
   }
 
   @Override

@@ -1,10 +1,11 @@
 package dev.idmint.id;
 
 /**
- * An issued ID. Immutable. Each scheme's IDs are ordered ({@link Comparable}); IDs of different
- * schemes do not compare.
+ * An issued ID. Immutable. IDs of one scheme are ordered as each record says: snowflake IDs by
+ * value, HLC IDs by pt, lc and node, counter IDs by n and node; comparing IDs of different schemes
+ * throws {@link ClassCastException}, as {@link Comparable} does for types that do not compare.
  */
-public sealed interface Id permits CounterId, SnowflakeId, HlcId {
+public sealed interface Id extends Comparable<Id> permits CounterId, SnowflakeId, HlcId {
   Scheme scheme();
 
   /**

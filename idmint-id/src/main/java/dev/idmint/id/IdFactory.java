@@ -245,6 +245,25 @@ public final class IdFactory {
             + ": IDs of different schemes do not compare");
   }
 
+  /** For compareTo: a null is a NullPointerException, an ID of another scheme a ClassCast. */
+  static RuntimeException incomparable(Id id, Id other) {
+    if (other == null) {
+      return new NullPointerException(
+          "cannot compare the " + id.scheme() + " ID " + id + " with null");
+    }
+    return new ClassCastException(
+        "cannot compare the "
+            + id.scheme()
+            + " ID "
+            + id
+            + " with "
+            + "the "
+            + other.scheme()
+            + " ID "
+            + other
+            + ": IDs of different schemes do not compare");
+  }
+
   /** A failing sink must not stop IDs: events are only reports. */
   private static final class SafeSink implements Consumer<IdEvent> {
     private final Consumer<? super IdEvent> sink;

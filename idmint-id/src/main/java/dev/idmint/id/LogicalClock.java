@@ -3,6 +3,7 @@ package dev.idmint.id;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Consumer;
@@ -132,6 +133,20 @@ final class LogicalClock {
       track(seen, wall, last);
     }
     return last;
+  }
+
+  /**
+   * Fills {@code into[from]} to {@code into[from + count - 1]} with consecutive states taken by
+   * {@link #next(int)}.
+   */
+  void next(long[] into, int from, int count) {
+    Objects.checkFromIndexSize(from, count, into.length);
+    if (count > 0) {
+      long state = next(count) - count + 1;
+      for (int i = from; i < from + count; i++) {
+        into[i] = state++;
+      }
+    }
   }
 
   /**

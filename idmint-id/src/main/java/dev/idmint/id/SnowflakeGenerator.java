@@ -7,7 +7,6 @@ import static dev.idmint.id.SnowflakeId.SEQUENCE_MASK;
 import static dev.idmint.id.SnowflakeId.TIME_SHIFT;
 import static dev.idmint.id.SnowflakeId.WORKER_BITS;
 
-import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -60,13 +59,9 @@ final class SnowflakeGenerator implements IdGenerator, LogicalClock.Layout {
 
   @Override
   public void nextLongs(long[] into, int from, int count) {
-    Objects.checkFromIndexSize(from, count, into.length);
-    if (count == 0) {
-      return;
-    }
-    long state = clock.next(count) - count + 1;
+    clock.next(into, from, count);
     for (int i = from; i < from + count; i++) {
-      into[i] = id(state++);
+      into[i] = id(into[i]);
     }
   }
 

@@ -6,7 +6,7 @@ import java.time.Instant;
  * A snowflake-scheme ID: a non-negative 64-bit long laid out as 41 bits of milliseconds since
  * 2024-01-01T00:00:00Z, 10 bits of worker and 12 bits of sequence.
  */
-public record SnowflakeId(long value) implements Id, Comparable<SnowflakeId> {
+public record SnowflakeId(long value) implements Id {
   /** The custom epoch, 2024-01-01T00:00:00Z, in ms since 1970: time 0 in an ID. */
   public static final long EPOCH_MILLIS = 1_704_067_200_000L;
 
@@ -48,8 +48,11 @@ public record SnowflakeId(long value) implements Id, Comparable<SnowflakeId> {
 
   /** By value, which orders snowflake IDs by time, then worker, then sequence. */
   @Override
-  public int compareTo(SnowflakeId other) {
-    return Long.compare(value, other.value);
+  public int compareTo(Id other) {
+    if (!(other instanceof SnowflakeId s)) {
+      throw IdFactory.incomparable(this, other);
+    }
+    return Long.compare(value, s.value);
   }
 
   @Override

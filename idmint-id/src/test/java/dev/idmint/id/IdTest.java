@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,6 +78,18 @@ class IdTest {
     assertTrue(new HlcId(9, 99, "z").compareTo(new HlcId(10, 0, "a")) < 0, "pt first");
     assertTrue(new CounterId("n2", 9).compareTo(new CounterId("n1", 10)) < 0, "Lamport: n first");
     assertTrue(new CounterId("n1", 9).compareTo(new CounterId("n2", 9)) < 0, "then node");
+    ClassCastException e =
+        assertThrows(
+            ClassCastException.class, () -> new HlcId(1, 0, "n1").compareTo(new SnowflakeId(1)));
+    assertEquals(
+        "cannot compare the hlc ID 1_0_n1 with the snowflake ID 1: IDs of different schemes do not"
+            + " compare",
+        e.getMessage());
+    assertThrows(NullPointerException.class, () -> new SnowflakeId(1).compareTo(null));
+    List<Id> sorted =
+        new ArrayList<>(List.of(Id.parse("n1-10"), Id.parse("n2-9"), Id.parse("n1-9")));
+    java.util.Collections.sort(sorted);
+    assertEquals(List.of(Id.parse("n1-9"), Id.parse("n2-9"), Id.parse("n1-10")), sorted);
   }
 
   @ParameterizedTest

@@ -33,20 +33,30 @@ class ReadmeExampleIT {
 
   record Run(int exit, String out, String err) {}
 
+  /** The README's example {@code index}, compiled into {@code tmp}; runs in {@code work}. */
+  record Example(String name, Path classes, Path work) {
+    static Example compiled(int index, Path tmp) throws IOException {
+      String source = examples(Files.readString(ROOT.resolve("README.md"))).get(index);
+      Matcher name = Pattern.compile("public class (\\w+)").matcher(source);
+      assertTrue(name.find(), source);
+      Path classes = compile(name.group(1), source, tmp);
+      return new Example(name.group(1), classes, Files.createDirectories(tmp.resolve("work")));
+    }
+
+    Run run() throws Exception {
+      return ReadmeExampleIT.run(name, classes, work);
+    }
+  }
+
   @Test
   void example_compilesAgainstTheJarAlone_andRestartsAboveItsOldIds(@TempDir Path tmp)
       throws Exception {
-    String source = examples(Files.readString(ROOT.resolve("README.md"))).get(0);
-    Matcher name = Pattern.compile("public class (\\w+)").matcher(source);
-    assertTrue(name.find(), source);
-    Path classes = compile(name.group(1), source, tmp);
-
-    Path work = Files.createDirectories(tmp.resolve("work"));
-    Run first = run(name.group(1), classes, work);
+    Example example = Example.compiled(0, tmp);
+    Run first = example.run();
     assertEquals("state: created " + Path.of("idmint-state", "orders-7.state") + "\n", first.err());
     long[] firstIds = checkOutput(first);
 
-    Run second = run(name.group(1), classes, work);
+    Run second = example.run();
     assertTrue(
         second.err().startsWith("state: resumed from " + Path.of("idmint-state", "orders-7.state")),
         second.err());
@@ -84,11 +94,7 @@ class ReadmeExampleIT {
   @Test
   void causalExample_ordersTheReplyAfterTheRequest_andRefusesAClockAnHourAhead(@TempDir Path tmp)
       throws Exception {
-    String source = examples(Files.readString(ROOT.resolve("README.md"))).get(1);
-    Matcher name = Pattern.compile("public class (\\w+)").matcher(source);
-    assertTrue(name.find(), source);
-    Path classes = compile(name.group(1), source, tmp);
-    Run r = run(name.group(1), classes, Files.createDirectories(tmp.resolve("work")));
+    Run r = Example.compiled(1, tmp).run();
     List<String> lines = r.out().lines().toList();
     assertEquals(2, lines.size(), r.out());
     assertTrue(lines.get(0).matches("(\\d+)_0_orders -> \\1_1_billing: in order true"), r.out());

@@ -1,9 +1,6 @@
 package dev.idmint.node;
 
-import dev.idmint.id.CounterId;
-import dev.idmint.id.HlcId;
 import dev.idmint.id.Id;
-import dev.idmint.id.SnowflakeId;
 import dev.idmint.protocol.IdValue;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -85,13 +82,7 @@ final class IdCheck {
     if (b instanceof BigDecimal) {
       return 1;
     }
-    if (a instanceof SnowflakeId x && b instanceof SnowflakeId y) {
-      return x.compareTo(y);
-    }
-    if (a instanceof HlcId x && b instanceof HlcId y) {
-      return x.compareTo(y);
-    }
-    if (a instanceof CounterId x && b instanceof CounterId y) {
+    if (a instanceof Id x && b instanceof Id y && x.scheme() == y.scheme()) {
       return x.compareTo(y);
     }
     return a.toString().compareTo(b.toString()); // as text: an ID's toString is its text

@@ -121,13 +121,7 @@ class TrackMessagesTest {
   }
 
   static int compare(Id a, Id b) {
-    if (a instanceof SnowflakeId x) {
-      return x.compareTo((SnowflakeId) b);
-    }
-    if (a instanceof HlcId x) {
-      return x.compareTo((HlcId) b);
-    }
-    return ((dev.idmint.id.CounterId) a).compareTo((dev.idmint.id.CounterId) b);
+    return a.compareTo(b);
   }
 
   static List<String> keys(Map<String, Object> m) {
