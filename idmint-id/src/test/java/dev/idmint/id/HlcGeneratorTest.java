@@ -107,6 +107,9 @@ class HlcGeneratorTest {
     IdGenerator gen = builder().maxObservedLead(Duration.ofHours(3)).build();
     long pt = 0;
     long lc = 0;
+    long prevWall = clock.getAsLong();
+    long jumps = 0;
+    long largest = 0;
     for (int step = 0; step < 3000; step++) {
       switch (rnd.nextInt(6)) {
         case 0, 1 -> clock.advance(rnd.nextInt(3));
@@ -115,6 +118,11 @@ class HlcGeneratorTest {
         default -> {}
       }
       long now = clock.getAsLong();
+      if (now < prevWall) {
+        jumps++;
+        largest = Math.max(largest, prevWall - now);
+      }
+      prevWall = now;
       long newPt;
       long newLc;
       if (rnd.nextInt(3) == 0) {
@@ -151,7 +159,7 @@ class HlcGeneratorTest {
       assertEquals(new HlcId(newPt, newLc, "n1"), id, "seed " + seed + " step " + step);
       pt = newPt;
       lc = newLc;
-      assertEquals(Math.max(0, pt - now), gen.clockStats().leadMillis());
+      assertEquals(new ClockStats(Math.max(0, pt - now), jumps, largest), gen.clockStats());
     }
   }
 
