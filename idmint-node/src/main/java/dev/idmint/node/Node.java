@@ -38,13 +38,6 @@ public final class Node {
   /** How much of a bad line the log shows. */
   private static final int PREVIEW_CHARS = 160;
 
-  private final NodeConfig config;
-  private final InputStream in;
-  private final OutputStream out;
-  private final PrintStream err;
-  private final Codec codec = new Codec();
-  private final Output pending = new Output();
-
   /** A year of 365.25 days, for time_info's years_remaining. */
   private static final long MILLIS_PER_YEAR = 31_557_600_000L;
 
@@ -53,6 +46,13 @@ public final class Node {
 
   private static final long SEQUENCE_MASK = 4095;
   private static final Duration UNBOUNDED = Duration.ofMillis(Long.MAX_VALUE);
+
+  private final NodeConfig config;
+  private final InputStream in;
+  private final OutputStream out;
+  private final PrintStream err;
+  private final Codec codec = new Codec();
+  private final Output pending = new Output();
 
   private final WallClock clock = new WallClock();
   private String nodeId;
