@@ -505,6 +505,7 @@ class TrackMessagesTest {
 
   @Test
   void simulateBackward_thenTick_keepsPtAndGrowsLc_andReportsTheDrift() {
+    long start = System.currentTimeMillis();
     Output o =
         run(
             Scheme.COUNTER,
@@ -520,10 +521,11 @@ class TrackMessagesTest {
     Map<String, Object> second = o.body(3);
     assertEquals(List.of("type", "in_reply_to", "msg_id", "pt", "lc", "drift_ms"), keys(second));
     assertEquals(List.of(first.get(0), first.get(1) + 1), hlc(second));
+    long elapsed = System.currentTimeMillis() - start; // however slow the machine is
     long drift = integer(second, "drift_ms");
-    assertTrue(drift > 9000 && drift <= 10_000, second.toString());
+    assertTrue(drift >= 10_000 - elapsed && drift <= 10_000, second + " after " + elapsed + " ms");
     long driftAfterUndo = integer(o.body(5), "drift_ms");
-    assertTrue(driftAfterUndo >= 0 && driftAfterUndo < 1000, o.body(5).toString());
+    assertTrue(driftAfterUndo >= 0 && driftAfterUndo <= elapsed, o.body(5).toString());
     assertTrue(o.log().contains("the clock now reads 10000 ms behind the real one"), o.log());
   }
 
