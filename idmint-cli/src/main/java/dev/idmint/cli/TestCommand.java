@@ -53,7 +53,10 @@ final class TestCommand implements Callable<Integer> {
       description = "Arguments for the --bin program (use -- before any that start with -).")
   List<String> args;
 
-  @Option(names = "--node-count", paramLabel = "N", description = "Nodes n0..n(N-1) (default 5).")
+  @Option(
+      names = "--node-count",
+      paramLabel = "N",
+      description = "Nodes n0..n(N-1) (default: n1..n5, as Maelstrom's).")
   Integer nodeCount;
 
   @Option(
@@ -65,7 +68,8 @@ final class TestCommand implements Callable<Integer> {
   @Option(
       names = "--rate",
       paramLabel = "R",
-      description = "generate requests per second, in total (Maelstrom: 5; demo: 1000).")
+      description =
+          "generate requests per second, in total; 0 sends none (Maelstrom: 5; demo: 1000).")
   Double rate;
 
   @Option(
@@ -77,7 +81,7 @@ final class TestCommand implements Callable<Integer> {
   @Option(
       names = "--latency",
       paramLabel = "MS",
-      description = "Mean node-to-node latency in ms (default 0).")
+      description = "Mean latency of messages between nodes and to services, in ms (default 0).")
   Double latency;
 
   @Option(
@@ -89,7 +93,9 @@ final class TestCommand implements Callable<Integer> {
   @Option(
       names = "--nemesis",
       paramLabel = "FAULTS",
-      description = "Comma-separated: partition, kill, clock, loss (Maelstrom: none; demo: all).")
+      description =
+          "Comma-separated: partition (Maelstrom's), kill, clock, loss (idmint's own)"
+              + " (Maelstrom: none; demo: all).")
   String nemesis;
 
   @Option(
@@ -103,7 +109,7 @@ final class TestCommand implements Callable<Integer> {
       names = "--availability",
       paramLabel = "total|FRACTION",
       description =
-          "Fail unless this fraction of operations is ok; total means all (default: not checked).")
+          "Fail unless this fraction (0.99, 1/2) of operations is ok; total means all (default: not checked).")
   String availability;
 
   @Option(
@@ -120,79 +126,93 @@ final class TestCommand implements Callable<Integer> {
   Path store;
 
   @Option(
-      names = {"--log-stderr", "--log-net-send", "--log-net-recv"},
-      hidden = true,
-      description = "Maelstrom logging flags: accepted and ignored.")
-  List<Boolean> ignoredLogFlags;
+      names = "--test-count",
+      paramLabel = "N",
+      description = "Run the test N times, seeds SEED..SEED+N-1; exit with the worst verdict.")
+  Integer testCount;
+
+  @Option(
+      names = "--log-stderr",
+      description = "Echo each node's stderr here, prefixed with its name (always in node-logs/).")
+  boolean logStderr;
+
+  @Option(
+      names = "--log-net-send",
+      description = "Record every message sent, with its time, to net.jsonl in the store.")
+  boolean logNetSend;
+
+  @Option(
+      names = "--log-net-recv",
+      description = "Record every message delivered or dropped, with its time, to net.jsonl.")
+  boolean logNetRecv;
 
   @Option(
       names = "--topology",
-      hidden = true,
       paramLabel = "NAME",
-      description = "Maelstrom's broadcast option: ignored.")
+      description = "Maelstrom's broadcast topology: checked, then unused by unique-ids.")
   String topology;
+
+  /** Jepsen's flags for reaching nodes over SSH, and for naming them. */
+  @Option(
+      names = {
+        "--username",
+        "--password",
+        "--ssh-private-key",
+        "--strict-host-key-checking",
+        "--no-ssh",
+        "--node",
+        "-n",
+        "--nodes",
+        "--nodes-file"
+      },
+      hidden = true,
+      arity = "0..1",
+      paramLabel = "VALUE")
+  List<String> jepsenFlags;
 
   @Unmatched List<String> unmatched;
 
-  @Override
-  public Integer call() {
-    if (unmatched != null && !unmatched.isEmpty()) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "unknown option '"
-              + unmatched.get(0)
-              + "'"
-              + (bin != null
-                  ? " (an argument for the --bin program that starts with - goes after --: --bin CMD -- "
-                      + unmatched.get(0)
-                      + ")"
-                  : ""));
+  /** Jepsen's SSH and node-list flags have no meaning here: a clear refusal rather than a guess. */
+  private void refuseJepsenFlags() {
+    if (jepsenFlags == null) {
+      return;
     }
-    if (args != null && !args.isEmpty() && bin == null) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "unexpected argument '" + args.get(0) + "' (arguments are for the --bin program)");
-    }
-    List<String> command = null;
-    if (bin != null) {
-      command = new ArrayList<>();
-      command.add(bin);
-      if (args != null) {
-        command.addAll(args);
+    for (String arg : spec.commandLine().getParseResult().originalArgs()) {
+      String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+      switch (flag) {
+        case "--username",
+            "--password",
+            "--ssh-private-key",
+            "--strict-host-key-checking",
+            "--no-ssh" ->
+            throw new ParameterException(
+                spec.commandLine(),
+                flag
+                    + " is one of Jepsen's SSH flags: idmint test, like Maelstrom, runs every node"
+                    + " as a local process, so there is no host to log in to; leave it out");
+        case "--node", "-n", "--nodes", "--nodes-file" ->
+            throw new ParameterException(
+                spec.commandLine(),
+                flag
+                    + " is Jepsen's list of hosts: idmint test names its nodes n1..n5, or n0..n(N-1)"
+                    + " with --node-count N, as Maelstrom does; use --node-count");
+        default -> {
+          // not one of them
+        }
       }
     }
-    Config config;
-    try {
-      config =
-          Config.resolve(
-              new Config.Flags(
-                  workload,
-                  command,
-                  nodeCount,
-                  timeLimit,
-                  rate,
-                  concurrency,
-                  latency,
-                  latencyDist,
-                  nemesis,
-                  nemesisInterval,
-                  availability,
-                  seed,
-                  store),
-              System.getenv(),
-              Path.of("").toAbsolutePath(),
-              Faketime.find());
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
+  }
+
+  @Override
+  public Integer call() {
+    Config config = config();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (ignoredLogFlags != null) {
-      err.println(
-          "idmint test: ignoring Maelstrom's --log-* flags: node stderr is always in node-logs/<node>.log");
-    }
     if (topology != null) {
-      err.println("idmint test: ignoring --topology: it is for Maelstrom's broadcast workload");
+      err.println(
+          "idmint test: --topology "
+              + config.topology()
+              + " is valid, and unused: it is for Maelstrom's broadcast workload");
     }
     try {
       return Harness.run(config, out, err, System.console() != null);
@@ -206,6 +226,61 @@ final class TestCommand implements Callable<Integer> {
     } finally {
       out.flush();
       err.flush();
+    }
+  }
+
+  /** The flags as a config, or a ParameterException (exit 254) saying what is wrong. */
+  private Config config() {
+    if (unmatched != null && !unmatched.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "unknown option '"
+              + unmatched.get(0)
+              + "'"
+              + (bin != null
+                  ? " (an argument for the --bin program that starts with - goes after --: --bin CMD -- "
+                      + unmatched.get(0)
+                      + ")"
+                  : ""));
+    }
+    refuseJepsenFlags();
+    if (args != null && !args.isEmpty() && bin == null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "unexpected argument '" + args.get(0) + "' (arguments are for the --bin program)");
+    }
+    List<String> command = null;
+    if (bin != null) {
+      command = new ArrayList<>();
+      command.add(bin);
+      if (args != null) {
+        command.addAll(args);
+      }
+    }
+    try {
+      return Config.resolve(
+          new Config.Flags(
+              workload,
+              command,
+              nodeCount,
+              timeLimit,
+              rate,
+              concurrency,
+              latency,
+              latencyDist,
+              nemesis,
+              nemesisInterval,
+              availability,
+              seed,
+              testCount,
+              new Config.Logging(logStderr, logNetSend, logNetRecv),
+              topology,
+              store),
+          System.getenv(),
+          Path.of("").toAbsolutePath(),
+          Faketime.find());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 }

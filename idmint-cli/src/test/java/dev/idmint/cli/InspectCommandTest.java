@@ -13,12 +13,12 @@ class InspectCommandTest {
   final StringWriter err = new StringWriter();
 
   int run(String... args) {
-    CommandLine cmd = new CommandLine(new Cli());
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
     String[] full = new String[args.length + 1];
     full[0] = "inspect";
     System.arraycopy(args, 0, full, 1, args.length);
+    CommandLine cmd = Cli.commandLine(full);
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
     return cmd.execute(full);
   }
 

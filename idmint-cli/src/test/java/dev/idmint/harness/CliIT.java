@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,13 @@ class CliIT {
         "--bin ./no-such-node                          | no such file",
         "--latency-dist normal                         | --latency-dist",
         "--node-count 0                                | --node-count",
+        "--availability 3/2                            | --availability",
+        "--topology ring                               | --topology must be one of grid",
+        "--test-count 0                                | --test-count",
+        "--username root                               | Jepsen's SSH flags",
+        "--ssh-private-key /root/.ssh/id_rsa           | no host to log in to",
+        "--no-ssh                                      | Jepsen's SSH flags",
+        "--nodes n1,n2,n3                              | use --node-count",
         "--frobnicate                                  | unknown option '--frobnicate'",
         "stray                                         | unexpected argument 'stray'",
       })
@@ -71,8 +79,8 @@ class CliIT {
             "2n",
             "--log-stderr");
     assertEquals(0, r.exit, r.toString());
-    assertTrue(r.stderr.contains("ignoring Maelstrom's --log-* flags"), r.stderr);
     assertEquals(6L, r.count("test", "concurrency"));
+    assertEquals(List.of("n0", "n1", "n2"), r.result("test", "node_ids"));
   }
 
   @Test
@@ -92,7 +100,12 @@ class CliIT {
           "--nemesis-interval",
           "--availability",
           "--seed",
-          "--store"
+          "--store",
+          "--test-count",
+          "--log-stderr",
+          "--log-net-send",
+          "--log-net-recv",
+          "--topology"
         }) {
       assertTrue(r.stdout.contains(flag), flag);
     }

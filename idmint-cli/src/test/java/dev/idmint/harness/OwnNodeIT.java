@@ -32,7 +32,7 @@ class OwnNodeIT {
     assertTrue(r.count("stats", "ok_count") > 1000, r.toString());
     try (var files = Files.list(r.runDir().resolve("state"))) {
       assertTrue(
-          files.anyMatch(f -> f.getFileName().toString().startsWith("n0")),
+          files.anyMatch(f -> f.getFileName().toString().startsWith("n1")),
           "our node keeps its state in the run");
     }
   }

@@ -79,6 +79,111 @@ class ReportBrowserIT {
     assertTrue(partitionYellow > 50, "partition labels are drawn: " + partitionYellow + " pixels");
   }
 
+  @Test
+  void messageFlowDiagram_ofAThousandMessages_rendersReadably_withDropsAndPartitionsMarked()
+      throws Exception {
+    Path chromium = Tools.chromium();
+    HarnessRun r =
+        HarnessRun.run(
+            dir.resolve("store"),
+            "--bin",
+            HarnessRun.fixture("good.py"),
+            "--node-count",
+            "3",
+            "--time-limit",
+            "4",
+            "--rate",
+            "200",
+            "--nemesis",
+            "partition,loss",
+            "--nemesis-interval",
+            "0.3",
+            "--latency",
+            "3",
+            "--seed",
+            "2",
+            "--",
+            "--gossip");
+    assertEquals(0, r.exit, r.toString());
+    Path run = r.runDir();
+    String svg = Files.readString(run.resolve("messages.svg"));
+    assertEquals(1000, count(svg, "<g class=\"msg "), "an arrow for each of the first 1000");
+    assertTrue(count(svg, "<g class=\"msg dropped loss") > 0, "loss drops are marked");
+    assertTrue(count(svg, "<g class=\"partition\"") > 0, "partitions are shaded");
+    for (String lane : List.of(">c3<", ">c4<", ">c5<", ">n0<", ">n1<", ">n2<")) {
+      assertTrue(svg.contains(lane), "a lane for " + lane);
+    }
+    assertTrue(svg.contains(">gossip {"), "arrows carry their type and body");
+    // Readable: rows at least 14 px apart, lanes at least 100 px apart, text at least 10 px.
+    assertTrue(FlowDiagram.ROW >= 14 && FlowDiagram.LANE >= 100);
+    assertTrue(svg.contains("text{font:10px"));
+
+    String dom = browser(chromium, "--dump-dom", run.resolve("report.html").toUri().toString());
+    assertTrue(dom.contains("<svg id=\"messages\""), "the report embeds the diagram");
+    assertEquals(1000, count(dom, "<g class=\"msg "));
+
+    Path png = dir.resolve("flow.png");
+    browser(
+        chromium,
+        "--window-size=900,1600",
+        "--screenshot=" + png,
+        run.resolve("messages.svg").toUri().toString());
+    BufferedImage img = ImageIO.read(png.toFile());
+    int clientBlue = 0;
+    int droppedRed = 0;
+    int band = 0;
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = 0; x < img.getWidth(); x++) {
+        int rgb = img.getRGB(x, y) & 0xffffff;
+        clientBlue += rgb == 0x81BFFC ? 1 : 0;
+        droppedRed += rgb == 0xD62728 ? 1 : 0;
+        band += near(rgb, 0xF5EFD4) ? 1 : 0; // the partition colour at 45% on white
+      }
+    }
+    assertTrue(clientBlue > 2000, "client arrows are drawn: " + clientBlue + " pixels");
+    assertTrue(droppedRed > 50, "dropped arrows are drawn: " + droppedRed + " pixels");
+    assertTrue(band > 10_000, "partition rows are shaded: " + band + " pixels");
+  }
+
+  @Test
+  void messageFlowDiagram_givesMaelstromsServicesALaneOfTheirOwn() throws Exception {
+    HarnessRun r =
+        HarnessRun.run(
+            dir.resolve("store"),
+            "--bin",
+            HarnessRun.fixture("lin_kv_counter.py"),
+            "--node-count",
+            "2",
+            "--time-limit",
+            "1",
+            "--rate",
+            "50",
+            "--seed",
+            "3");
+    assertEquals(0, r.exit, r.toString());
+    String svg = Files.readString(r.runDir().resolve("messages.svg"));
+    assertTrue(svg.contains(">lin-kv<"), "a lane for lin-kv");
+    assertTrue(svg.contains(">cas {"), "cas requests are drawn");
+    assertTrue(svg.contains(">cas_ok<"), "and their replies");
+  }
+
+  private static boolean near(int rgb, int want) {
+    for (int shift = 0; shift <= 16; shift += 8) {
+      if (Math.abs(((rgb >> shift) & 0xff) - ((want >> shift) & 0xff)) > 6) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int count(String s, String what) {
+    int n = 0;
+    for (int at = s.indexOf(what); at >= 0; at = s.indexOf(what, at + 1)) {
+      n++;
+    }
+    return n;
+  }
+
   private String browser(Path chromium, String... args) throws Exception {
     List<String> cmd =
         new ArrayList<>(

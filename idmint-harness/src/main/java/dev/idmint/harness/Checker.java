@@ -107,15 +107,33 @@ final class Checker {
         error);
   }
 
-  /** Maelstrom's availability checker: ok / attempted against {@code required} (null: none). */
+  /**
+   * Maelstrom's availability checker: ok / attempted against {@code required} (null: none); with
+   * nothing attempted the fraction is 1, as there.
+   */
   static Validity availability(long attempted, long ok, Double required) {
     if (required == null) {
+      return Validity.TRUE;
+    }
+    return required <= okFraction(attempted, ok) ? Validity.TRUE : Validity.FALSE;
+  }
+
+  static double okFraction(long attempted, long ok) {
+    return attempted == 0 ? 1.0 : (double) ok / attempted;
+  }
+
+  /**
+   * Jepsen's stats checker: every {@code :f} needs an ok. With no operation at all (rate 0) it has
+   * no {@code :f} to judge and throws, so Maelstrom's verdict is unknown.
+   */
+  static Validity stats(boolean ranLoad, int attempted, int ok) {
+    if (!ranLoad) {
       return Validity.TRUE;
     }
     if (attempted == 0) {
       return Validity.UNKNOWN;
     }
-    return required <= (double) ok / attempted ? Validity.TRUE : Validity.FALSE;
+    return ok > 0 ? Validity.TRUE : Validity.FALSE;
   }
 
   /** Nearest-rank quantiles of durations in nanoseconds, reported in milliseconds. */
@@ -196,6 +214,7 @@ final class Checker {
    * @param loadEnd when the load's time limit was reached
    * @param end when the last request had completed or timed out
    * @param harnessCpuNanos CPU the harness used during the load
+   * @param flows the load's first messages, for the message-flow diagram
    */
   record Inputs(
       Config config,
@@ -207,7 +226,8 @@ final class Checker {
       Workload.Outcome load,
       List<Nemesis.Entry> timeline,
       Network.Stats net,
-      Cluster.Report cluster) {
+      Cluster.Report cluster,
+      List<Traffic.Flow> flows) {
 
     List<Op> ops() {
       return load.ops();
@@ -261,8 +281,8 @@ final class Checker {
     int attempted = ops.size();
     int ok = byType[Op.OK];
     Validity availability = availability(attempted, ok, in.config().availability());
-    double okFraction = attempted == 0 ? 0 : (double) ok / attempted;
-    Validity stats = !in.ranLoad() || ok > 0 ? Validity.TRUE : Validity.FALSE;
+    double okFraction = okFraction(attempted, ok);
+    Validity stats = stats(in.ranLoad(), attempted, ok);
     List<Period> periods = periods(in.timeline(), in.end());
     Validity protocol = in.net().violationCount() == 0 ? Validity.TRUE : Validity.FALSE;
     Validity nodes = in.cluster().healthy() ? Validity.TRUE : Validity.FALSE;
@@ -351,6 +371,11 @@ final class Checker {
     }
     if (stats == Validity.FALSE) {
       reasons.add("no generate operation succeeded");
+    }
+    if (stats == Validity.UNKNOWN) {
+      reasons.add(
+          "no operation was attempted (--rate 0), and Jepsen's stats checker cannot judge an"
+              + " empty history, so Maelstrom's verdict is unknown too");
     }
     if (ids.valid() == Validity.UNKNOWN) {
       reasons.add(ids.error());

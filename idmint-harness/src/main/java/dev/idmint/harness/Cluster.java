@@ -1,7 +1,6 @@
 package dev.idmint.harness;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
@@ -41,35 +40,45 @@ final class Cluster {
 
   private final Config config;
   private final Network net;
-  private final PrintWriter err;
+  private final Console console;
+  private final Path workDir;
   private final Path stateDir;
   private final List<String> nodeIds;
   private volatile boolean stopping;
 
-  Cluster(Config config, Path runDir, Network net, PrintWriter err) throws IOException {
+  /**
+   * Prepares the nodes: all share one working directory, {@code <run>/work}, as Maelstrom starts
+   * every node in its own temp directory.
+   */
+  Cluster(Config config, Path runDir, Network net, Console console) throws IOException {
     this.config = config;
     this.net = net;
-    this.err = err;
+    this.console = console;
     this.nodeIds = config.nodeIds();
+    this.workDir = Files.createDirectories(runDir.resolve("work"));
     Path logs = Files.createDirectories(runDir.resolve("node-logs"));
     stateDir = config.ownNode() ? Files.createDirectories(runDir.resolve("state")) : null;
     Path clocks =
         config.faketimeLib() != null ? Files.createDirectories(runDir.resolve("clock")) : null;
     nodes = new ClusterNode[config.nodeCount()];
     for (int i = 0; i < nodes.length; i++) {
-      String id = "n" + i;
-      Path work = Files.createDirectories(runDir.resolve("nodes").resolve(id));
+      String id = nodeIds.get(i);
       Path clock = null;
       if (clocks != null) {
         clock = clocks.resolve(id + ".faketime");
         Faketime.write(clock, 0);
       }
-      nodes[i] = new ClusterNode(i, work, logs.resolve(id + ".log"), clock, net);
+      nodes[i] = new ClusterNode(i, id, logs.resolve(id + ".log"), clock, net);
     }
     net.setNodes(nodes);
     for (ClusterNode n : nodes) {
       n.startWriter();
     }
+  }
+
+  /** The nodes' names, in index order. */
+  List<String> ids() {
+    return nodeIds;
   }
 
   Report report() {
@@ -122,6 +131,7 @@ final class Cluster {
         failed.put(n.id, reason);
         p.expectedExit = true;
         killTree(p.process);
+        awaitStderr(p);
       }
     }
     for (ClusterNode n : targets) {
@@ -130,7 +140,7 @@ final class Cluster {
         n.state = ClusterNode.State.FAILED;
         String tail = tail(n.log);
         initFailures.add(new InitFailure(System.nanoTime(), n.id, restart, reason, tail));
-        err.println(
+        console.println(
             "\nidmint test: "
                 + n.id
                 + " "
@@ -158,8 +168,7 @@ final class Cluster {
     body.put("msg_id", 1L);
     body.put("node_id", n.id);
     body.put("node_ids", new ArrayList<Object>(nodeIds));
-    net.sentFromClient();
-    return net.envelope("c" + client, n.id, body);
+    return net.clientMessage("c" + client, n.id, body);
   }
 
   /** Waits for the init reply; returns null if it was init_ok, else why not. */
@@ -193,10 +202,11 @@ final class Cluster {
   }
 
   private ClusterNode.Proc spawn(ClusterNode n) throws IOException {
+    boolean echo = config.logging().stderr();
     ProcessBuilder pb =
         new ProcessBuilder(config.command())
-            .directory(n.workDir.toFile())
-            .redirectError(Redirect.appendTo(n.log.toFile()));
+            .directory(workDir.toFile())
+            .redirectError(echo ? Redirect.PIPE : Redirect.appendTo(n.log.toFile()));
     Map<String, String> env = pb.environment();
     if (stateDir != null) {
       env.put("IDMINT_STATE_DIR", stateDir.toString()); // the node names its files by node id
@@ -215,11 +225,43 @@ final class Cluster {
     Thread reader = new Thread(() -> n.readLoop(p), "from-" + n.id + "-" + p.incarnation);
     reader.setDaemon(true);
     reader.start();
+    if (echo) {
+      Thread copier = new Thread(() -> copyStderr(n, p), "stderr-" + n.id + "-" + p.incarnation);
+      copier.setDaemon(true);
+      p.stderrCopier = copier;
+      copier.start();
+    }
     process.onExit().thenRun(() -> onExit(n, p));
     return p;
   }
 
+  /**
+   * With --log-stderr: appends each line the node writes to stderr to its log, and echoes it to the
+   * terminal prefixed with the node's name, as Maelstrom logs it.
+   */
+  private void copyStderr(ClusterNode n, ClusterNode.Proc p) {
+    try (java.io.BufferedReader in =
+            new java.io.BufferedReader(
+                new java.io.InputStreamReader(p.process.getErrorStream(), StandardCharsets.UTF_8));
+        java.io.Writer log =
+            Files.newBufferedWriter(
+                n.log,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND)) {
+      for (String line; (line = in.readLine()) != null; ) {
+        log.write(line);
+        log.write('\n');
+        log.flush();
+        console.println(n.id + " stderr: " + line);
+      }
+    } catch (IOException e) {
+      // the pipe broke because the process died; its exit is handled elsewhere
+    }
+  }
+
   private void onExit(ClusterNode n, ClusterNode.Proc p) {
+    awaitStderr(p);
     p.initReply.completeExceptionally(new IOException("exited"));
     if (p.expectedExit || stopping) {
       return;
@@ -237,12 +279,24 @@ final class Cluster {
     int code = p.process.exitValue();
     String tail = tail(n.log);
     crashes.add(new Crash(System.nanoTime(), n.id, code, tail));
-    err.println(
+    console.println(
         "\nidmint test: "
             + n.id
             + " exited on its own with status "
             + code
             + (tail.isEmpty() ? "" : "; the end of its stderr:\n" + indent(tail)));
+  }
+
+  /** Lets the --log-stderr copier reach the log's end, so the tail we report is complete. */
+  private static void awaitStderr(ClusterNode.Proc p) {
+    Thread t = p.stderrCopier;
+    if (t != null) {
+      try {
+        t.join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** SIGKILLs node {@code i}'s process and its children; false if it was not up. */

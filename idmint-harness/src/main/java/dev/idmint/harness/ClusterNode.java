@@ -27,7 +27,11 @@ final class ClusterNode {
     FAILED
   }
 
-  /** A message on its way to this node. {@code fromNode} is -1 for clients. */
+  /**
+   * A message on its way to this node: {@code seq} is its message id, {@code fromNode} the sending
+   * node's index or {@link Network#FROM_CLIENT} or {@link Network#FROM_SERVICE}, and {@code bytes}
+   * the line to write.
+   */
   record Msg(long deadline, long seq, int fromNode, byte[] bytes) {}
 
   /** One process of this node. */
@@ -42,6 +46,9 @@ final class ClusterNode {
     /** Completed by the first reply to this incarnation's init, or exceptionally when it exits. */
     final CompletableFuture<Envelope.Reply> initReply = new CompletableFuture<>();
 
+    /** With --log-stderr, the thread copying its stderr to the log and the terminal; else null. */
+    volatile Thread stderrCopier;
+
     Proc(Process process, int incarnation) {
       this.process = process;
       this.stdin = process.getOutputStream();
@@ -53,7 +60,6 @@ final class ClusterNode {
 
   final int index;
   final String id;
-  final Path workDir;
   final Path log;
 
   /** libfaketime timestamp file, or null without the clock fault. */
@@ -90,10 +96,9 @@ final class ClusterNode {
   private volatile boolean closed;
   private Thread writer;
 
-  ClusterNode(int index, Path workDir, Path log, Path clockFile, Network net) {
+  ClusterNode(int index, String id, Path log, Path clockFile, Network net) {
     this.index = index;
-    this.id = "n" + index;
-    this.workDir = workDir;
+    this.id = id;
     this.log = log;
     this.clockFile = clockFile;
     this.net = net;
@@ -205,7 +210,7 @@ final class ClusterNode {
               due.poll();
               queued.decrementAndGet();
               if (m.fromNode >= 0 && net.drops(index, m.fromNode)) {
-                net.droppedByPartition();
+                net.droppedByPartition(m, now);
                 continue;
               }
               try {
@@ -214,7 +219,7 @@ final class ClusterNode {
               } catch (IOException e) {
                 continue; // the process is gone; its exit is handled elsewhere
               }
-              net.delivered(m.fromNode >= 0);
+              net.delivered(m, now);
             }
             if (wrote) {
               try {

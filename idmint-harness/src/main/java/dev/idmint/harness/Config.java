@@ -15,10 +15,14 @@ import java.util.Set;
  *
  * @param command the node's executable (absolute) and its arguments
  * @param ownNode whether the command is this project's node, which then gets a state dir
+ * @param nodeIds the nodes' names: {@code n1..n5} by default, {@code n0..n(N-1)} with {@code
+ *     --node-count N}, as Maelstrom names them
  * @param timeLimit seconds of load (the measured window)
- * @param rate generate requests per second, over all workers
+ * @param rate generate requests per second, over all workers; 0 sends none
  * @param latencyMs mean node-to-node latency
  * @param availability required ok fraction; 1.0 is Maelstrom's {@code total}; null checks none
+ * @param testCount how many times to run the test, each with the next seed
+ * @param topology Maelstrom's {@code --topology} if given (validated; unique-ids has no use for it)
  * @param faketimeLib libfaketime, when the clock fault is on; else null
  * @param demo whether no test flag was given, so the demo defaults apply
  * @param warnings things to tell the user before the run (ignored flags, a dropped fault)
@@ -26,7 +30,7 @@ import java.util.Set;
 public record Config(
     List<String> command,
     boolean ownNode,
-    int nodeCount,
+    List<String> nodeIds,
     double timeLimit,
     double rate,
     int concurrency,
@@ -36,10 +40,28 @@ public record Config(
     double nemesisInterval,
     Double availability,
     long seed,
+    int testCount,
+    Logging logging,
+    String topology,
     Path store,
     Path faketimeLib,
     boolean demo,
     List<String> warnings) {
+
+  /**
+   * Maelstrom's logging flags.
+   *
+   * @param stderr echo each node's stderr to the terminal, prefixed with its name
+   * @param netSend record every message sent to net.jsonl
+   * @param netRecv record every message delivered (or dropped) to net.jsonl
+   */
+  public record Logging(boolean stderr, boolean netSend, boolean netRecv) {
+    static final Logging NONE = new Logging(false, false, false);
+
+    boolean net() {
+      return netSend || netRecv;
+    }
+  }
 
   /** Maelstrom's defaults, used for every flag not given once any test flag is given. */
   static final double MAELSTROM_TIME_LIMIT = 60;
@@ -54,12 +76,57 @@ public record Config(
   static final double DEMO_NEMESIS_INTERVAL = 2;
   static final int DEFAULT_NODE_COUNT = 5;
   static final int MAX_NODE_COUNT = 256;
+  static final int MAX_TEST_COUNT = 10_000;
 
-  /** Node ids, {@code n0 .. n(N-1)} as Maelstrom's {@code --node-count} names them. */
-  List<String> nodeIds() {
-    List<String> ids = new ArrayList<>(nodeCount);
-    for (int i = 0; i < nodeCount; i++) {
-      ids.add("n" + i);
+  /** Maelstrom's broadcast topologies, which {@code --topology} must name. */
+  static final List<String> TOPOLOGIES =
+      List.of("grid", "line", "total", "tree", "tree2", "tree3", "tree4");
+
+  int nodeCount() {
+    return nodeIds.size();
+  }
+
+  /**
+   * The number in the first node's name: Jepsen's default nodes start at n1, --node-count at n0.
+   */
+  int firstNodeNumber() {
+    return Integer.parseInt(nodeIds.get(0).substring(1));
+  }
+
+  /** The same settings with another seed, for the next of {@code --test-count} runs. */
+  Config withSeed(long s) {
+    return new Config(
+        command,
+        ownNode,
+        nodeIds,
+        timeLimit,
+        rate,
+        concurrency,
+        latencyMs,
+        latencyDist,
+        nemesis,
+        nemesisInterval,
+        availability,
+        s,
+        testCount,
+        logging,
+        topology,
+        store,
+        faketimeLib,
+        demo,
+        warnings);
+  }
+
+  /**
+   * Node names as Maelstrom gives them: Jepsen's default {@code n1..n5} without {@code
+   * --node-count}, {@code n0..n(N-1)} with it.
+   */
+  static List<String> nodeIds(Integer nodeCount) {
+    int n = nodeCount == null ? DEFAULT_NODE_COUNT : nodeCount;
+    int first = nodeCount == null ? 1 : 0;
+    List<String> ids = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      ids.add("n" + (first + i));
     }
     return ids;
   }
@@ -78,6 +145,9 @@ public record Config(
       Double nemesisInterval,
       String availability,
       Long seed,
+      Integer testCount,
+      Logging logging,
+      String topology,
       Path store) {}
 
   /**
@@ -95,16 +165,18 @@ public record Config(
           "workload '" + f.workload() + "' is not supported: idmint test runs only -w unique-ids");
     }
     boolean demo = isDemo(f);
-    int nodeCount = f.nodeCount() == null ? DEFAULT_NODE_COUNT : f.nodeCount();
-    if (nodeCount < 1 || nodeCount > MAX_NODE_COUNT) {
+    if (f.nodeCount() != null && (f.nodeCount() < 1 || f.nodeCount() > MAX_NODE_COUNT)) {
       throw new IllegalArgumentException(
-          "--node-count must be 1.." + MAX_NODE_COUNT + ", got " + nodeCount);
+          "--node-count must be 1.." + MAX_NODE_COUNT + ", got " + f.nodeCount());
     }
+    List<String> nodeIds = nodeIds(f.nodeCount());
     double timeLimit =
         positive("--time-limit", f.timeLimit(), demo ? DEMO_TIME_LIMIT : MAELSTROM_TIME_LIMIT);
-    double rate = positive("--rate", f.rate(), demo ? DEMO_RATE : MAELSTROM_RATE);
+    double rate = rate(f.rate(), demo ? DEMO_RATE : MAELSTROM_RATE);
     int concurrency =
-        f.concurrency() == null ? nodeCount : parseConcurrency(f.concurrency(), nodeCount);
+        f.concurrency() == null
+            ? nodeIds.size()
+            : parseConcurrency(f.concurrency(), nodeIds.size());
     double latency = f.latency() == null ? 0 : f.latency();
     if (!(latency >= 0) || Double.isInfinite(latency)) {
       throw new IllegalArgumentException(
@@ -119,21 +191,20 @@ public record Config(
             f.nemesisInterval(),
             demo ? DEMO_NEMESIS_INTERVAL : MAELSTROM_NEMESIS_INTERVAL);
     Double availability = f.availability() == null ? null : parseAvailability(f.availability());
+    int testCount = testCount(f.testCount());
+    String topology = topology(f.topology());
     boolean own = f.bin() == null || f.bin().isEmpty();
     List<String> command =
-        own ? List.of(ownNode(env).toString()) : resolveCommand(f.bin(), env, cwd);
+        own ? List.of(ownNode(env).toString()) : resolveCommand(f.bin(), env, cwd, warnings);
     Path lib = nemesis.contains(Fault.CLOCK) ? faketimeLib : null;
     if (lib != null) {
       warnIfClockUnreachable(command.get(0), warnings);
     }
-    long seed =
-        f.seed() != null ? f.seed() : System.nanoTime() ^ (System.currentTimeMillis() << 20);
-    Path store = (f.store() == null ? cwd.resolve("store") : cwd.resolve(f.store())).normalize();
-    checkWritable(store);
+    Path store = store(f.store(), cwd);
     return new Config(
         List.copyOf(command),
         own,
-        nodeCount,
+        nodeIds,
         timeLimit,
         rate,
         concurrency,
@@ -142,14 +213,20 @@ public record Config(
         Collections.unmodifiableSet(nemesis),
         interval,
         availability,
-        seed,
+        f.seed() != null ? f.seed() : System.nanoTime() ^ (System.currentTimeMillis() << 20),
+        testCount,
+        f.logging() == null ? Logging.NONE : f.logging(),
+        topology,
         store,
         lib,
         demo,
         List.copyOf(warnings));
   }
 
-  /** Whether no test flag was given (only the seed, the store or {@code -w unique-ids}). */
+  /**
+   * Whether no test flag was given: only the seed, the store, {@code -w unique-ids}, the test
+   * count, the topology or a logging flag.
+   */
   private static boolean isDemo(Flags f) {
     return f.bin() == null
         && f.nodeCount() == null
@@ -191,7 +268,51 @@ public record Config(
     }
   }
 
-  /** The store must be a writable directory, or creatable in one. */
+  /** Maelstrom's {@code --rate}: 0 or more; 0 runs the nemesis for the time limit with no load. */
+  private static double rate(Double given, double dflt) {
+    if (given == null) {
+      return dflt;
+    }
+    if (!(given >= 0) || Double.isInfinite(given)) {
+      throw new IllegalArgumentException("--rate must be 0 or more, got " + given);
+    }
+    return given;
+  }
+
+  private static int testCount(Integer given) {
+    if (given == null) {
+      return 1;
+    }
+    if (given < 1 || given > MAX_TEST_COUNT) {
+      throw new IllegalArgumentException(
+          "--test-count must be 1.." + MAX_TEST_COUNT + ", got " + given);
+    }
+    return given;
+  }
+
+  private static String topology(String given) {
+    if (given == null) {
+      return null;
+    }
+    String t = given.trim().toLowerCase(Locale.ROOT);
+    if (!TOPOLOGIES.contains(t)) {
+      throw new IllegalArgumentException(
+          "--topology must be one of "
+              + String.join(", ", TOPOLOGIES)
+              + " (Maelstrom's broadcast topologies), got '"
+              + given
+              + "'");
+    }
+    return t;
+  }
+
+  /** {@code --store}, resolved: it must be a writable directory, or creatable in one. */
+  private static Path store(Path given, Path cwd) {
+    Path store = (given == null ? cwd.resolve("store") : cwd.resolve(given)).normalize();
+    checkWritable(store);
+    return store;
+  }
+
   private static void checkWritable(Path store) {
     Path p = store;
     while (p != null && !Files.exists(p)) {
@@ -243,7 +364,8 @@ public record Config(
   }
 
   /**
-   * Maelstrom's {@code --availability}: {@code total} (every operation ok) or a fraction 0..1.
+   * Maelstrom's {@code --availability}: {@code total} (every operation ok) or a number from 0 to 1,
+   * read as EDN, so a ratio such as {@code 1/2} works as it does there.
    *
    * @return the least ok fraction that passes
    */
@@ -253,7 +375,12 @@ public record Config(
       return 1.0;
     }
     try {
-      double a = Double.parseDouble(t);
+      int slash = t.indexOf('/');
+      double a =
+          slash < 0
+              ? Double.parseDouble(t)
+              : Long.parseLong(t.substring(0, slash))
+                  / (double) Long.parseLong(t.substring(slash + 1));
       if (a >= 0 && a <= 1) {
         return a;
       }
@@ -261,7 +388,9 @@ public record Config(
       // fall through to the message below
     }
     throw new IllegalArgumentException(
-        "--availability must be 'total' or a fraction between 0 and 1, got '" + s + "'");
+        "--availability must be 'total' or a number between 0 and 1 (e.g. 0.99 or 1/2), got '"
+            + s
+            + "'");
   }
 
   private static Path ownNode(Map<String, String> env) {
@@ -280,16 +409,19 @@ public record Config(
 
   /**
    * The executable as Maelstrom resolves it (a file relative to the working directory), or else
-   * found on PATH; arguments naming existing relative files become absolute, since each node runs
-   * in a directory of its own.
+   * found on PATH, with a warning that Maelstrom would not find it there; arguments naming existing
+   * relative files become absolute, since the nodes run in a directory of the run.
    */
-  static List<String> resolveCommand(List<String> bin, Map<String, String> env, Path cwd) {
+  static List<String> resolveCommand(
+      List<String> bin, Map<String, String> env, Path cwd, List<String> warnings) {
     String exe = bin.get(0);
     Path p = cwd.resolve(exe);
+    boolean onPath = false;
     if (!Files.isRegularFile(p) && !exe.contains("/")) {
       for (String dir : env.getOrDefault("PATH", "").split(":")) {
         if (!dir.isEmpty() && Files.isRegularFile(Path.of(dir, exe))) {
           p = Path.of(dir, exe);
+          onPath = true;
           break;
         }
       }
@@ -306,10 +438,29 @@ public record Config(
     }
     List<String> cmd = new ArrayList<>();
     cmd.add(p.toAbsolutePath().normalize().toString());
+    List<String> madeAbsolute = new ArrayList<>();
     for (String a : bin.subList(1, bin.size())) {
       Path ap = a.isEmpty() || a.startsWith("-") ? null : Path.of(a);
       boolean relativeFile = ap != null && !ap.isAbsolute() && Files.exists(cwd.resolve(ap));
       cmd.add(relativeFile ? cwd.resolve(ap).toAbsolutePath().normalize().toString() : a);
+      if (relativeFile) {
+        madeAbsolute.add(a);
+      }
+    }
+    if (onPath) {
+      warnings.add(
+          "--bin "
+              + exe
+              + " was found on PATH ("
+              + p
+              + "); Maelstrom resolves --bin as a path from its working directory and would not"
+              + " find it"
+              + (madeAbsolute.isEmpty()
+                  ? ""
+                  : ", and it starts nodes in its temp directory, where "
+                      + String.join(" ", madeAbsolute)
+                      + " does not resolve")
+              + ": give Maelstrom an executable file, e.g. a script with a #! line");
     }
     return cmd;
   }

@@ -10,9 +10,12 @@ public enum Fault {
   PARTITION,
   /** SIGKILL nodes, later restart them with the same node id and init them again. */
   KILL,
-  /** Jump nodes' wall clocks with libfaketime, later reset them. */
+  /** Rewind, strobe or bump nodes' wall clocks with libfaketime, later reset them. */
   CLOCK,
-  /** Drop half the messages between nodes (Maelstrom's {@code flaky!}). */
+  /**
+   * Drop half the messages between nodes while on. Not Maelstrom's {@code flaky!}, which drops half
+   * of every message, clients' included, and never stops.
+   */
   LOSS;
 
   /** Name on the command line and in results. */

@@ -148,13 +148,13 @@ final class Grudges {
   }
 
   /** The grudge with node names, for results and the report. */
-  static Map<String, List<String>> named(Map<Integer, Set<Integer>> grudge) {
+  static Map<String, List<String>> named(Map<Integer, Set<Integer>> grudge, List<String> ids) {
     Map<String, List<String>> out = new LinkedHashMap<>();
     grudge.forEach(
         (dest, srcs) -> {
           List<String> names = new ArrayList<>();
-          srcs.forEach(s -> names.add("n" + s));
-          out.put("n" + dest, names);
+          srcs.forEach(s -> names.add(ids.get(s)));
+          out.put(ids.get(dest), names);
         });
     return out;
   }

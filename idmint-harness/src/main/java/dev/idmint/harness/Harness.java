@@ -2,6 +2,7 @@ package dev.idmint.harness;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,35 +22,81 @@ public final class Harness {
   public static final int UNKNOWN = 2;
 
   /**
-   * Runs the test described by {@code config}; the summary and verdict go to {@code out}, progress
-   * and notices to {@code err}.
+   * Runs the test described by {@code config}, {@code --test-count} times; each run's summary and
+   * verdict go to {@code out}, progress and notices to {@code err}.
    *
    * @param terminal whether {@code err} is a terminal, for the progress line
-   * @return 0 valid, 1 invalid, 2 unknown
+   * @return 0 valid, 1 invalid, 2 unknown: the worst verdict over the runs
    * @throws IOException if the store cannot be written
    */
   public static int run(Config config, PrintWriter out, PrintWriter err, boolean terminal)
       throws IOException, InterruptedException {
+    Console console = new Console(err, terminal);
     for (String w : config.warnings()) {
-      err.println("idmint test: " + w);
+      console.println("idmint test: " + w);
     }
-    Path runDir = createRunDir(config.store());
-    linkLatest(config.store(), runDir, err);
-    err.println(banner(config, runDir));
-    Checker.Inputs inputs = execute(config, runDir, err, terminal);
-    Checker.Result result = Checker.check(inputs);
-    Results.writeResults(result, runDir.resolve("results.json"));
-    Results.writeHistory(inputs, runDir.resolve("history.jsonl"));
-    List<String> summary = Summary.lines(result, runDir);
-    Report.write(result, summary, runDir.resolve("report.html"));
+    if (config.testCount() == 1) {
+      return exitCode(runOnce(config, out, console));
+    }
+    int[] tally = new int[Checker.Validity.values().length];
+    Checker.Validity worst = Checker.Validity.TRUE;
+    for (int i = 0; i < config.testCount(); i++) {
+      Config c = config.withSeed(config.seed() + i);
+      console.println(
+          "\nidmint test: run " + (i + 1) + " of " + config.testCount() + ", seed " + c.seed());
+      Checker.Validity v = runOnce(c, out, console);
+      tally[v.ordinal()]++;
+      worst = worst.and(v);
+    }
     out.println();
-    summary.forEach(out::println);
+    out.println(
+        "test-count   "
+            + config.testCount()
+            + " runs (seeds "
+            + config.seed()
+            + ".."
+            + (config.seed() + config.testCount() - 1)
+            + "): "
+            + tally[Checker.Validity.TRUE.ordinal()]
+            + " valid, "
+            + tally[Checker.Validity.FALSE.ordinal()]
+            + " invalid, "
+            + tally[Checker.Validity.UNKNOWN.ordinal()]
+            + " unknown; exit status is the worst");
     out.flush();
-    return switch (result.valid()) {
+    return exitCode(worst);
+  }
+
+  private static int exitCode(Checker.Validity v) {
+    return switch (v) {
       case TRUE -> VALID;
       case FALSE -> INVALID;
       case UNKNOWN -> UNKNOWN;
     };
+  }
+
+  /** One run: its own directory in the store, its summary on {@code out}. */
+  private static Checker.Validity runOnce(Config config, PrintWriter out, Console console)
+      throws IOException, InterruptedException {
+    Path runDir = createRunDir(config.store());
+    linkLatest(config.store(), runDir, console);
+    console.println(banner(config, runDir));
+    Checker.Inputs inputs = execute(config, runDir, console);
+    Checker.Result result = Checker.check(inputs);
+    Results.writeResults(result, runDir.resolve("results.json"));
+    Results.writeHistory(inputs, runDir.resolve("history.jsonl"));
+    List<String> summary = Summary.lines(result, runDir);
+    String messages =
+        FlowDiagram.svg(
+            inputs.flows(),
+            config.nodeIds(),
+            result.periods().stream().filter(p -> p.fault() == Fault.PARTITION).toList());
+    Files.writeString(runDir.resolve("messages.svg"), messages, StandardCharsets.UTF_8);
+    Report.write(result, summary, messages, runDir.resolve("report.html"));
+    out.println();
+    summary.forEach(out::println);
+    out.flush();
+    return result.valid();
   }
 
   private static String banner(Config config, Path runDir) {
@@ -69,19 +116,28 @@ public final class Harness {
   }
 
   /** Starts the nodes, runs the load if they all came up, stops everything, and collects. */
-  private static Checker.Inputs execute(
-      Config config, Path runDir, PrintWriter err, boolean terminal)
+  private static Checker.Inputs execute(Config config, Path runDir, Console console)
       throws IOException, InterruptedException {
-    Network net = new Network(config.latencyMs(), config.latencyDist(), config.seed(), err);
-    Cluster cluster = new Cluster(config, runDir, net, err);
+    Traffic traffic = new Traffic(config.logging(), runDir.resolve("net.jsonl"));
+    Network net =
+        new Network(
+            config.latencyMs(),
+            config.latencyDist(),
+            config.seed(),
+            config.firstNodeNumber(),
+            traffic,
+            console);
+    Cluster cluster = new Cluster(config, runDir, net, console);
+    net.startServices();
     Thread cleanup = new Thread(cluster::stopAll, "idmint-test-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C must not leave nodes behind
     try {
       long startAt = System.nanoTime();
       boolean up = cluster.startAndInit(List.of(cluster.nodes), false).isEmpty();
-      Load load = up ? load(config, net, cluster, err, terminal, startAt) : Load.none();
+      Load load = up ? load(config, net, cluster, console, startAt) : Load.none();
       net.stop();
       cluster.stopAll();
+      traffic.close();
       return new Checker.Inputs(
           config,
           up,
@@ -92,8 +148,10 @@ public final class Harness {
           load.outcome,
           load.timeline,
           net.stats(),
-          cluster.report());
+          cluster.report(),
+          traffic.flows());
     } finally {
+      net.stop();
       cluster.stopAll();
       try {
         Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -122,13 +180,14 @@ public final class Harness {
    * every fault healed and the last replies awaited.
    */
   private static Load load(
-      Config config, Network net, Cluster cluster, PrintWriter err, boolean terminal, long startAt)
+      Config config, Network net, Cluster cluster, Console console, long startAt)
       throws InterruptedException {
-    err.printf(
-        java.util.Locale.ROOT,
-        "idmint test: all nodes answered init in %.2f s; running for %s s%n",
-        (System.nanoTime() - startAt) / 1e9,
-        Summary.num(config.timeLimit()));
+    console.println(
+        String.format(
+            java.util.Locale.ROOT,
+            "idmint test: all nodes answered init in %.2f s; running for %s s",
+            (System.nanoTime() - startAt) / 1e9,
+            Summary.num(config.timeLimit())));
     Warmup.run(30_000);
     Workload workload = new Workload(config, net, cluster.nodes);
     Nemesis nemesis =
@@ -141,10 +200,11 @@ public final class Harness {
                 config.timeLimit()),
             cluster,
             net);
-    Progress progress = new Progress(err, terminal, workload, nemesis);
+    Progress progress = new Progress(console, workload, nemesis);
     long cpu0 = cpuNanos();
     long t0 = System.nanoTime();
     long limit = t0 + (long) (config.timeLimit() * 1e9);
+    net.traffic().loadStarted(t0);
     nemesis.start(t0);
     progress.start(t0, limit);
     workload.run(t0, limit);
@@ -200,7 +260,7 @@ public final class Harness {
   }
 
   /** Points {@code <store>/latest} at the run, replacing the old link atomically. */
-  static void linkLatest(Path store, Path runDir, PrintWriter err) {
+  static void linkLatest(Path store, Path runDir, Console console) {
     Path tmp = store.resolve(".latest-" + ProcessHandle.current().pid());
     try {
       Files.deleteIfExists(tmp);
@@ -211,7 +271,7 @@ public final class Harness {
           StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException | UnsupportedOperationException e) {
-      err.println(
+      console.println(
           "idmint test: could not update " + store.resolve("latest") + ": " + e.getMessage());
     }
   }

@@ -198,6 +198,70 @@ final class Json {
     return w.toString();
   }
 
+  /**
+   * Clojure's {@code pr-str} of a value Cheshire parsed: strings quoted, {@code nil}, vectors as
+   * {@code [1 2]}, maps as <code>{"a" 1, "b" 2}</code>; how Maelstrom's services quote values in
+   * their error texts.
+   */
+  static String edn(Object v) {
+    StringBuilder b = new StringBuilder();
+    edn(b, v);
+    return b.toString();
+  }
+
+  /** Clojure's {@code str}: as {@link #edn}, but a string as itself and nil as nothing. */
+  static String ednStr(Object v) {
+    return v instanceof String s ? s : v == NULL || v == null ? "" : edn(v);
+  }
+
+  private static void edn(StringBuilder b, Object v) {
+    if (v instanceof String s) {
+      b.append('"');
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        switch (c) {
+          case '"' -> b.append("\\\"");
+          case '\\' -> b.append("\\\\");
+          case '\n' -> b.append("\\n");
+          case '\t' -> b.append("\\t");
+          case '\r' -> b.append("\\r");
+          case '\f' -> b.append("\\f");
+          case '\b' -> b.append("\\b");
+          default -> b.append(c);
+        }
+      }
+      b.append('"');
+    } else if (v instanceof BigInteger n) {
+      b.append(n).append('N');
+    } else if (v instanceof List<?> l) {
+      b.append('[');
+      for (int i = 0; i < l.size(); i++) {
+        if (i > 0) {
+          b.append(' ');
+        }
+        edn(b, l.get(i));
+      }
+      b.append(']');
+    } else if (v instanceof Map<?, ?> m) {
+      b.append('{');
+      boolean first = true;
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        if (!first) {
+          b.append(", ");
+        }
+        first = false;
+        edn(b, e.getKey());
+        b.append(' ');
+        edn(b, e.getValue());
+      }
+      b.append('}');
+    } else if (v == NULL || v == null) {
+      b.append("nil");
+    } else {
+      b.append(v); // Long, Double and Boolean print as Java prints them
+    }
+  }
+
   /** Thrown by {@link #compare} where Clojure's {@code compare} throws (a ClassCastException). */
   static final class IncomparableException extends RuntimeException {
     private static final long serialVersionUID = 1L;

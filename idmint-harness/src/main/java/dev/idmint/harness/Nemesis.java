@@ -26,13 +26,20 @@ final class Nemesis {
   private final Network net;
   private final List<Entry> timeline = new ArrayList<>();
   private final Map<Fault, String> active = new EnumMap<>(Fault.class);
+  private final List<String> ids;
   private volatile boolean stopped;
   private Thread thread;
+
+  /** The thread swinging clocks while a strobe is on, else null. */
+  private Thread strobe;
+
+  private volatile boolean strobing;
 
   Nemesis(List<NemesisPlan.Event> plan, Cluster cluster, Network net) {
     this.plan = plan;
     this.cluster = cluster;
     this.net = net;
+    this.ids = cluster.ids();
   }
 
   /**
@@ -77,7 +84,7 @@ final class Nemesis {
   void healAll() {
     for (Fault f : Fault.values()) {
       if (activeFaults().containsKey(f)) {
-        apply(new NemesisPlan.Event(0, f, false, null, null, null, null));
+        apply(NemesisPlan.Event.stop(0, f));
       }
     }
   }
@@ -118,9 +125,9 @@ final class Nemesis {
       net.partition(null);
       return new Effect("network-healed", "healed");
     }
-    net.partition(Grudges.matrix(e.grudge(), cluster.nodes.length));
+    net.partition(Grudges.matrix(e.grudge(), ids.size()));
     return new Effect(
-        Results.map("shape", e.spec(), "grudge", Grudges.named(e.grudge())),
+        Results.map("shape", e.spec(), "grudge", Grudges.named(e.grudge(), ids)),
         e.spec() + " " + components(e));
   }
 
@@ -128,7 +135,7 @@ final class Nemesis {
     List<Object> killed = new ArrayList<>();
     for (int i : e.nodes()) {
       if (cluster.kill(i)) {
-        killed.add("n" + i);
+        killed.add(ids.get(i));
       }
     }
     return new Effect(
@@ -155,13 +162,83 @@ final class Nemesis {
   }
 
   private Effect clock(NemesisPlan.Event e) {
-    Map<String, Object> moved = cluster.shiftClocks(e.start() ? e.deltas() : null);
     if (!e.start()) {
-      return new Effect(moved, "reset all clocks");
+      stopStrobe();
+      return new Effect(
+          Results.map("kind", "reset", "nodes", cluster.shiftClocks(null)), "reset all clocks");
     }
+    List<String> targets = new ArrayList<>();
+    e.nodes().forEach(i -> targets.add(ids.get(i)));
+    if (e.strobe() != null) {
+      startStrobe(e.nodes(), e.strobe());
+      return new Effect(
+          Results.map(
+              "kind", "strobe",
+              "spec", e.spec(),
+              "nodes", targets,
+              "delta_ms", e.strobe().deltaMs(),
+              "period_ms", e.strobe().periodMs()),
+          "strobing "
+              + join(targets)
+              + " by "
+              + millis(e.strobe().deltaMs())
+              + " every "
+              + e.strobe().periodMs()
+              + " ms");
+    }
+    Map<String, Object> moved = cluster.shiftClocks(e.deltas());
     StringJoiner s = new StringJoiner(", ");
     moved.forEach((node, v) -> s.add(node + " " + millis((Long) ((Map<?, ?>) v).get("delta_ms"))));
-    return new Effect(moved, "bumped " + s);
+    boolean rewind = "rewind".equals(e.kind());
+    return new Effect(
+        Results.map("kind", e.kind(), "spec", e.spec(), "nodes", moved),
+        (rewind ? "rewound " : "bumped ")
+            + s
+            + (rewind ? " (into time already used since the clock was last set)" : ""));
+  }
+
+  /**
+   * Swings the targets' clocks between their offset and the offset plus the delta every period, as
+   * Jepsen's strobe-time does, until the clock fault stops.
+   */
+  private void startStrobe(List<Integer> targets, NemesisPlan.Strobe st) {
+    strobing = true;
+    strobe =
+        new Thread(
+            () -> {
+              java.util.SplittableRandom jitter = new java.util.SplittableRandom(st.seed());
+              long next = System.nanoTime();
+              boolean weird = false;
+              while (strobing) {
+                weird = !weird;
+                Map<Integer, Long> swing = new java.util.TreeMap<>();
+                for (int i : targets) {
+                  swing.put(i, weird ? st.deltaMs() : -st.deltaMs());
+                }
+                cluster.shiftClocks(swing);
+                next += (long) (st.periodMs() * 1e6 * (0.5 + jitter.nextDouble()));
+                for (long left; strobing && (left = next - System.nanoTime()) > 0; ) {
+                  LockSupport.parkNanos(this, left);
+                }
+              }
+            },
+            "strobe");
+    strobe.setDaemon(true);
+    strobe.start();
+  }
+
+  private void stopStrobe() {
+    Thread t = strobe;
+    if (t != null) {
+      strobing = false;
+      LockSupport.unpark(t);
+      try {
+        t.join();
+      } catch (InterruptedException x) {
+        Thread.currentThread().interrupt();
+      }
+      strobe = null;
+    }
   }
 
   private Effect loss(NemesisPlan.Event e) {
@@ -176,13 +253,13 @@ final class Nemesis {
     return switch (e.fault()) {
       case PARTITION -> e.spec();
       case KILL -> "down " + join(cluster.down());
-      case CLOCK -> summary.replace("bumped ", "");
+      case CLOCK -> summary.replaceFirst(" \\(into time.*", "");
       case LOSS -> Math.round(NemesisPlan.LOSS * 100) + "%";
     };
   }
 
   /** Components of a partition as {@code [n0 n1] [n2 n3 n4]}, or per-node views for a ring. */
-  private static String components(NemesisPlan.Event e) {
+  private String components(NemesisPlan.Event e) {
     if ("majorities-ring".equals(e.spec())) {
       return "(every node sees a different majority)";
     }
@@ -192,7 +269,7 @@ final class Nemesis {
             (node, drops) ->
                 groups.computeIfAbsent(drops.toString(), k -> new ArrayList<>()).add(node));
     StringJoiner s = new StringJoiner(" | ");
-    groups.values().forEach(g -> s.add(join(g.stream().map(i -> "n" + i).toList())));
+    groups.values().forEach(g -> s.add(join(g.stream().map(ids::get).toList())));
     return s.toString();
   }
 

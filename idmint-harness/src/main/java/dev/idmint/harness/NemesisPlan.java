@@ -12,6 +12,13 @@ import java.util.TreeMap;
  * The nemesis schedule, fixed up front from the seed. As in Jepsen's combined nemesis, each fault
  * type alternates start and stop on its own timeline ({@code gen/flip-flop}), with gaps drawn
  * uniformly from {@code [0, 2 × interval)} ({@code gen/stagger}) and the first start at time 0.
+ *
+ * <p>A clock start is one of three kinds, each aimed at a different bug: a <em>rewind</em> steps
+ * clocks back by part of the time since each was last set, into time the node has already issued
+ * IDs in (what catches a generator that trusts the wall clock); a <em>strobe</em> swings clocks
+ * back and forth by a small delta, as Jepsen's {@code strobe-time} does (ours either way, so a
+ * backward swing revisits time just used); a <em>bump</em> jumps them by a millisecond to two hours
+ * either way (what exposes a generator that stalls or throws).
  */
 final class NemesisPlan {
   private NemesisPlan() {}
@@ -20,11 +27,33 @@ final class NemesisPlan {
   static final List<String> NODE_SPECS =
       List.of("random-subset", "one", "minority-third", "minority", "majority", "all");
 
-  /** Clock jumps are log-uniform in magnitude from 1 ms to 2 h, either way. */
+  /** Clock bumps are log-uniform in magnitude from 1 ms to 2 h, either way. */
   static final double MAX_CLOCK_JUMP_MS = 2 * 3600 * 1000.0;
 
-  /** The fraction of node-to-node messages the loss fault drops (Maelstrom's {@code flaky!}). */
+  /** A rewind needs this much time since the clock was last set to land in used time. */
+  static final long MIN_REWIND_WINDOW_NANOS = 300_000_000L;
+
+  /**
+   * Strobe deltas are log-uniform from 4 ms to 2 s, either way (Jepsen's only go forward, up to 262
+   * s), periods from 1 ms to 1 s as Jepsen's.
+   */
+  static final int STROBE_MAX_DELTA_LOG2 = 11;
+
+  static final int STROBE_MAX_PERIOD_LOG2 = 10;
+
+  /**
+   * The fraction of node-to-node messages the loss fault drops while it is on (half, as Maelstrom's
+   * {@code flaky!}, which drops every message, clients' included, and never stops).
+   */
   static final double LOSS = 0.5;
+
+  /**
+   * A clock swinging between its offset and the offset plus {@code deltaMs}, which may be below
+   * zero. Each swing lasts {@code periodMs} give or take half, drawn from {@code seed}: with a
+   * fixed period, a delta near an even multiple of it would make every swing miss the time used
+   * before.
+   */
+  record Strobe(long deltaMs, long periodMs, long seed) {}
 
   /**
    * One nemesis operation.
@@ -33,7 +62,9 @@ final class NemesisPlan {
    * @param spec how targets were chosen: a partition shape or a node spec; null for stops
    * @param grudge for a partition start
    * @param nodes for a kill or clock start
-   * @param deltas for a clock start: node to milliseconds added to its clock
+   * @param deltas for a bump or rewind: node to milliseconds added to its clock
+   * @param kind for a clock start: {@code bump}, {@code rewind} or {@code strobe}
+   * @param strobe for a strobe
    */
   record Event(
       long at,
@@ -42,14 +73,21 @@ final class NemesisPlan {
       String spec,
       Map<Integer, Set<Integer>> grudge,
       List<Integer> nodes,
-      Map<Integer, Long> deltas) {
+      Map<Integer, Long> deltas,
+      String kind,
+      Strobe strobe) {
+
+    static Event stop(long at, Fault fault) {
+      return new Event(at, fault, false, null, null, null, null, null, null);
+    }
 
     /** Jepsen's name for the operation. */
     String f() {
       return switch (fault) {
         case PARTITION -> start ? "start-partition" : "stop-partition";
         case KILL -> start ? "kill" : "start";
-        case CLOCK -> start ? "bump-clock" : "reset-clock";
+        case CLOCK ->
+            start ? ("strobe".equals(kind) ? "strobe-clock" : "bump-clock") : "reset-clock";
         case LOSS -> start ? "start-loss" : "stop-loss";
       };
     }
@@ -62,12 +100,17 @@ final class NemesisPlan {
     double maxGap = 2 * intervalSec * 1e9;
     for (Fault fault : faults) {
       SplittableRandom r = new SplittableRandom(mix(seed, fault.ordinal() + 1));
+      long[] clockSet = new long[n]; // when each node's clock was last set; the load starts at 0
       boolean start = true;
       for (long t = 0; t < limit; t += (long) (r.nextDouble() * maxGap)) {
-        events.add(
-            start
-                ? startEvent(t, fault, n, r)
-                : new Event(t, fault, false, null, null, null, null));
+        if (!start) {
+          events.add(Event.stop(t, fault));
+          java.util.Arrays.fill(clockSet, t); // a reset sets every clock
+        } else if (fault == Fault.CLOCK) {
+          events.add(clockStart(t, n, r, clockSet));
+        } else {
+          events.add(startEvent(t, fault, n, r));
+        }
         start = !start;
       }
     }
@@ -80,27 +123,72 @@ final class NemesisPlan {
       case PARTITION:
         {
           Grudges.Shape shape = Grudges.Shape.values()[r.nextInt(Grudges.Shape.values().length)];
-          return new Event(t, fault, true, shape.label, Grudges.grudge(shape, n, r), null, null);
+          return new Event(
+              t, fault, true, shape.label, Grudges.grudge(shape, n, r), null, null, null, null);
         }
       case KILL:
         {
           String spec = NODE_SPECS.get(r.nextInt(NODE_SPECS.size()));
-          return new Event(t, fault, true, spec, null, targets(spec, n, r), null);
-        }
-      case CLOCK:
-        {
-          String spec = NODE_SPECS.get(r.nextInt(NODE_SPECS.size()));
-          List<Integer> nodes = targets(spec, n, r);
-          Map<Integer, Long> deltas = new TreeMap<>();
-          for (int node : nodes) {
-            long ms = Math.round(Math.pow(MAX_CLOCK_JUMP_MS, r.nextDouble()));
-            deltas.put(node, r.nextBoolean() ? ms : -ms);
-          }
-          return new Event(t, fault, true, spec, null, nodes, deltas);
+          return new Event(t, fault, true, spec, null, targets(spec, n, r), null, null, null);
         }
       default:
-        return new Event(t, fault, true, null, null, null, null);
+        return new Event(t, fault, true, null, null, null, null, null, null);
     }
+  }
+
+  /**
+   * A clock start at {@code t} on the nodes a node spec picks (at least one). Where every target
+   * has used its clock for a while since it was last set ({@code clockSet}): a rewind 75% of the
+   * time, a strobe 15%, a bump 10%; otherwise a strobe 90%, a bump 10%. Updates {@code clockSet}
+   * for the targets.
+   */
+  private static Event clockStart(long t, int n, SplittableRandom r, long[] clockSet) {
+    String spec = NODE_SPECS.get(r.nextInt(NODE_SPECS.size()));
+    List<Integer> nodes = targets(spec, n, r);
+    if (nodes.isEmpty()) { // minority-third of fewer than four nodes: a clock fault needs a target
+      nodes = List.of(r.nextInt(n));
+    }
+    long window = Long.MAX_VALUE;
+    for (int node : nodes) {
+      window = Math.min(window, t - clockSet[node]);
+    }
+    double u = r.nextDouble();
+    String kind;
+    if (window >= MIN_REWIND_WINDOW_NANOS) {
+      kind = u < 0.75 ? "rewind" : u < 0.9 ? "strobe" : "bump";
+    } else {
+      kind = u < 0.9 ? "strobe" : "bump";
+    }
+    Map<Integer, Long> deltas = null;
+    Strobe strobe = null;
+    switch (kind) {
+      case "rewind" -> {
+        deltas = new TreeMap<>();
+        for (int node : nodes) {
+          double part = 0.5 + 0.5 * r.nextDouble();
+          deltas.put(node, -Math.max(1, Math.round(part * (t - clockSet[node]) / 1e6)));
+        }
+      }
+      case "strobe" -> {
+        double deltaLog2 = 2 + r.nextDouble() * (STROBE_MAX_DELTA_LOG2 - 2);
+        long delta = Math.round(Math.pow(2, deltaLog2));
+        // A swing lasts no longer than it is large: small, fast oscillations.
+        long period =
+            Math.round(Math.pow(2, r.nextDouble() * Math.min(STROBE_MAX_PERIOD_LOG2, deltaLog2)));
+        strobe = new Strobe(r.nextBoolean() ? delta : -delta, period, r.nextLong());
+      }
+      default -> {
+        deltas = new TreeMap<>();
+        for (int node : nodes) {
+          long ms = Math.round(Math.pow(MAX_CLOCK_JUMP_MS, r.nextDouble()));
+          deltas.put(node, r.nextBoolean() ? ms : -ms);
+        }
+      }
+    }
+    for (int node : nodes) {
+      clockSet[node] = t;
+    }
+    return new Event(t, Fault.CLOCK, true, spec, null, nodes, deltas, kind, strobe);
   }
 
   /** Jepsen's {@code db-nodes}: which nodes a node spec picks, sorted. */

@@ -1,24 +1,23 @@
 package dev.idmint.harness;
 
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Maelstrom's network: checks every line a node prints, routes messages to clients at once and to
- * nodes through their inboxes with latency and loss, and holds the partition grudge that inboxes
- * apply at delivery time. Clients are never partitioned and see no latency or loss.
+ * Maelstrom's network: checks every line a node prints, routes messages to clients at once, to
+ * nodes through their inboxes with latency and loss, and to Maelstrom's services with latency, and
+ * holds the partition grudge that inboxes apply at delivery time. Clients are never partitioned and
+ * see no latency or loss; services are never partitioned and see no loss.
  *
- * <p>Loss and latency are drawn from one seeded stream per sending node, so a node that sends the
- * same messages in two runs with the same seed has the same ones dropped and delayed alike, however
- * the threads of the harness interleave.
+ * <p>Loss and latency are drawn from one seeded stream per sender (node or service), so a node that
+ * sends the same messages in two runs with the same seed has the same ones dropped and delayed
+ * alike, however the threads of the harness interleave.
  */
 final class Network {
   /** A client: it gets the bodies of messages addressed to it. */
@@ -26,13 +25,17 @@ final class Network {
     void receive(ClusterNode from, long at, Envelope.Reply body, byte[] line, int off, int len);
   }
 
-  static final Set<String> SERVICES = Set.of("lin-kv", "seq-kv", "lww-kv", "lin-tso");
-  private static final int MAX_NOTICES = 10;
-  private static final int MAX_KEPT_VIOLATIONS = 1000;
+  /** {@link ClusterNode.Msg#fromNode} of a message from a client: no partition applies. */
+  static final int FROM_CLIENT = -1;
+
+  /** {@link ClusterNode.Msg#fromNode} of a message from a service: no partition applies. */
+  static final int FROM_SERVICE = -2;
 
   /**
    * The network's counters and protocol violations at one moment.
    *
+   * @param serverSent messages sent by nodes and services to nodes and services, as Maelstrom's net
+   *     checker counts servers
    * @param unmatchedReplies replies to requests their client already gave up on, or never sent
    * @param violations the first violations, up to a thousand
    */
@@ -45,9 +48,15 @@ final class Network {
       long droppedByPartition,
       long unmatchedReplies,
       List<Violation> violations,
-      long violationCount) {}
+      long violationCount,
+      List<ServiceNode.Stats> services) {}
+
+  private static final int MAX_NOTICES = 10;
+  private static final int MAX_KEPT_VIOLATIONS = 1000;
 
   private ClusterNode[] nodes = new ClusterNode[0];
+  private final int firstNodeNumber;
+  private final Map<String, ServiceNode> services = new LinkedHashMap<>();
 
   /** Per sending node: its loss and latency draws, in the order it sends. */
   private SplittableRandom[] draws = new SplittableRandom[0];
@@ -55,7 +64,8 @@ final class Network {
   private final long seed;
   private final long latencyNanos;
   private final LatencyDist dist;
-  private final PrintWriter err;
+  private final Console console;
+  private final Traffic traffic;
 
   private volatile boolean[][] drops;
   private volatile double loss;
@@ -71,16 +81,31 @@ final class Network {
   private final LongAdder droppedByLoss = new LongAdder();
   private final LongAdder droppedByPartition = new LongAdder();
   private final LongAdder unmatchedReplies = new LongAdder();
+  private final AtomicLong serviceNotices = new AtomicLong();
 
   private final List<Violation> violations = new ArrayList<>();
   private final AtomicLong violationCount = new AtomicLong();
 
-  Network(double latencyMs, LatencyDist dist, long seed, PrintWriter err) {
+  /**
+   * @param firstNodeNumber the number in the first node's name: 1 for n1..n5, 0 for n0..
+   */
+  Network(
+      double latencyMs,
+      LatencyDist dist,
+      long seed,
+      int firstNodeNumber,
+      Traffic traffic,
+      Console console) {
     this.latencyNanos = (long) (latencyMs * 1e6);
     this.dist = dist;
     this.seed = seed;
-    this.err = err;
+    this.firstNodeNumber = firstNodeNumber;
+    this.traffic = traffic;
+    this.console = console;
   }
+
+  /** Salts the per-sender draw streams apart from the request plan's and the nemesis's. */
+  static final long DRAW_SALT = 1L << 32;
 
   void setNodes(ClusterNode[] nodes) {
     SplittableRandom[] d = new SplittableRandom[nodes.length];
@@ -91,10 +116,19 @@ final class Network {
     this.nodes = nodes;
   }
 
-  /** Salts the per-node draw streams apart from the request plan's and the nemesis's. */
-  static final long DRAW_SALT = 1L << 32;
+  /** Starts Maelstrom's services, each on a thread of its own. */
+  void startServices() {
+    for (int i = 0; i < Service.NAMES.size(); i++) {
+      String name = Service.NAMES.get(i);
+      ServiceNode s = new ServiceNode(name, NemesisPlan.mix(seed, 2 * DRAW_SALT + i), this);
+      services.put(name, s);
+      s.start();
+    }
+  }
 
   Stats stats() {
+    List<ServiceNode.Stats> svc = new ArrayList<>();
+    services.values().forEach(s -> svc.add(s.stats()));
     return new Stats(
         clientSent.sum(),
         clientReceived.sum(),
@@ -104,7 +138,12 @@ final class Network {
         droppedByPartition.sum(),
         unmatchedReplies.sum(),
         violations(),
-        violationCount.get());
+        violationCount.get(),
+        List.copyOf(svc));
+  }
+
+  Traffic traffic() {
+    return traffic;
   }
 
   // ---- faults
@@ -125,6 +164,7 @@ final class Network {
 
   void stop() {
     stopping = true;
+    services.values().forEach(ServiceNode::close);
   }
 
   boolean stopping() {
@@ -166,10 +206,21 @@ final class Network {
     n = decimal(b, n, msgId);
     n = ascii(b, n, "}}\n");
     clientSent.increment();
+    long now = System.nanoTime();
+    byte[] copy = null;
+    if (traffic.on()) {
+      copy = java.util.Arrays.copyOf(b, n);
+      traffic.sent(id, client, dest.id, "generate", copy, n - 1, now);
+    }
     if (dest.writeDirect(b, n)) {
       clientReceived.increment();
+      if (copy != null) {
+        traffic.delivered(id, copy, n - 1, now);
+      }
     } else {
-      dest.enqueue(new ClusterNode.Msg(System.nanoTime(), id, -1, java.util.Arrays.copyOf(b, n)));
+      dest.enqueue(
+          new ClusterNode.Msg(
+              now, id, FROM_CLIENT, copy != null ? copy : java.util.Arrays.copyOf(b, n)));
     }
   }
 
@@ -195,33 +246,49 @@ final class Network {
     return at;
   }
 
-  /** An envelope as the network stamps it, with its message id first (as Maelstrom's record). */
-  byte[] envelope(String src, String dest, Map<String, Object> body) {
+  /**
+   * A client message handed straight to a node, as init is: stamped with a message id, counted and
+   * watched as sent and delivered at once.
+   *
+   * @return the line to write, with its newline
+   */
+  byte[] clientMessage(String client, String dest, Map<String, Object> body) {
+    long id = messageIds.incrementAndGet();
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", messageIds.incrementAndGet());
-    m.put("src", src);
+    m.put("id", id);
+    m.put("src", client);
     m.put("dest", dest);
     m.put("body", body);
-    return (Json.toJson(m) + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] line = (Json.toJson(m) + "\n").getBytes(StandardCharsets.UTF_8);
+    clientSent.increment();
+    clientReceived.increment();
+    if (traffic.on()) {
+      long now = System.nanoTime();
+      traffic.sent(id, client, dest, (String) body.get("type"), line, line.length - 1, now);
+      traffic.delivered(id, line, line.length - 1, now);
+    }
+    return line;
   }
 
-  void delivered(boolean fromNode) {
-    (fromNode ? serverReceived : clientReceived).increment();
+  /** A message was written to a node's stdin. */
+  void delivered(ClusterNode.Msg m, long at) {
+    (m.fromNode() == FROM_CLIENT ? clientReceived : serverReceived).increment();
+    if (traffic.watches(m.seq())) {
+      traffic.delivered(m.seq(), m.bytes(), m.bytes().length - 1, at);
+    }
   }
 
-  void droppedByPartition() {
+  /** A node's grudge against the sender dropped a message at delivery time. */
+  void droppedByPartition(ClusterNode.Msg m, long at) {
     droppedByPartition.increment();
+    if (traffic.watches(m.seq())) {
+      traffic.dropped(m.seq(), "partition", m.bytes(), m.bytes().length - 1, at);
+    }
   }
 
   /** A reply no client was waiting for: late, or to a request never sent. */
   void unmatchedReply() {
     unmatchedReplies.increment();
-  }
-
-  /** A client message handed straight to a node, as init is. */
-  void sentFromClient() {
-    clientSent.increment();
-    clientReceived.increment();
   }
 
   // ---- node output
@@ -247,8 +314,8 @@ final class Network {
       violation(node, "bad-envelope", x.getMessage(), true, line(b, off, len));
       return;
     }
-    int srcNode = index(e.src(), 'n', nodes.length);
-    if (srcNode < 0 && index(e.src(), 'c', clientCount()) < 0) {
+    int srcNode = nodeIndex(e.src());
+    if (srcNode < 0 && index(e.src(), 'c', clientCount) < 0 && !services.containsKey(e.src())) {
       violation(
           node,
           "unknown-src",
@@ -257,25 +324,64 @@ final class Network {
           line(b, off, len));
       return;
     }
-    int destNode = index(e.dest(), 'n', nodes.length);
+    int destNode = nodeIndex(e.dest());
     if (destNode >= 0) {
-      forward(node, e.src(), srcNode, nodes[destNode], b, e.bodyStart(), e.bodyEnd(), now);
+      forward(node, e.src(), srcNode, nodes[destNode], b, e, now);
       return;
     }
-    int client = index(e.dest(), 'c', clientCount());
+    ServiceNode service = services.get(e.dest());
+    if (service != null) {
+      toService(node, service, b, e, now);
+      return;
+    }
+    int client = index(e.dest(), 'c', clientCount);
     if (client < 0) {
-      String why =
-          SERVICES.contains(e.dest())
-              ? "sent a message to Maelstrom's "
-                  + e.dest()
-                  + " service, which idmint test does not provide"
-              : "sent a message to unknown dest \"" + e.dest() + "\"";
-      violation(node, "unknown-dest", why, true, line(b, off, len));
+      violation(
+          node,
+          "unknown-dest",
+          "sent a message to unknown dest \"" + e.dest() + "\"",
+          true,
+          line(b, off, len));
       return;
     }
     clientSent.increment();
     clientReceived.increment();
+    if (traffic.on()) {
+      long id = messageIds.incrementAndGet();
+      byte[] m = stamp(id, e.src(), e.dest(), b, e);
+      traffic.sent(id, e.src(), e.dest(), e.body().type(), m, m.length - 1, now);
+      traffic.delivered(id, m, m.length - 1, now);
+    }
     clients[client].receive(node, now, e.body(), b, off, len);
+  }
+
+  /** The message with Maelstrom's top-level id, the body's bytes as the node printed them. */
+  private static byte[] stamp(long id, String src, String dest, byte[] b, Envelope e) {
+    // src and dest are known ids, so they need no escaping.
+    byte[] head =
+        ("{\"id\":" + id + ",\"src\":\"" + src + "\",\"dest\":\"" + dest + "\",\"body\":")
+            .getBytes(StandardCharsets.US_ASCII);
+    int bodyLen = e.bodyEnd() - e.bodyStart();
+    byte[] msg = new byte[head.length + bodyLen + 2];
+    System.arraycopy(head, 0, msg, 0, head.length);
+    System.arraycopy(b, e.bodyStart(), msg, head.length, bodyLen);
+    msg[msg.length - 2] = '}';
+    msg[msg.length - 1] = '\n';
+    return msg;
+  }
+
+  /**
+   * Draws a message's loss and latency from its sender's stream.
+   *
+   * @return its latency in nanoseconds, or -1 if it is lost
+   */
+  private long draw(ClusterNode sender, double p) {
+    SplittableRandom r = draws[sender.index];
+    synchronized (r) { // a restarted node's new reader may overlap its old one's last lines
+      double lossDraw = r.nextDouble(); // drawn even without loss, so the latencies stay in step
+      long latency = dist.draw(r, latencyNanos);
+      return lossDraw < p ? -1 : latency;
+    }
   }
 
   /**
@@ -288,38 +394,121 @@ final class Network {
       int srcNode,
       ClusterNode dest,
       byte[] b,
-      int bodyStart,
-      int bodyEnd,
+      Envelope e,
       long now) {
     serverSent.increment();
+    long id = messageIds.incrementAndGet();
+    byte[] msg = stamp(id, src, dest.id, b, e);
+    if (traffic.on()) {
+      traffic.sent(id, src, dest.id, e.body().type(), msg, msg.length - 1, now);
+    }
     long latency = 0;
     if (srcNode >= 0) {
-      double lossDraw;
-      SplittableRandom r = draws[sender.index];
-      synchronized (r) { // a restarted node's new reader may overlap its old one's last lines
-        lossDraw = r.nextDouble(); // drawn even without loss, so the latencies stay in step
-        latency = dist.draw(r, latencyNanos);
-      }
-      if (lossDraw < loss) {
+      latency = draw(sender, loss);
+      if (latency < 0) {
         droppedByLoss.increment();
+        if (traffic.watches(id)) {
+          traffic.dropped(id, "loss", msg, msg.length - 1, now);
+        }
         return;
       }
     }
-    long id = messageIds.incrementAndGet();
-    // src and dest are known ids, so they need no escaping.
-    byte[] head =
-        ("{\"id\":" + id + ",\"src\":\"" + src + "\",\"dest\":\"" + dest.id + "\",\"body\":")
-            .getBytes(StandardCharsets.US_ASCII);
-    byte[] msg = new byte[head.length + (bodyEnd - bodyStart) + 2];
-    System.arraycopy(head, 0, msg, 0, head.length);
-    System.arraycopy(b, bodyStart, msg, head.length, bodyEnd - bodyStart);
-    msg[msg.length - 2] = '}';
-    msg[msg.length - 1] = '\n';
-    dest.enqueue(new ClusterNode.Msg(now + latency, id, srcNode, msg));
+    dest.enqueue(new ClusterNode.Msg(now + latency, id, srcNode >= 0 ? srcNode : FROM_CLIENT, msg));
   }
 
-  private int clientCount() {
-    return clientCount;
+  /** A request to a service: it takes the network's latency, and is never lost or partitioned. */
+  private void toService(ClusterNode sender, ServiceNode service, byte[] b, Envelope e, long now) {
+    Object body;
+    try {
+      body = Json.parse(b, e.bodyStart(), e.bodyEnd() - e.bodyStart());
+    } catch (Json.ParseException x) {
+      throw new IllegalStateException("a body that parsed once must parse again", x);
+    }
+    serverSent.increment();
+    long id = messageIds.incrementAndGet();
+    if (traffic.on()) {
+      byte[] msg = stamp(id, e.src(), service.name, b, e);
+      traffic.sent(id, e.src(), service.name, e.body().type(), msg, msg.length - 1, now);
+    }
+    long latency = draw(sender, 0);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> request = (Map<String, Object>) body;
+    service.enqueue(new ServiceNode.Request(now + latency, id, e.src(), request));
+  }
+
+  /** A service took a request off its inbox. */
+  void deliveredToService(ServiceNode service, ServiceNode.Request r) {
+    serverReceived.increment();
+    if (traffic.watches(r.id())) {
+      byte[] msg = serviceMessage(r.id(), r.src(), service.name, r.body());
+      traffic.delivered(r.id(), msg, msg.length - 1, System.nanoTime());
+    }
+  }
+
+  private static byte[] serviceMessage(long id, String src, String dest, Map<String, Object> body) {
+    return ("{\"id\":"
+            + id
+            + ",\"src\":"
+            + Json.toJson(src)
+            + ",\"dest\":"
+            + Json.toJson(dest)
+            + ",\"body\":"
+            + Json.toJson(body)
+            + "}\n")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A service's reply to {@code dest}, which takes the network's latency on its way. */
+  void sendFromService(ServiceNode service, String dest, Map<String, Object> body) {
+    int destNode = nodeIndex(dest);
+    long now = System.nanoTime();
+    long id = messageIds.incrementAndGet();
+    byte[] msg = serviceMessage(id, service.name, dest, body);
+    if (destNode < 0) {
+      serviceNote(
+          service.name
+              + " cannot reply to \""
+              + dest
+              + "\", which is not a node; the reply is dropped");
+      return;
+    }
+    serverSent.increment();
+    if (traffic.on()) {
+      traffic.sent(id, service.name, dest, (String) body.get("type"), msg, msg.length - 1, now);
+    }
+    long latency;
+    synchronized (service.random) {
+      latency = dist.draw(service.random, latencyNanos);
+    }
+    nodes[destNode].enqueue(new ClusterNode.Msg(now + latency, id, FROM_SERVICE, msg));
+  }
+
+  /** A request the service has no case for: Maelstrom logs a warning and never replies. */
+  void serviceIgnored(ServiceNode service, String src, String why, Map<String, Object> body) {
+    serviceNote(
+        service.name
+            + " ignored a request from "
+            + src
+            + " ("
+            + why
+            + "): "
+            + Violation.shorten(Json.toJson(body))
+            + "\n  Maelstrom's service does the same: it logs a warning and sends no reply.");
+  }
+
+  private void serviceNote(String what) {
+    long n = serviceNotices.incrementAndGet();
+    if (n <= MAX_NOTICES) {
+      console.println("\nidmint test: " + what);
+    } else if (n == MAX_NOTICES + 1) {
+      console.println("idmint test: more requests ignored by services; see results.json");
+    }
+  }
+
+  /** A node's index from its name, or -1 if no node has that name. */
+  int nodeIndex(String id) {
+    long v = number(id, 'n') - firstNodeNumber;
+    return v >= 0 && v < nodes.length ? (int) v : -1;
   }
 
   /**
@@ -327,6 +516,12 @@ final class Network {
    * else -1.
    */
   static int index(String id, char prefix, int bound) {
+    long v = number(id, prefix);
+    return v >= 0 && v < bound ? (int) v : -1;
+  }
+
+  /** The number in {@code <prefix><number>}, written without leading zeros; else -1. */
+  private static long number(String id, char prefix) {
     int n = id.length();
     if (n < 2 || n > 10 || id.charAt(0) != prefix || (n > 2 && id.charAt(1) == '0')) {
       return -1;
@@ -339,7 +534,7 @@ final class Network {
       }
       v = v * 10 + (c - '0');
     }
-    return v < bound ? (int) v : -1;
+    return v;
   }
 
   // ---- violations
@@ -361,15 +556,20 @@ final class Network {
       }
     }
     if (n <= MAX_NOTICES) {
-      err.println("\nidmint test: " + node.id + " " + message + ":\n  " + v.line());
-      if (killsOutput) {
-        err.println(
-            "  Maelstrom stops reading a node's stdout after this; so does idmint test: "
-                + node.id
-                + "'s later replies are lost.");
-      }
+      console.println(
+          "\nidmint test: "
+              + node.id
+              + " "
+              + message
+              + ":\n  "
+              + v.line()
+              + (killsOutput
+                  ? "\n  Maelstrom stops reading a node's stdout after this; so does idmint test: "
+                      + node.id
+                      + "'s later replies are lost."
+                  : ""));
     } else if (n == MAX_NOTICES + 1) {
-      err.println("idmint test: more protocol violations; see results.json");
+      console.println("idmint test: more protocol violations; see results.json");
     }
   }
 

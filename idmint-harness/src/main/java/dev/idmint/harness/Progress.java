@@ -1,6 +1,5 @@
 package dev.idmint.harness;
 
-import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -10,22 +9,21 @@ import java.util.concurrent.TimeUnit;
  * The live progress line on stderr: redrawn in place on a terminal, else a plain line every 2 s.
  */
 final class Progress {
-  private final PrintWriter err;
-  private final boolean terminal;
+  private final Console console;
   private final Workload workload;
   private final Nemesis nemesis;
   private volatile boolean done;
   private Thread thread;
 
-  Progress(PrintWriter err, boolean terminal, Workload workload, Nemesis nemesis) {
-    this.err = err;
-    this.terminal = terminal;
+  Progress(Console console, Workload workload, Nemesis nemesis) {
+    this.console = console;
     this.workload = workload;
     this.nemesis = nemesis;
   }
 
   void start(long t0, long end) {
-    long period = terminal ? TimeUnit.MILLISECONDS.toNanos(250) : TimeUnit.SECONDS.toNanos(2);
+    long period =
+        console.terminal() ? TimeUnit.MILLISECONDS.toNanos(250) : TimeUnit.SECONDS.toNanos(2);
     thread =
         new Thread(
             () -> {
@@ -63,10 +61,7 @@ final class Progress {
       java.util.concurrent.locks.LockSupport.unpark(thread);
       thread.join();
     }
-    if (terminal) {
-      err.print("\r\033[K");
-      err.flush();
-    }
+    console.clearStatus();
   }
 
   private static String fmtRate(double r) {
@@ -90,7 +85,7 @@ final class Progress {
   }
 
   private void print(String line) {
-    if (terminal) {
+    if (console.terminal()) {
       // A wrapped line cannot be redrawn in place: keep it within the terminal's width.
       int width = 100;
       try {
@@ -98,12 +93,10 @@ final class Progress {
       } catch (NumberFormatException e) {
         // keep the default
       }
-      String shown =
-          line.length() < width ? line : line.substring(0, Math.max(20, width - 2)) + "…";
-      err.print("\r" + shown + "\033[K");
+      console.status(
+          line.length() < width ? line : line.substring(0, Math.max(20, width - 2)) + "…");
     } else {
-      err.println(line);
+      console.status(line);
     }
-    err.flush();
   }
 }

@@ -37,11 +37,15 @@ final class Report {
   private static final int RIGHT = 20;
   private static final int ROW = 15;
 
-  static void write(Checker.Result r, List<String> summary, Path file) throws IOException {
-    Files.writeString(file, html(r, summary), StandardCharsets.UTF_8);
+  static void write(Checker.Result r, List<String> summary, String messages, Path file)
+      throws IOException {
+    Files.writeString(file, html(r, summary, messages), StandardCharsets.UTF_8);
   }
 
-  static String html(Checker.Result r, List<String> summary) {
+  /**
+   * @param messages the message-flow diagram, an SVG element
+   */
+  static String html(Checker.Result r, List<String> summary, String messages) {
     Checker.Inputs in = r.in();
     StringBuilder h = new StringBuilder(1 << 20);
     String cls =
@@ -67,11 +71,16 @@ final class Report {
       ratePlot(h, r);
     }
     h.append("<h2>Summary</h2>\n<pre>").append(esc(String.join("\n", summary))).append("</pre>\n");
+    if (in.ranLoad()) {
+      messagesSection(h, in, messages);
+    }
     nemesisTable(h, in);
     violationsTable(h, in);
     nodeFailures(h, in.cluster());
     h.append(
             "<h2>Files</h2>\n<p><a href=\"results.json\">results.json</a> · <a href=\"history.jsonl\">history.jsonl</a> · ")
+        .append("<a href=\"messages.svg\">messages.svg</a> · ")
+        .append(in.config().logging().net() ? "<a href=\"net.jsonl\">net.jsonl</a> · " : "")
         .append("<a href=\"node-logs/\">node-logs/</a></p>\n</body></html>\n");
     return h.toString();
   }
@@ -103,7 +112,29 @@ final class Report {
         .append(
             ".legend span{display:inline-block;margin-right:14px}.sw{display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:4px;vertical-align:-1px}\n")
         .append("code{font:12px ui-monospace,Menlo,Consolas,monospace}\n")
+        .append(".flow{max-height:900px;overflow:auto;border:1px solid #ddd}.flow svg{border:0}\n")
         .append("</style></head><body>\n");
+  }
+
+  /** The message-flow diagram, scrolling in a box of its own, with how to read it. */
+  private static void messagesSection(StringBuilder h, Checker.Inputs in, String messages) {
+    h.append("<h2 id=\"flow\">Messages</h2>\n<p class=\"legend\">")
+        .append(esc(in.flows().size() >= Traffic.FLOW_LIMIT ? "The load's first " : "All "))
+        .append(in.flows().size())
+        .append(
+            " messages (init left out), a lane per client, node and service, time going down."
+                + " Arrows: <i class=\"sw\" style=\"background:#81BFFC\"></i>to or from a client ")
+        .append("<i class=\"sw\" style=\"background:#222\"></i>between nodes and services ")
+        .append("<i class=\"sw\" style=\"background:#FF1E90\"></i>error ")
+        .append(
+            "<i class=\"sw\" style=\"background:#D62728\"></i>dropped (✕: by loss when sent,"
+                + " by a partition on delivery) ")
+        .append(
+            "<i class=\"sw\" style=\"background:#999\"></i>never delivered; shaded rows:"
+                + " partitions. Hover an arrow for the message.</p>\n")
+        .append("<div class=\"flow\">")
+        .append(messages)
+        .append("</div>\n");
   }
 
   private static void nemesisTable(StringBuilder h, Checker.Inputs in) {
@@ -347,8 +378,8 @@ final class Report {
               .append(
                   esc(
                       name
-                          + " on n"
-                          + op.node
+                          + " on "
+                          + in.config().nodeIds().get(op.node)
                           + ": "
                           + op.error()
                           + (op.errorText() == null ? "" : " " + op.errorText())))

@@ -129,6 +129,16 @@ final class Results {
     net.put("dropped_by_loss", n.droppedByLoss());
     net.put("dropped_by_partition", n.droppedByPartition());
     net.put("unmatched_replies", n.unmatchedReplies());
+    List<Object> services = new ArrayList<>();
+    for (ServiceNode.Stats s : n.services()) {
+      services.add(
+          map(
+              "service", s.name(),
+              "requests", s.requests(),
+              "ignored", s.unhandled(),
+              "first_ignored", s.firstUnhandled()));
+    }
+    net.put("services", services);
     return net;
   }
 
@@ -222,7 +232,16 @@ final class Results {
     test.put("nemesis", c.nemesis().stream().map(Fault::label).toList());
     test.put("nemesis_interval", c.nemesisInterval());
     test.put("availability", required(c));
+    test.put("node_ids", c.nodeIds());
     test.put("seed", c.seed());
+    test.put("test_count", c.testCount());
+    test.put("topology", c.topology());
+    test.put(
+        "log",
+        map(
+            "stderr", c.logging().stderr(),
+            "net_send", c.logging().netSend(),
+            "net_recv", c.logging().netRecv()));
     test.put("demo_defaults", c.demo());
     test.put("warnings", c.warnings());
     return test;
@@ -288,7 +307,7 @@ final class Results {
         if (key[1] < 0) {
           writeNemesis(g, nem.get((int) (-1 - key[1])));
         } else {
-          writeOp(g, ops.get((int) (key[1] >> 1)), (key[1] & 1) == 0);
+          writeOp(g, ops.get((int) (key[1] >> 1)), (key[1] & 1) == 0, in.config().nodeIds());
         }
         g.writeEndObject();
         g.writeRaw('\n');
@@ -305,11 +324,12 @@ final class Results {
   }
 
   /** An op's invocation, or its completion. */
-  private static void writeOp(JsonGenerator g, Op op, boolean invoke) throws IOException {
+  private static void writeOp(JsonGenerator g, Op op, boolean invoke, List<String> ids)
+      throws IOException {
     g.writeNumberField("process", op.process);
     g.writeStringField("type", invoke ? "invoke" : Op.typeName(op.type()));
     g.writeStringField("f", "generate");
-    g.writeStringField("node", "n" + op.node);
+    g.writeStringField("node", ids.get(op.node));
     if (invoke) {
       g.writeStringField("client", op.client);
       g.writeNumberField("msg_id", op.msgId);

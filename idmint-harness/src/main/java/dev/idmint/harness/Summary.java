@@ -47,6 +47,10 @@ final class Summary {
                       + quantiles(r.latency().outsideFaults())));
       out.add("nemesis      " + nemesis(r));
       out.add("network      " + network(in.net()));
+      String services = services(in.net());
+      if (services != null) {
+        out.add("services     " + services);
+      }
     }
     out.add("protocol     " + protocol(in.net()));
     out.add(
@@ -57,7 +61,10 @@ final class Summary {
                     + " crashed on their own, "
                     + in.cluster().initFailures().size()
                     + " failed init"));
-    out.add("store        " + runDir + "/ (results.json, history.jsonl, report.html, node-logs/)");
+    out.add(
+        "store        "
+            + runDir
+            + "/ (results.json, history.jsonl, report.html, messages.svg, node-logs/)");
     out.add("");
     out.add(verdict(r));
     return out;
@@ -122,10 +129,11 @@ final class Summary {
   }
 
   private static String network(Network.Stats n) {
+    boolean services = n.services().stream().anyMatch(s -> s.requests() > 0);
     return n.clientSent()
         + " client messages, "
         + n.serverSent()
-        + " between nodes"
+        + (services ? " between nodes and services" : " between nodes")
         + (n.serverSent() > 0
             ? " ("
                 + n.droppedByLoss()
@@ -134,6 +142,22 @@ final class Summary {
                 + " by partitions)"
             : "")
         + (n.unmatchedReplies() > 0 ? "; " + n.unmatchedReplies() + " late replies ignored" : "");
+  }
+
+  /** What the nodes asked of Maelstrom's services, or null if nothing. */
+  private static String services(Network.Stats n) {
+    List<String> used = new ArrayList<>();
+    for (ServiceNode.Stats s : n.services()) {
+      if (s.requests() > 0) {
+        used.add(
+            s.name()
+                + " "
+                + s.requests()
+                + " requests"
+                + (s.unhandled() > 0 ? " (" + s.unhandled() + " ignored: no case for them)" : ""));
+      }
+    }
+    return used.isEmpty() ? null : String.join(", ", used);
   }
 
   private static String protocol(Network.Stats n) {

@@ -125,6 +125,7 @@ final class Workload {
   private final Network net;
   private final ClusterNode[] nodes;
   private final Stagger stagger;
+  private final boolean idle;
 
   /** Ops not yet known complete, oldest first: the head is the next to time out. */
   private final ArrayDeque<Op> inFlight = new ArrayDeque<>();
@@ -137,6 +138,7 @@ final class Workload {
   Workload(Config config, Network net, ClusterNode[] nodes) {
     this.net = net;
     this.nodes = nodes;
+    this.idle = config.rate() == 0;
     this.stagger =
         new Stagger(NemesisPlan.mix(config.seed(), 0), config.rate()); // as planned() does
     workers = new Worker[config.concurrency()];
@@ -165,10 +167,17 @@ final class Workload {
    * Issues requests from {@code start} until {@code end} (nanoTime). The plan is fixed by the seed:
    * each request goes out at its planned time, or as soon after as a worker is free, so short
    * hiccups are caught up. When the plan is more than {@link #MAX_LAG_NANOS} behind, it restarts
-   * from now, as Jepsen's stagger does after every request; a backlog is never fired in a burst.
+   * from now, as Jepsen's stagger does after every request; a backlog is never fired in a burst. At
+   * rate 0 it sends nothing and waits out the time limit, as Maelstrom does.
    */
   void run(long start, long end) {
     scheduler = Thread.currentThread();
+    if (idle) {
+      for (long left; (left = end - System.nanoTime()) > 0; ) {
+        LockSupport.parkNanos(left);
+      }
+      return;
+    }
     long next = start;
     while (true) {
       long now = System.nanoTime();
@@ -203,6 +212,9 @@ final class Workload {
    * How many requests the plan holds for {@code nanos} of load: what a run sends if it never slips.
    */
   static long planned(long seed, double rate, long nanos) {
+    if (rate == 0) {
+      return 0;
+    }
     Stagger s = new Stagger(NemesisPlan.mix(seed, 0), rate);
     long n = 0;
     for (long t = 0; t < nanos; t += s.nextGapNanos()) {

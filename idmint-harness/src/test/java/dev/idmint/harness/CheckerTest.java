@@ -34,7 +34,7 @@ class CheckerTest {
         new Config(
             List.of("/bin/node"),
             false,
-            2,
+            List.of("n0", "n1"),
             1,
             10,
             2,
@@ -44,6 +44,9 @@ class CheckerTest {
             10,
             availability,
             1,
+            1,
+            Config.Logging.NONE,
+            null,
             java.nio.file.Path.of("store"),
             null,
             false,
@@ -58,11 +61,12 @@ class CheckerTest {
         new Workload.Outcome(ops, 0, 0),
         List.of(),
         net,
-        cluster);
+        cluster,
+        List.of());
   }
 
   private static Network.Stats net(List<Violation> violations) {
-    return new Network.Stats(4, 4, 0, 0, 0, 0, 0, violations, violations.size());
+    return new Network.Stats(4, 4, 0, 0, 0, 0, 0, violations, violations.size(), List.of());
   }
 
   @Test

@@ -36,7 +36,8 @@ class ConfigTest {
 
   private static Config.Flags flags() {
     return new Config.Flags(
-        null, null, null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null);
   }
 
   private static Config.Flags with(String name, Object value) {
@@ -54,6 +55,9 @@ class ConfigTest {
         name.equals("nemesisInterval") ? (Double) value : f.nemesisInterval(),
         name.equals("availability") ? (String) value : f.availability(),
         name.equals("seed") ? (Long) value : f.seed(),
+        name.equals("testCount") ? (Integer) value : f.testCount(),
+        name.equals("logging") ? (Config.Logging) value : f.logging(),
+        name.equals("topology") ? (String) value : f.topology(),
         name.equals("store") ? (Path) value : f.store());
   }
 
@@ -157,7 +161,7 @@ class ConfigTest {
   void numbers_outOfRange_areBadArguments() {
     assertTrue(error(with("nodeCount", 0)).contains("--node-count"));
     assertTrue(error(with("timeLimit", -1.0)).contains("--time-limit"));
-    assertTrue(error(with("rate", 0.0)).contains("--rate"));
+    assertTrue(error(with("rate", -1.0)).contains("--rate"));
     assertTrue(error(with("latency", -5.0)).contains("--latency"));
     assertTrue(error(with("nemesisInterval", 0.0)).contains("--nemesis-interval"));
     assertTrue(error(with("latencyDist", "normal")).contains("--latency-dist"));

@@ -1,11 +1,13 @@
 package dev.idmint.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -54,13 +56,13 @@ class NemesisPlanTest {
   }
 
   @Test
-  void plan_clockJumpsRangeFromMillisecondsToHours_bothWays() {
+  void plan_clockBumpsRangeFromMillisecondsToHours_bothWays() {
     long min = Long.MAX_VALUE;
     long max = 0;
     boolean back = false;
     boolean forward = false;
     for (NemesisPlan.Event e : NemesisPlan.plan(11, EnumSet.of(Fault.CLOCK), 5, 0.05, 600)) {
-      if (e.start()) {
+      if (e.start() && e.kind().equals("bump")) {
         for (long d : e.deltas().values()) {
           min = Math.min(min, Math.abs(d));
           max = Math.max(max, Math.abs(d));
@@ -72,6 +74,61 @@ class NemesisPlanTest {
     assertTrue(back && forward);
     assertTrue(min >= 1 && min < 10, "smallest " + min);
     assertTrue(max <= 2 * 3600_000 && max > 1800_000, "largest " + max);
+  }
+
+  @Test
+  void plan_clockRewinds_landInTimeEachNodeAlreadyUsed() {
+    int rewinds = 0;
+    for (long seed = 1; seed <= 20; seed++) {
+      long[] set = new long[3];
+      for (NemesisPlan.Event e : NemesisPlan.plan(seed, EnumSet.of(Fault.CLOCK), 3, 2, 60)) {
+        if (!e.start()) {
+          java.util.Arrays.fill(set, e.at());
+          continue;
+        }
+        if (e.kind().equals("rewind")) {
+          rewinds++;
+          for (Map.Entry<Integer, Long> d : e.deltas().entrySet()) {
+            double used = (e.at() - set[d.getKey()]) / 1e6;
+            assertTrue(used >= NemesisPlan.MIN_REWIND_WINDOW_NANOS / 1e6, e.toString());
+            assertTrue(d.getValue() < 0, "a rewind goes back");
+            assertTrue(-d.getValue() <= used + 1 && -d.getValue() >= 0.5 * used - 1, e.toString());
+          }
+        }
+        for (int n : e.nodes()) {
+          set[n] = e.at();
+        }
+      }
+    }
+    assertTrue(rewinds > 20, "rewinds are common: " + rewinds);
+  }
+
+  @Test
+  void plan_clockStarts_mixRewindsStrobesAndBumps_onAtLeastOneNode() {
+    Map<String, Integer> kinds = new java.util.TreeMap<>();
+    for (NemesisPlan.Event e : NemesisPlan.plan(5, EnumSet.of(Fault.CLOCK), 3, 1, 600)) {
+      if (e.start()) {
+        kinds.merge(e.kind(), 1, Integer::sum);
+        assertFalse(e.nodes().isEmpty(), "minority-third of 3 still picks a node");
+        assertEquals("strobe".equals(e.kind()) ? "strobe-clock" : "bump-clock", e.f());
+        if (e.strobe() != null) {
+          long d = Math.abs(e.strobe().deltaMs());
+          assertTrue(d >= 4 && d <= 2048, e.toString());
+          long p = e.strobe().periodMs();
+          assertTrue(p >= 1 && p <= 1024 && p <= d + 1, "a swing lasts no longer than it is large");
+        }
+      }
+    }
+    assertEquals(java.util.Set.of("bump", "rewind", "strobe"), kinds.keySet());
+  }
+
+  @Test
+  void plan_firstClockStart_cannotRewind_asNothingIsUsedYet() {
+    for (long seed = 1; seed <= 50; seed++) {
+      NemesisPlan.Event first = NemesisPlan.plan(seed, EnumSet.of(Fault.CLOCK), 3, 2, 8).get(0);
+      assertEquals(0, first.at());
+      assertNotEquals("rewind", first.kind());
+    }
   }
 
   @Test

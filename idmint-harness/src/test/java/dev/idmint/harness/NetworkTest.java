@@ -18,10 +18,16 @@ class NetworkTest {
    */
   private static Network.Stats lossRun(long seed, long order) {
     Network net =
-        new Network(5, LatencyDist.EXPONENTIAL, seed, new PrintWriter(new StringWriter()));
+        new Network(
+            5,
+            LatencyDist.EXPONENTIAL,
+            seed,
+            0,
+            Traffic.none(),
+            new Console(new PrintWriter(new StringWriter()), false));
     ClusterNode[] nodes = new ClusterNode[2];
     for (int i = 0; i < nodes.length; i++) {
-      nodes[i] = new ClusterNode(i, Path.of("."), Path.of("n" + i + ".log"), null, net);
+      nodes[i] = new ClusterNode(i, "n" + i, Path.of("n" + i + ".log"), null, net);
     }
     net.setNodes(nodes);
     net.setLoss(NemesisPlan.LOSS);
