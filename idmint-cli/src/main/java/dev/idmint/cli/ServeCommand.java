@@ -44,7 +44,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--scheme",
-      paramLabel = "snowflake|counter",
+      paramLabel = "snowflake|counter|hlc",
       converter = NodeCommand.SchemeConverter.class,
       description = "ID scheme (IDMINT_SCHEME; default snowflake).")
   Scheme scheme;

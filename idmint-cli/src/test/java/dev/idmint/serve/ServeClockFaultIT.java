@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.idmint.Tools;
+import dev.idmint.id.HlcId;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -28,7 +30,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(180)
 class ServeClockFaultIT {
-  private static final Pattern ID = Pattern.compile("\"(?:[a-z0-9]+-)?([0-9]+)\"");
+  /** A snowflake, counter or HLC ID in a response; each becomes a number ordered as the IDs are. */
+  private static final Pattern ID =
+      Pattern.compile("\"(?:([0-9]+)_([0-9]+)_[a-z0-9]+|(?:[a-z0-9]+-)?([0-9]+))\"");
+
   private static Path libfaketime;
 
   @TempDir Path tmp;
@@ -51,18 +56,21 @@ class ServeClockFaultIT {
     return ServeProcess.start(log, env, args);
   }
 
-  /** The numbers of every ID in a response (n for counter IDs). */
+  /** The numbers of every ID in a response (n for counter IDs, pt << 18 | lc for HLC IDs). */
   private static List<Long> numbers(String body) {
     List<Long> out = new ArrayList<>();
     Matcher m = ID.matcher(body);
     while (m.find()) {
-      out.add(Long.parseLong(m.group(1)));
+      out.add(
+          m.group(1) != null
+              ? HlcId.pack(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)))
+              : Long.parseLong(m.group(3)));
     }
     return out;
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"snowflake", "counter"})
+  @ValueSource(strings = {"snowflake", "counter", "hlc"})
   void killedUnderLoad_andRestartedWithTheClockSetBackHours_neverReissues(String scheme)
       throws Exception {
     Path offset = Files.writeString(tmp.resolve("offset"), "+0");
@@ -131,6 +139,64 @@ class ServeClockFaultIT {
     }
     String log = ServeProcess.read(tmp.resolve("serve-2.log"));
     assertTrue(log.contains(".state (resumed: IDs go on "), log);
+  }
+
+  /**
+   * Two instances, one whose clock runs 5 s ahead: the other's IDs come out smaller than the fast
+   * one's, until it is given the fast one's ID as {@code after=}; then every ID it issues is
+   * greater. An ID from a clock an hour ahead is refused with a 400, and changes nothing.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"snowflake", "hlc"})
+  void after_anIdFromAnInstanceWhoseClockRunsAhead_ordersTheOtherInstancesIds(String scheme)
+      throws Exception {
+    Path fastOffset = Files.writeString(tmp.resolve("fast-offset"), "+5");
+    Path slowOffset = Files.writeString(tmp.resolve("slow-offset"), "+0");
+    try (ServeProcess fast =
+            start(
+                fastOffset,
+                tmp.resolve("fast.log"),
+                "--scheme",
+                scheme,
+                "--worker-id",
+                "9",
+                "--node",
+                "fast");
+        ServeProcess slow =
+            start(
+                slowOffset,
+                tmp.resolve("slow.log"),
+                "--scheme",
+                scheme,
+                "--worker-id",
+                "1",
+                "--node",
+                "slow")) {
+      String seen = id(fast.get("/v1/ids").body());
+      long seenNumber = numbers("\"" + seen + "\"").get(0);
+      long unordered = numbers(slow.get("/v1/ids").body()).get(0);
+      assertTrue(unordered < seenNumber, "the slow clock's IDs are behind without after=");
+      for (long v : numbers(slow.get("/v1/ids?count=3&after=" + seen).body())) {
+        assertTrue(v > seenNumber, v + " after " + seenNumber);
+      }
+      assertTrue(numbers(slow.get("/v1/ids").body()).get(0) > seenNumber, "and every later one");
+
+      setOffset(fastOffset, "+3600");
+      String farAhead = id(fast.get("/v1/ids").body());
+      HttpResponse<String> refused = slow.get("/v1/ids?after=" + farAhead);
+      assertEquals(400, refused.statusCode(), refused.body());
+      assertTrue(
+          refused.body().contains("ahead of the wall clock") && refused.body().contains("bound"),
+          refused.body());
+      long after = numbers(slow.get("/v1/ids").body()).get(0);
+      assertTrue(after < numbers("\"" + farAhead + "\"").get(0), "the refused ID was not followed");
+    }
+  }
+
+  private static String id(String body) {
+    Matcher m = ID.matcher(body);
+    assertTrue(m.find(), body);
+    return m.group().substring(1, m.group().length() - 1);
   }
 
   /** Replaces the offset atomically: the process reads the file on every clock call. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.idmint.Tools;
+import dev.idmint.id.HlcId;
 import dev.idmint.id.Id;
 import dev.idmint.id.SnowflakeId;
 import java.io.IOException;
@@ -145,6 +146,28 @@ class ServeProcessIT {
     assertEquals("application/json", r.headers().firstValue("content-type").orElseThrow());
     assertTrue(r.body().startsWith("{\"error\":\""), r.body());
     assertTrue(r.body().contains(message), r.body());
+  }
+
+  @Test
+  void hlcScheme_withNode_issuesDecodesAndOrdersAfterAGivenId() throws Exception {
+    try (ServeProcess s = start(Map.of(), "--scheme", "hlc", "--node", "east")) {
+      assertTrue(s.stderr().contains("scheme hlc, node east, state none"), s.stderr());
+      assertFalse(s.stderr().contains("no worker id given"), s.stderr()); // HLC needs none
+      String body = s.get("/v1/ids?count=3").body();
+      assertTrue(
+          body.matches("\\{\"ids\":\\[(\"[0-9]+_[0-9]+_east\",){2}\"[0-9]+_[0-9]+_east\"]}\n"),
+          body);
+      String first = body.substring(9, body.indexOf('"', 9));
+      HttpResponse<String> decoded = s.get("/v1/ids/" + first);
+      assertEquals(200, decoded.statusCode());
+      assertTrue(decoded.body().contains("\"scheme\":\"hlc\""), decoded.body());
+      assertTrue(s.get("/v1/info").body().contains("\"layout\":\"<pt>_<lc>_<node>\""));
+      HlcId seen = new HlcId(System.currentTimeMillis() + 2000, 7, "west");
+      String after = s.get("/v1/ids?after=" + seen).body();
+      assertEquals(
+          "{\"ids\":[\"" + seen.pt() + "_8_east\"]}\n", after, "the HLC receive rule over HTTP");
+      assertError(s.get("/v1/ids?after=n1-5"), 400, "after must be a hlc ID");
+    }
   }
 
   @Test

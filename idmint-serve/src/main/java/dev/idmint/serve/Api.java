@@ -11,6 +11,7 @@ import static io.netty.handler.codec.http.HttpResponseStatus.UNSUPPORTED_MEDIA_T
 
 import dev.idmint.id.ClockStats;
 import dev.idmint.id.CounterId;
+import dev.idmint.id.HlcId;
 import dev.idmint.id.Id;
 import dev.idmint.id.IdEvent;
 import dev.idmint.id.IdGenerator;
@@ -58,8 +59,8 @@ final class Api {
   private static final String PATHS =
       "/v1/ids, /v1/ids/{id}, /v1/info, /healthz, /readyz, /metrics";
 
-  /** The longest ID: a 64-character node, '-' and 19 digits. */
-  private static final int MAX_ID_LENGTH = 64 + 1 + Decimal.MAX_DIGITS;
+  /** Longer than any ID: a 64-character node and two numbers (an HLC ID), with separators. */
+  private static final int MAX_ID_LENGTH = 64 + 2 + 2 * Decimal.MAX_DIGITS;
 
   /** One response's worth of ID bytes per event-loop thread, so IDs cost no allocation each. */
   private static final FastThreadLocal<byte[]> SCRATCH =
@@ -92,7 +93,8 @@ final class Api {
   private final LongSupplier ticker;
   private final long startNanos;
   private final Instant started;
-  private final byte[] prefix; // counter IDs: "<node>-"; snowflake: none
+  private final byte[] prefix; // counter IDs: "<node>-"; otherwise none
+  private final byte[] suffix; // HLC IDs: "_<node>" after pt and lc; otherwise none
   private final int maxIdBytes;
   private final Consumer<String> log;
 
@@ -121,7 +123,14 @@ final class Api {
         gen.scheme() == Scheme.COUNTER
             ? (config.node() + "-").getBytes(StandardCharsets.US_ASCII)
             : null;
-    this.maxIdBytes = (prefix == null ? 0 : prefix.length) + Decimal.MAX_DIGITS + 3; // "..",
+    this.suffix =
+        gen.scheme() == Scheme.HLC
+            ? ("_" + config.node()).getBytes(StandardCharsets.US_ASCII)
+            : null;
+    this.maxIdBytes = // "..", around the digits, and the pt's and lc's for HLC
+        (prefix == null ? 0 : prefix.length)
+            + (suffix == null ? Decimal.MAX_DIGITS : 2 * Decimal.MAX_DIGITS + 1 + suffix.length)
+            + 3;
   }
 
   /**
@@ -253,14 +262,61 @@ final class Api {
               + Json.clip(accept)
               + "'); IDs come as application/json or text/plain");
     }
-    if (params.numbers() && prefix != null) {
+    if (params.numbers() && gen.scheme() != Scheme.SNOWFLAKE) {
       throw new ApiException(
           BAD_REQUEST,
-          "format=number is for snowflake IDs; this service issues counter IDs, which are strings");
+          "format=number is for snowflake IDs; this service issues "
+              + gen.scheme()
+              + " IDs, which are strings");
+    }
+    if (params.after() != null) {
+      observe(params.after());
     }
     boolean text = media == Media.TEXT;
     ByteBuf out = writeIds(params.count(), text, params.numbers());
     return new Reply(Route.IDS, OK, text ? TEXT : JSON, out, true, null);
+  }
+
+  /**
+   * {@code after=<id>}: every ID of this response, and of any later one, is greater than {@code
+   * text}, an ID of this service's scheme seen elsewhere (causal order across the fleet and its
+   * clients). An ID too far ahead of this instance's wall clock is refused rather than followed.
+   */
+  private void observe(String text) {
+    if (text.length() > MAX_ID_LENGTH) {
+      throw new ApiException(
+          BAD_REQUEST, "after='" + Json.clip(text) + "' is not an ID: longer than any ID");
+    }
+    Id seen;
+    try {
+      seen = Id.parse(text);
+    } catch (IllegalArgumentException e) {
+      String why = e.getMessage();
+      if (gen.scheme() == Scheme.HLC) {
+        try {
+          HlcId.parse(text);
+        } catch (IllegalArgumentException hlc) {
+          why = hlc.getMessage(); // what is wrong with it as the HLC ID it must be
+        }
+      }
+      throw new ApiException(BAD_REQUEST, "after: " + why);
+    }
+    if (seen.scheme() != gen.scheme()) {
+      throw new ApiException(
+          BAD_REQUEST,
+          "after must be a "
+              + gen.scheme()
+              + " ID, as this service issues; '"
+              + Json.clip(text)
+              + "' is a "
+              + seen.scheme()
+              + " ID");
+    }
+    try {
+      gen.observe(seen);
+    } catch (IllegalArgumentException e) { // ObservedAheadException among them
+      throw new ApiException(BAD_REQUEST, "after: " + e.getMessage());
+    }
   }
 
   /**
@@ -281,6 +337,7 @@ final class Api {
       p = IDS_OPEN.length;
     }
     byte[] pre = prefix;
+    byte[] post = suffix;
     for (int i = 0; i < count; i++) {
       long v = gen.nextLong();
       if (quote) {
@@ -290,7 +347,15 @@ final class Api {
         System.arraycopy(pre, 0, buf, p, pre.length);
         p += pre.length;
       }
-      p = Decimal.write(v, buf, p);
+      if (post == null) {
+        p = Decimal.write(v, buf, p);
+      } else { // HLC: pt_lc_node
+        p = Decimal.write(v >>> HlcId.LC_BITS, buf, p);
+        buf[p++] = '_';
+        p = Decimal.write(v & HlcId.MAX_LC, buf, p);
+        System.arraycopy(post, 0, buf, p, post.length);
+        p += post.length;
+      }
       if (quote) {
         buf[p++] = '"';
       }
@@ -338,6 +403,15 @@ final class Api {
           .append(s.worker())
           .append(",\"sequence\":")
           .append(s.sequence());
+    } else if (id instanceof HlcId h) {
+      sb.append(",\"scheme\":\"hlc\",\"timestamp\":\"")
+          .append(h.timestamp())
+          .append("\",\"pt\":")
+          .append(h.pt())
+          .append(",\"lc\":")
+          .append(h.lc())
+          .append(",\"node\":");
+      Json.quote(sb, h.node());
     } else {
       CounterId c = (CounterId) id;
       sb.append(",\"scheme\":\"counter\",\"node\":");
@@ -371,7 +445,9 @@ final class Api {
           .append(SEQUENCE_BITS)
           .append('}');
     } else {
-      sb.append(",\"layout\":\"<node>-<n>\"");
+      sb.append(",\"layout\":\"")
+          .append(gen.scheme() == Scheme.HLC ? "<pt>_<lc>_<node>" : "<node>-<n>")
+          .append('"');
     }
     sb.append(",\"state\":");
     if (config.stateDir() == null) {
@@ -382,12 +458,13 @@ final class Api {
       Path file = config.stateDir().resolve(config.node() + ".state").toAbsolutePath();
       sb.append(",\"file\":");
       Json.quote(sb, file.toString());
-      String key = snowflake ? "lease" : "reserved";
+      boolean lease = gen.scheme() != Scheme.COUNTER;
+      String key = lease ? "lease" : "reserved";
       String value = stateValue(file, key);
       sb.append(",\"").append(key).append("\":");
       if (value == null) {
         sb.append("null");
-      } else if (snowflake) {
+      } else if (lease) {
         Json.quote(sb, value);
       } else {
         sb.append(value);

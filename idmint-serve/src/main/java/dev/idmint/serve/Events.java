@@ -1,5 +1,6 @@
 package dev.idmint.serve;
 
+import dev.idmint.id.HlcId;
 import dev.idmint.id.IdEvent;
 import dev.idmint.id.SnowflakeId;
 import java.time.Instant;
@@ -44,7 +45,9 @@ final class Events implements Consumer<IdEvent> {
           "resumed: IDs go on "
               + (r.floor() instanceof SnowflakeId s
                   ? "after the lease " + s.timestamp().minusMillis(1)
-                  : "from " + r.floor());
+                  : r.floor() instanceof HlcId h
+                      ? "after the lease " + h.timestamp().minusMillis(1)
+                      : "from " + r.floor());
       return;
     }
     if (event instanceof IdEvent.LeadPastBound || event instanceof IdEvent.LeadBackWithinBound) {

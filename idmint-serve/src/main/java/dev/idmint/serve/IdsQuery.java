@@ -7,11 +7,12 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The parameters of {@code /v1/ids}, from the query string and a form body: {@code count} (1 to the
- * max) and {@code format} ({@code string} or {@code number}). Anything else is a 400 that says what
- * is allowed: a misspelt {@code cuont=5} must not quietly give one ID.
+ * max), {@code format} ({@code string} or {@code number}) and {@code after} (an ID seen elsewhere,
+ * which every ID issued must exceed; null without it). Anything else is a 400 that says what is
+ * allowed: a misspelt {@code cuont=5} must not quietly give one ID.
  */
-record IdsQuery(int count, boolean numbers) {
-  static final IdsQuery DEFAULT = new IdsQuery(1, false);
+record IdsQuery(int count, boolean numbers, String after) {
+  static final IdsQuery DEFAULT = new IdsQuery(1, false, null);
 
   /**
    * @param query the raw query string (after {@code ?}), or null
@@ -22,7 +23,7 @@ record IdsQuery(int count, boolean numbers) {
     if ((query == null || query.isEmpty()) && (form == null || form.isEmpty())) {
       return DEFAULT;
     }
-    String[] seen = new String[2]; // count, format
+    String[] seen = new String[3]; // count, format, after
     parsePairs(query, seen);
     parsePairs(form, seen);
     int count = 1;
@@ -39,7 +40,12 @@ record IdsQuery(int count, boolean numbers) {
                 BAD_REQUEST, "format must be string or number, got '" + Json.clip(seen[1]) + "'");
       }
     }
-    return count == 1 && !numbers ? DEFAULT : new IdsQuery(count, numbers);
+    if (seen[2] != null && seen[2].isEmpty()) {
+      throw new ApiException(BAD_REQUEST, "after must be an ID, got nothing");
+    }
+    return count == 1 && !numbers && seen[2] == null
+        ? DEFAULT
+        : new IdsQuery(count, numbers, seen[2]);
   }
 
   private static void parsePairs(String s, String[] seen) {
@@ -61,12 +67,13 @@ record IdsQuery(int count, boolean numbers) {
             switch (name) {
               case "count" -> 0;
               case "format" -> 1;
+              case "after" -> 2;
               default ->
                   throw new ApiException(
                       BAD_REQUEST,
                       "unknown parameter '"
                           + Json.clip(name)
-                          + "' (parameters: count=1.., format=string|number)");
+                          + "' (parameters: count=1.., format=string|number, after=<id>)");
             };
         if (seen[slot] != null) {
           throw new ApiException(BAD_REQUEST, "parameter '" + name + "' is given twice");

@@ -133,7 +133,7 @@ final class Metrics {
     clockOutOfRange =
         Gauge.builder()
             .name("idmint_clock_out_of_range")
-            .help("1 while the wall clock reads a time snowflake IDs cannot hold (it is ignored)")
+            .help("1 while the wall clock reads a time the IDs cannot hold (it is ignored)")
             .withoutExemplars()
             .register(registry);
     stateWrites =

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.idmint.id.HlcId;
 import dev.idmint.id.Scheme;
 import dev.idmint.id.SnowflakeId;
 import java.nio.file.Files;
@@ -142,6 +143,139 @@ class ApiTest {
   }
 
   @Test
+  void decode_hlcId_givesItsFields() {
+    Fixture.Answer a = snowflake.call("GET", "/v1/ids/1704067200001_3_w2");
+    assertEquals(200, a.status());
+    assertEquals(
+        "{\"id\":\"1704067200001_3_w2\",\"scheme\":\"hlc\",\"timestamp\":\"2024-01-01T00:00:00.001Z\","
+            + "\"pt\":1704067200001,\"lc\":3,\"node\":\"w2\"}\n",
+        a.body());
+  }
+
+  @Test
+  void ids_hlc_readPtLcNode_strictlyIncreasing_inJsonAndText() {
+    Fixture hlc = Fixture.hlc();
+    List<String> ids = Fixture.ids(hlc.call("GET", "/v1/ids?count=500").body());
+    assertEquals(500, ids.size());
+    HlcId prev = null;
+    for (String text : ids) {
+      HlcId id = HlcId.parse(text);
+      assertEquals("w0", id.node());
+      assertTrue(prev == null || id.compareTo(prev) > 0, id + " after " + prev);
+      assertTrue(Math.abs(id.pt() - System.currentTimeMillis()) < 60_000, text);
+      prev = id;
+    }
+    String lines = hlc.call("GET", "/v1/ids?count=2", "text/plain", null, null).body();
+    assertTrue(lines.matches("(\\d+_\\d+_w0\n){2}"), lines);
+    assertTrue(HlcId.parse(lines.lines().findFirst().orElseThrow()).compareTo(prev) > 0);
+    Fixture.Answer number = hlc.call("GET", "/v1/ids?format=number");
+    assertEquals(400, number.status());
+    assertTrue(Fixture.field(number.body(), "error").contains("hlc IDs, which are strings"));
+  }
+
+  @Test
+  void info_hlcWithState_reportsItsLayoutAndLease(@TempDir Path dir) {
+    Fixture f = new Fixture(ServeConfig.defaults().withScheme(Scheme.HLC).withStateDir(dir));
+    f.call("GET", "/v1/ids");
+    String b = f.call("GET", "/v1/info").body();
+    assertEquals("hlc", Fixture.field(b, "scheme"));
+    assertEquals("<pt>_<lc>_<node>", Fixture.field(b, "layout"));
+    assertFalse(b.contains("\"worker\""), b);
+    assertTrue(b.matches("(?s).*\"lease\":\"20[0-9-]+T[0-9:.]+Z\".*"), b);
+  }
+
+  /** An ID of {@code worker} at {@code aheadMillis} past now: one seen from a faster clock. */
+  static long snowflakeAhead(long aheadMillis, int worker) {
+    return (System.currentTimeMillis() + aheadMillis - SnowflakeId.EPOCH_MILLIS) << 22
+        | (long) worker << 12
+        | 17;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"GET", "POST"})
+  void after_anIdFromAFasterClock_everyIdIssuedIsGreater(String method) {
+    long seen = snowflakeAhead(5000, 9); // another instance, 5 s ahead: within the 10 s bound
+    Fixture.Answer a =
+        method.equals("GET")
+            ? snowflake.call("GET", "/v1/ids?count=3&after=" + seen)
+            : snowflake.call(
+                "POST",
+                "/v1/ids",
+                null,
+                "application/x-www-form-urlencoded",
+                "count=3&after=" + seen);
+    assertEquals(200, a.status(), a.body());
+    for (String id : Fixture.ids(a.body())) {
+      assertTrue(Long.parseLong(id) > seen, id + " after " + seen);
+    }
+    long next = Long.parseLong(Fixture.ids(snowflake.call("GET", "/v1/ids").body()).get(0));
+    assertTrue(next > seen, "and every later one");
+  }
+
+  @Test
+  void after_inEveryScheme_ordersTheIdsAfterIt() {
+    Fixture hlc = Fixture.hlc();
+    HlcId seen = new HlcId(System.currentTimeMillis() + 3000, 41, "zz");
+    HlcId first = HlcId.parse(Fixture.ids(hlc.call("GET", "/v1/ids?after=" + seen).body()).get(0));
+    assertEquals(new HlcId(seen.pt(), 42, "w0"), first, "the HLC receive rule");
+    Fixture counter = Fixture.counter();
+    assertEquals(
+        List.of("w0-8", "w0-9"),
+        Fixture.ids(counter.call("GET", "/v1/ids?count=2&after=east-7").body()),
+        "a Lamport clock");
+  }
+
+  @Test
+  void after_tooFarAhead_is400SayingWhy_andChangesNothing() {
+    long seen = snowflakeAhead(3_600_000, 9); // a clock an hour ahead
+    Fixture.Answer a = snowflake.call("GET", "/v1/ids?after=" + seen);
+    assertEquals(400, a.status());
+    assertTrue(a.noStore());
+    String error = Fixture.field(a.body(), "error");
+    assertTrue(
+        error.matches(
+            "after: refusing to order IDs after time \\S+: it is 1 h ahead of the wall clock"
+                + " \\(\\S+\\), past the 10 s bound on observed IDs"),
+        error);
+    long next = Long.parseLong(Fixture.ids(snowflake.call("GET", "/v1/ids").body()).get(0));
+    assertTrue(next < seen, "the hour-ahead ID was not followed");
+    assertTrue(
+        new SnowflakeId(next).timestamp().toEpochMilli() < System.currentTimeMillis() + 10_000);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "n1-5|after must be a snowflake ID, as this service issues; 'n1-5' is a counter ID",
+        "5_0_n1|after must be a snowflake ID, as this service issues; '5_0_n1' is a hlc ID",
+        "abc|after: 'abc' is not an ID",
+        "-5|after: '-5' is not an ID: negative numbers are never IDs",
+        "|after must be an ID, got nothing",
+        "1&after=2|parameter 'after' is given twice",
+      })
+  void after_thatIsNoIdOfThisScheme_is400(String after, String message) {
+    Fixture.Answer a = snowflake.call("GET", "/v1/ids?after=" + (after == null ? "" : after));
+    assertEquals(400, a.status());
+    String error = Fixture.field(a.body(), "error");
+    assertTrue(error.startsWith(message), error);
+  }
+
+  @Test
+  void after_onAnHlcService_saysWhatIsWrongWithItAsAnHlcId() {
+    Fixture hlc = Fixture.hlc();
+    assertEquals(
+        "after: '1_02_w1' is not an HLC ID: lc '02' has leading zeros",
+        Fixture.field(hlc.call("GET", "/v1/ids?after=1_02_w1").body(), "error"));
+    assertEquals(
+        "after must be a hlc ID, as this service issues; '123' is a snowflake ID",
+        Fixture.field(hlc.call("GET", "/v1/ids?after=123").body(), "error"));
+    assertEquals(
+        "after: 'x_1_w1' is not an HLC ID: pt 'x' is not a number",
+        Fixture.field(hlc.call("GET", "/v1/ids?after=x_1_w1").body(), "error"));
+  }
+
+  @Test
   void decode_counterId_givesNodeAndN() {
     Fixture.Answer a = snowflake.call("GET", "/v1/ids/east-1-42");
     assertEquals(
@@ -169,7 +303,8 @@ class ApiTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "abc|'abc' is not an ID: expected a snowflake number or <node>-<n>",
+        "abc|'abc' is not an ID: expected a snowflake number, <pt>_<lc>_<node> or <node>-<n>",
+        "1_02_w1|'1_02_w1' is not an HLC ID: lc '02' has leading zeros",
         "-5|negative numbers are never IDs",
         "n1-007|leading zeros",
         "99999999999999999999|larger than 9223372036854775807",

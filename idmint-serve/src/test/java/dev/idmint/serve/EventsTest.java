@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.idmint.id.CounterId;
+import dev.idmint.id.HlcId;
 import dev.idmint.id.IdEvent;
+import dev.idmint.id.Scheme;
 import dev.idmint.id.SnowflakeId;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,6 +40,10 @@ class EventsTest {
         "resumed: IDs go on after the lease 2024-01-01T00:00:00.004Z", events.startState());
     events.accept(new IdEvent.StateResumed(Path.of("/s/w0.state"), new CounterId("w0", 2048)));
     assertEquals("resumed: IDs go on from w0-2048", events.startState());
+    events.accept(
+        new IdEvent.StateResumed(Path.of("/s/w0.state"), new HlcId(1_704_067_200_005L, 0, "w0")));
+    assertEquals(
+        "resumed: IDs go on after the lease 2024-01-01T00:00:00.004Z", events.startState());
     assertEquals(List.of(), log);
   }
 
@@ -61,7 +67,8 @@ class EventsTest {
         new IdEvent.ClockWentBack(
             t, t.minusSeconds(5), Duration.ofSeconds(5), 1, Duration.ofSeconds(5), 0));
     events.accept(new IdEvent.LeadPastBound(Duration.ofSeconds(20), Duration.ofSeconds(10)));
-    events.accept(new IdEvent.ClockOutOfRange(Instant.parse("2100-01-01T00:00:00Z")));
+    events.accept(
+        new IdEvent.ClockOutOfRange(Instant.parse("2100-01-01T00:00:00Z"), Scheme.SNOWFLAKE));
     String m = scrape();
     assertTrue(m.contains("idmint_clock_lead_past_bound 1.0"), m);
     assertTrue(m.contains("idmint_clock_out_of_range 1.0"), m);

@@ -44,6 +44,10 @@ final class Fixture {
     return new Fixture(ServeConfig.defaults().withScheme(Scheme.COUNTER));
   }
 
+  static Fixture hlc() {
+    return new Fixture(ServeConfig.defaults().withScheme(Scheme.HLC));
+  }
+
   /** A reply, its body read and released. */
   record Answer(int status, String contentType, String body, boolean noStore, String allow) {}
 

@@ -29,6 +29,23 @@ class IdsQueryTest {
     IdsQuery q = IdsQuery.parse(query, form, 10_000);
     assertEquals(count, q.count());
     assertEquals(numbers, q.numbers());
+    assertEquals(null, q.after());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "null",
+      value = {
+        "after=384770574901080064|null|384770574901080064|1",
+        "count=3&after=n1-5|null|n1-5|3",
+        "null|after=1795803525305_0_n%31&count=2|1795803525305_0_n1|2",
+        "after=a%2Bb+c|null|a+b c|1",
+      })
+  void parse_after_keepsTheIdText(String query, String form, String after, int count) {
+    IdsQuery q = IdsQuery.parse(query, form, 10_000);
+    assertEquals(after, q.after());
+    assertEquals(count, q.count());
   }
 
   @ParameterizedTest
@@ -45,7 +62,10 @@ class IdsQueryTest {
         "count=99999999999999999999|null|got '99999999999999999999'",
         "count=+3|null|got ' 3'",
         "format=json|null|format must be string or number, got 'json'",
-        "cuont=5|null|unknown parameter 'cuont' (parameters: count=1.., format=string|number)",
+        "cuont=5|null|unknown parameter 'cuont' (parameters: count=1.., format=string|number,"
+            + " after=<id>)",
+        "after=|null|after must be an ID, got nothing",
+        "after=1|after=2|parameter 'after' is given twice",
         "count=1&count=2|null|parameter 'count' is given twice",
         "count=1|count=2|parameter 'count' is given twice",
         "count=%zz|null|bad percent-encoding",

@@ -22,12 +22,13 @@ class ServeFuzzTest {
   private static final String[] PREFIXES = {"", "/v1/ids?", "/v1/ids/", "/v1/ids?count="};
 
   private final Fixture snowflake = Fixture.snowflake();
-  private final Fixture counter = Fixture.counter();
+  private final Fixture[] schemes = {snowflake, Fixture.counter(), Fixture.hlc()};
 
   /**
    * The input's lines are a request target, an Accept header, a Content-Type and a body; its first
-   * byte picks the method, a path prefix (so that the query and ID parsers get most of the input)
-   * and the scheme.
+   * byte picks the method (bits 0 to 2, modulo 5), a path prefix (bits 3 and 4: so that the query
+   * and ID parsers get most of the input) and the scheme (bits 5 to 7, modulo 3: snowflake,
+   * counter, HLC).
    */
   @FuzzTest(maxDuration = "10s")
   void api_givenAnyRequest_answersWithADocumentedStatusAndJson(byte[] data) {
@@ -43,7 +44,7 @@ class ServeFuzzTest {
     String accept = parts.length > 1 ? parts[1] : null;
     String contentType = parts.length > 2 ? parts[2] : null;
     String body = parts.length > 3 ? parts[3] : null;
-    Fixture f = (pick & 0x80) == 0 ? snowflake : counter;
+    Fixture f = schemes[(pick >> 5) % schemes.length];
     Fixture.Answer a = f.call(METHODS[pick % METHODS.length], uri, accept, contentType, body);
 
     assertTrue(DOCUMENTED.contains(a.status()), a.status() + " for " + uri + ": " + a.body());
@@ -53,7 +54,7 @@ class ServeFuzzTest {
       if (a.contentType().startsWith("text/plain")) {
         assertTrue(a.body().endsWith("\n"), a.body());
         for (String line : a.body().split("\n")) { // a regex over thousands of lines overflows
-          assertTrue(line.matches("[a-z0-9-]+"), line);
+          assertTrue(line.matches("[a-z0-9_-]+"), line);
         }
       } else {
         assertTrue(Fixture.ids(a.body()).size() >= 1, a.body());
