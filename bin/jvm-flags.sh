@@ -5,6 +5,13 @@
 IDMINT_QUIET_FLAGS=(-XX:+DisplayVMOutputToStderr -Xlog:disable -Xlog:all=warning:stderr)
 # The node: fast start (C1 only), small footprint; several nodes share one machine under Maelstrom.
 IDMINT_NODE_FLAGS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xms8m -Xmx48m -XX:ReservedCodeCacheSize=16m -XX:-UsePerfData)
+# The HTTP service: full JIT for throughput; a small fixed heap (the live set is a few MiB, and a
+# young collection of it takes well under a millisecond) and capped direct memory for Netty's
+# buffers, so that peak RSS stays under 128 MiB (bench/serve-bench measures it). Netty loads its
+# native epoll library: newer JDKs warn about that unless native access is enabled. Netty's
+# allocator events for Java Flight Recorder are off: the first allocation would set up JFR, which
+# cost the first request over 100 ms (JFR itself still works when asked for).
+IDMINT_SERVE_FLAGS=(-XX:+UseSerialGC -Xms32m -Xmx32m -XX:MaxDirectMemorySize=48m -Xss512k -XX:ReservedCodeCacheSize=32m -XX:-UsePerfData --enable-native-access=ALL-UNNAMED -Dio.netty.jfr.enabled=false)
 # Everything else (test harness, inspect): full JIT.
 IDMINT_TOOL_FLAGS=(-XX:+UseSerialGC -XX:-UsePerfData)
 

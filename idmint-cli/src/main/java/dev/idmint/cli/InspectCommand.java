@@ -3,6 +3,7 @@ package dev.idmint.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.idmint.id.CounterId;
+import dev.idmint.id.HlcId;
 import dev.idmint.id.Id;
 import dev.idmint.id.SnowflakeId;
 import java.io.IOException;
@@ -21,8 +22,8 @@ import picocli.CommandLine.Parameters;
     name = "inspect",
     mixinStandardHelpOptions = true,
     description = {
-      "Decode IDs: a snowflake ID's timestamp (ISO-8601 UTC), worker and sequence; a counter ID's"
-          + " node and n.",
+      "Decode IDs: a snowflake ID's timestamp (ISO-8601 UTC), worker and sequence; an HLC ID's"
+          + " timestamp, lc and node; a counter ID's node and n.",
       "IDs that cannot be decoded are reported on stderr and the exit code is 254; the others are"
           + " still decoded."
     })
@@ -30,7 +31,7 @@ final class InspectCommand implements Callable<Integer> {
   @Parameters(
       arity = "1..*",
       paramLabel = "ID",
-      description = "Snowflake numbers or <node>-<n> counter IDs.")
+      description = "Snowflake numbers, <pt>_<lc>_<node> HLC IDs or <node>-<n> counter IDs.")
   List<String> ids;
 
   @Option(names = "--json", description = "One JSON object per line instead of aligned text.")
@@ -75,6 +76,11 @@ final class InspectCommand implements Callable<Integer> {
         "sequence=" + s.sequence()
       };
     }
+    if (id instanceof HlcId h) {
+      return new String[] {
+        h.toString(), "hlc", "timestamp=" + h.timestamp(), "lc=" + h.lc(), "node=" + h.node()
+      };
+    }
     CounterId c = (CounterId) id;
     return new String[] {c.toString(), "counter", "node=" + c.node(), "n=" + c.n()};
   }
@@ -109,6 +115,13 @@ final class InspectCommand implements Callable<Integer> {
         g.writeStringField("timestamp", s.timestamp().toString());
         g.writeNumberField("worker", s.worker());
         g.writeNumberField("sequence", s.sequence());
+      } else if (id instanceof HlcId h) {
+        g.writeStringField("id", h.toString());
+        g.writeStringField("scheme", "hlc");
+        g.writeStringField("timestamp", h.timestamp().toString());
+        g.writeNumberField("pt", h.pt());
+        g.writeNumberField("lc", h.lc());
+        g.writeStringField("node", h.node());
       } else {
         CounterId c = (CounterId) id;
         g.writeStringField("id", c.toString());

@@ -2,6 +2,7 @@ package dev.idmint.cli;
 
 import dev.idmint.node.Node;
 import dev.idmint.node.NodeConfig;
+import dev.idmint.serve.Server;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -18,6 +19,9 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("serve")) {
+      Server.warmUp(); // on the other core, while picocli parses the command line
+    }
     // The node is dispatched before picocli is loaded: picocli costs ~130 ms of start-up.
     int code = args.length == 0 ? runNode(null) : Cli.run(args, utf8(System.out), utf8(System.err));
     System.exit(code);

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 final class NodeCommand implements Callable<Integer> {
   @Option(
       names = "--scheme",
-      paramLabel = "counter|snowflake",
+      paramLabel = "counter|snowflake|hlc",
       converter = SchemeConverter.class,
       description = "ID scheme (IDMINT_SCHEME; default counter).")
   Scheme scheme;
@@ -39,7 +39,8 @@ final class NodeCommand implements Callable<Integer> {
       names = "--max-lead-ms",
       paramLabel = "MS",
       description =
-          "Warn when the snowflake clock leads the wall clock by more (IDMINT_MAX_LEAD_MS; default 10000).")
+          "Warn when snowflake or HLC IDs lead the wall clock by more (IDMINT_MAX_LEAD_MS;"
+              + " default 10000).")
   Long maxLeadMillis;
 
   @Override

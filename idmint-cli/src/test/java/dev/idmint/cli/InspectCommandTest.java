@@ -13,12 +13,12 @@ class InspectCommandTest {
   final StringWriter err = new StringWriter();
 
   int run(String... args) {
-    CommandLine cmd = new CommandLine(new Cli());
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
     String[] full = new String[args.length + 1];
     full[0] = "inspect";
     System.arraycopy(args, 0, full, 1, args.length);
+    CommandLine cmd = Cli.commandLine(full);
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
     return cmd.execute(full);
   }
 
@@ -45,15 +45,32 @@ class InspectCommandTest {
   }
 
   @Test
+  void decodesHlcIds_besideTheOthers() {
+    assertEquals(0, run("1704067200001_3_n2", "n1-42", "1764079200000_262143_eu_west-1"));
+    assertEquals(
+        "1704067200001_3_n2              hlc      timestamp=2024-01-01T00:00:00.001Z  lc=3       node=n2\n"
+            + "n1-42                           counter  node=n1                             n=42\n"
+            + "1764079200000_262143_eu_west-1  hlc      timestamp=2025-11-25T14:00:00Z      lc=262143  node=eu_west-1\n",
+        out.toString().replace(System.lineSeparator(), "\n"));
+    assertEquals(0, run("--json", "1704067200001_3_n2"));
+    assertEquals(
+        "{\"id\":\"1704067200001_3_n2\",\"scheme\":\"hlc\",\"timestamp\":\"2024-01-01T00:00:00.001Z\","
+            + "\"pt\":1704067200001,\"lc\":3,\"node\":\"n2\"}\n",
+        out.toString().replace(System.lineSeparator(), "\n").lines().skip(3).findFirst().orElse("")
+            + "\n");
+  }
+
+  @Test
   void badArguments_areReported_andTheOthersStillDecoded() {
-    assertEquals(Cli.BAD_ARGUMENTS, run("n1-x", "0", "-5", "99999999999999999999"));
+    assertEquals(Cli.BAD_ARGUMENTS, run("n1-x", "0", "-5", "99999999999999999999", "1_02_n1"));
     assertEquals(
         "0  snowflake  timestamp=2024-01-01T00:00:00Z  worker=0  sequence=0\n",
         out.toString().replace(System.lineSeparator(), "\n"));
     assertEquals(
         "idmint inspect: 'n1-x' is not a counter ID: 'x' after the last '-' is not a number\n"
             + "idmint inspect: '-5' is not an ID: negative numbers are never IDs\n"
-            + "idmint inspect: '99999999999999999999' is not an ID: the number is larger than 9223372036854775807\n",
+            + "idmint inspect: '99999999999999999999' is not an ID: the number is larger than 9223372036854775807\n"
+            + "idmint inspect: '1_02_n1' is not an HLC ID: lc '02' has leading zeros\n",
         err.toString().replace(System.lineSeparator(), "\n"));
   }
 

@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** This project's node passes under every fault, restarts included. */
 @Timeout(180)
@@ -35,13 +37,14 @@ class OwnNodeIT {
     }
   }
 
-  @Test
-  void snowflakeScheme_underClockJumpsAndRestarts_isValid() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"snowflake", "hlc"})
+  void timeBasedSchemes_underClockJumpsAndRestarts_areValid(String scheme) throws Exception {
     Tools.libfaketime();
     HarnessRun r =
         HarnessRun.run(
             store,
-            Map.of("IDMINT_SCHEME", "snowflake"),
+            Map.of("IDMINT_SCHEME", scheme),
             "--node-count",
             "3",
             "--time-limit",
@@ -55,7 +58,12 @@ class OwnNodeIT {
             "--seed",
             "3");
     assertEquals(0, r.exit, r.toString());
-    assertTrue(r.result("workload", "range", 0) instanceof Long, "snowflake IDs are integers");
+    Object first = r.result("workload", "range", 0);
+    if (scheme.equals("snowflake")) {
+      assertTrue(first instanceof Long, "snowflake IDs are integers: " + first);
+    } else {
+      assertTrue(first.toString().matches("\\d+_\\d+_n\\d"), "HLC IDs: " + first);
+    }
     assertEquals(Set.of("clock", "kill"), faultsThatHappened(r));
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.idmint.Tools;
+import dev.idmint.id.HlcId;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -20,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +29,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The real node under libfaketime: its wall clock jumps while it serves, and across restarts. */
 @Timeout(120)
 class ClockFaultIT {
-  private static final Pattern ID = Pattern.compile("\"id\":(\"n1-(\\d+)\"|(\\d+))\\}\\}$");
+  /** A counter, snowflake or HLC ID; each becomes a number ordered as the IDs are. */
+  private static final Pattern ID =
+      Pattern.compile("\"id\":(\"n1-(\\d+)\"|(\\d+)|\"(\\d+)_(\\d+)_n1\")\\}\\}$");
+
   private static Path libfaketime;
 
   @BeforeAll
@@ -88,17 +91,21 @@ class ClockFaultIT {
     while (ids.size() < n && (line = out.readLine()) != null) {
       Matcher m = ID.matcher(line);
       assertTrue(m.find(), line);
-      ids.add(Long.parseLong(m.group(2) != null ? m.group(2) : m.group(3)));
+      ids.add(
+          m.group(4) != null
+              ? HlcId.pack(Long.parseLong(m.group(4)), Long.parseLong(m.group(5)))
+              : Long.parseLong(m.group(2) != null ? m.group(2) : m.group(3)));
     }
     return ids;
   }
 
-  @Test
-  void snowflake_clockJumpsBackAnHourMidBurst_staysUniqueAndIncreasing(@TempDir Path tmp)
+  @ParameterizedTest
+  @ValueSource(strings = {"snowflake", "hlc"})
+  void clockJumpsBackAnHourMidBurst_staysUniqueAndIncreasing(String scheme, @TempDir Path tmp)
       throws Exception {
     Path offset = Files.writeString(tmp.resolve("offset"), "+0");
     Path log = tmp.resolve("node.log");
-    Process p = start(offset, Map.of("IDMINT_SCHEME", "snowflake"), log);
+    Process p = start(offset, Map.of("IDMINT_SCHEME", scheme), log);
     int n = 20_000;
     CompletableFuture<Void> writer = feed(p, 2, n, () -> write(offset, "-3600"));
     List<Long> ids = ids(p, n);
@@ -117,7 +124,7 @@ class ClockFaultIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"snowflake", "counter"})
+  @ValueSource(strings = {"snowflake", "counter", "hlc"})
   void killedMidBurst_andRestartedWithClockSetBack_neverReissues(String scheme, @TempDir Path tmp)
       throws Exception {
     Path offset = Files.writeString(tmp.resolve("offset"), "+0");

@@ -45,12 +45,12 @@ class NodeStartupIT {
   }
 
   /**
-   * Counter state written at start-up and read back on restart, and snowflakes without state. (A
-   * snowflake lease is an ISO-8601 instant, so durable snowflakes use java.time, which bootstraps
-   * lambdas of its own.)
+   * Counter state written at start-up and read back on restart, and snowflake and HLC IDs without
+   * state. (Their lease is an ISO-8601 instant, so durable snowflake and HLC generators use
+   * java.time, which bootstraps lambdas of its own.)
    */
   @ParameterizedTest
-  @ValueSource(strings = {"counter", "snowflake"})
+  @ValueSource(strings = {"counter", "snowflake", "hlc"})
   void otherConfigurations_loadNoneEither(String scheme, @TempDir Path tmp) throws Exception {
     byte[] in =
         (NodeTest.INIT + NodeTest.generate(2) + NodeTest.generate(3))

@@ -115,7 +115,14 @@ final class Workload {
     while (true) {
       long now = System.nanoTime();
       long timeoutAt = expire(now);
-      if (now >= end || next >= end) {
+      if (next >= end) {
+        return;
+      }
+      // Past the end, requests planned before it still go out if they can catch up, so that a run
+      // that never slips sends exactly the plan; one that cannot is the plan's last slip.
+      if (now >= end && now - next > MAX_LAG_NANOS) {
+        slips++;
+        slippedNanos += now - next;
         return;
       }
       if (now < next) {
@@ -126,7 +133,7 @@ final class Workload {
       if (w == null) {
         awaitingCompletion = true;
         if (freeWorker() == null) { // re-check: a completion may have come before the flag was up
-          LockSupport.parkNanos(Math.min(timeoutAt, end) - now);
+          LockSupport.parkNanos(Math.min(timeoutAt, Math.max(end, next + MAX_LAG_NANOS)) - now);
         }
         awaitingCompletion = false;
         continue;

@@ -1,5 +1,6 @@
 package dev.idmint.id;
 
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -16,6 +17,9 @@ final class CounterGenerator implements IdGenerator {
 
   /** Restored state above this is taken as corrupt: the counter could never get there. */
   static final long MAX_RESERVED = 1L << 62;
+
+  /** The largest n {@link #observe(long)} follows: its reservation stays below MAX_RESERVED. */
+  static final long MAX_OBSERVED = MAX_RESERVED - 2 * MAX_BLOCK;
 
   private final String node;
   private final PaddedLong next;
@@ -71,6 +75,49 @@ final class CounterGenerator implements IdGenerator {
   @Override
   public Id next() {
     return new CounterId(node, nextLong());
+  }
+
+  @Override
+  public void nextLongs(long[] into, int from, int count) {
+    Objects.checkFromIndexSize(from, count, into.length);
+    if (count == 0) {
+      return;
+    }
+    long first = next.getAndAdd(count);
+    long last = first + count - 1;
+    // Unsigned, so a wrapped (negative) n also takes the slow path.
+    if (Long.compareUnsigned(first, limit) >= 0 || Long.compareUnsigned(last, limit) >= 0) {
+      if (first < 0) {
+        reserveFor(first); // throws
+      }
+      reserveFor(last);
+    }
+    for (int i = from; i < from + count; i++) {
+      into[i] = first++;
+    }
+  }
+
+  @Override
+  public void observe(Id seen) {
+    if (!(seen instanceof CounterId c)) {
+      throw IdFactory.otherScheme(seen, Scheme.COUNTER);
+    }
+    observe(c.n());
+  }
+
+  /** Lamport's receive rule: n moves past {@code seen}; the numbers skipped are never issued. */
+  @Override
+  public void observe(long seen) {
+    if (seen < 0 || seen > MAX_OBSERVED) {
+      throw new IllegalArgumentException(
+          "an observed counter ID's n must be 0.." + MAX_OBSERVED + ", got " + seen);
+    }
+    for (; ; ) {
+      long n = next.get();
+      if (n > seen || next.compareAndSet(n, seen + 1)) {
+        return;
+      }
+    }
   }
 
   @Override

@@ -5,7 +5,8 @@ import java.time.Instant;
 import java.util.function.Consumer;
 
 /**
- * Keeps a snowflake generator's clock statistics and reports material changes as {@link IdEvent}s:
+ * Keeps a snowflake or HLC generator's clock statistics and reports material changes as {@link
+ * IdEvent}s:
  *
  * <ul>
  *   <li>a backward jump of the wall clock: the first, any larger than all before, and otherwise at
@@ -23,6 +24,7 @@ final class Drift {
 
   private final long maxLeadMillis;
   private final Consumer<IdEvent> events;
+  private final Scheme scheme;
   private final Object lock = new Object();
   private volatile boolean leadWarned;
   private volatile boolean outOfRange;
@@ -32,9 +34,14 @@ final class Drift {
   private long lastJumpReportWall; // guarded by lock
   private boolean jumpReported; // guarded by lock
 
-  Drift(long maxLeadMillis, Consumer<IdEvent> events) {
+  Drift(long maxLeadMillis, Consumer<IdEvent> events, Scheme scheme) {
     this.maxLeadMillis = maxLeadMillis;
     this.events = events;
+    this.scheme = scheme;
+  }
+
+  Scheme scheme() {
+    return scheme;
   }
 
   /**
@@ -98,7 +105,10 @@ final class Drift {
       if (outOfRange == inRange) {
         outOfRange = !inRange;
         Instant wall = Instant.ofEpochMilli(wallMillis);
-        emit(inRange ? new IdEvent.ClockBackInRange(wall) : new IdEvent.ClockOutOfRange(wall));
+        emit(
+            inRange
+                ? new IdEvent.ClockBackInRange(wall)
+                : new IdEvent.ClockOutOfRange(wall, scheme));
       }
     }
   }

@@ -1,12 +1,19 @@
 package dev.idmint.id;
 
-/** An issued ID. Immutable. */
-public sealed interface Id permits CounterId, SnowflakeId {
+/**
+ * An issued ID. Immutable. IDs of one scheme are ordered as each record says: snowflake IDs by
+ * value, HLC IDs by pt, lc and node, counter IDs by n and node; comparing IDs of different schemes
+ * throws {@link ClassCastException}, as {@link Comparable} does for types that do not compare.
+ */
+public sealed interface Id extends Comparable<Id> permits CounterId, SnowflakeId, HlcId {
   Scheme scheme();
 
   /**
    * Decodes an ID as printed by {@code toString()}: a decimal number is a snowflake ID, {@code
-   * <node>-<n>} a counter ID (the node is everything before the last {@code -}).
+   * <pt>_<lc>_<node>} an HLC ID, {@code <node>-<n>} a counter ID (the node is everything before the
+   * last {@code -}). Text that reads both ways, such as {@code 5_3_x-7}, is taken as HLC; where the
+   * scheme is known, {@link HlcId#parse} and the records' constructors say more precisely what is
+   * wrong.
    *
    * @throws IllegalArgumentException saying what is wrong with {@code text}
    */
@@ -17,10 +24,28 @@ public sealed interface Id permits CounterId, SnowflakeId {
     if (isDigits(text, 0)) {
       return new SnowflakeId(number(text, 0, text));
     }
+    int underscore = text.indexOf('_');
+    if (underscore > 0 && isDigits(text.substring(0, underscore), 0)) {
+      try {
+        return HlcId.parse(text);
+      } catch (IllegalArgumentException notHlc) {
+        try {
+          return counter(text);
+        } catch (IllegalArgumentException notCounter) {
+          throw notHlc; // it looked like HLC first
+        }
+      }
+    }
+    return counter(text);
+  }
+
+  private static CounterId counter(String text) {
     int dash = text.lastIndexOf('-');
     if (dash < 0) {
       throw new IllegalArgumentException(
-          "'" + text + "' is not an ID: expected a snowflake number or <node>-<n>");
+          "'"
+              + text
+              + "' is not an ID: expected a snowflake number, <pt>_<lc>_<node> or <node>-<n>");
     }
     if (dash == 0) {
       throw new IllegalArgumentException(

@@ -8,8 +8,8 @@ import java.util.Locale;
 /**
  * Something a generator reports about its clock or its durable state, passed to the sink set with
  * {@link IdFactory.Builder#events}. The sink runs on the thread that issues the ID and should be
- * quick; what it throws is dropped. Clock events come only from snowflake generators, state events
- * only from generators with a state dir.
+ * quick; what it throws is dropped. Clock events come only from snowflake and HLC generators, state
+ * events only from generators with a state dir.
  *
  * <p>{@link #message()} is the event as one log line, for callers that log rather than count.
  */
@@ -77,18 +77,24 @@ public sealed interface IdEvent {
   }
 
   /**
-   * The wall clock reads {@code wallClock}, a time snowflake IDs cannot hold (before 2024 or after
-   * 2093); it is ignored, and IDs go on from the logical clock.
+   * The wall clock reads {@code wallClock}, a time the {@code scheme}'s IDs cannot hold (snowflake:
+   * before 2024 or after 2093; HLC: before 1970 or after 2527); it is ignored, and IDs go on from
+   * the logical clock.
    */
-  record ClockOutOfRange(Instant wallClock) implements IdEvent {
+  record ClockOutOfRange(Instant wallClock, Scheme scheme) implements IdEvent {
     @Override
     public String message() {
+      boolean hlc = scheme == Scheme.HLC;
+      long first = hlc ? 0 : SnowflakeId.EPOCH_MILLIS;
+      long last = hlc ? HlcId.MAX_PT : SnowflakeId.EPOCH_MILLIS + SnowflakeId.MAX_TIME;
       return "clock: wall clock reads "
           + wallClock
-          + ", outside what snowflake IDs hold ("
-          + Instant.ofEpochMilli(SnowflakeId.EPOCH_MILLIS)
+          + ", outside what "
+          + (hlc ? "HLC" : scheme)
+          + " IDs hold ("
+          + Instant.ofEpochMilli(first)
           + " to "
-          + Instant.ofEpochMilli(SnowflakeId.EPOCH_MILLIS + SnowflakeId.MAX_TIME)
+          + Instant.ofEpochMilli(last)
           + "); ignoring it, IDs go on from the logical clock";
     }
   }
@@ -111,17 +117,22 @@ public sealed interface IdEvent {
 
   /**
    * A generator started from the state in {@code file}: no ID it issues is below {@code floor}. For
-   * counters that is the next ID itself; for snowflakes, the first millisecond after the stored
-   * lease, with sequence 0.
+   * counters that is the next ID itself; for snowflake and HLC IDs, the first millisecond after the
+   * stored lease, with sequence or lc 0.
    */
   record StateResumed(Path file, Id floor) implements IdEvent {
     @Override
     public String message() {
       return "state: resumed from "
           + file
-          + (floor instanceof SnowflakeId s
-              ? "; IDs go on after the lease " + s.timestamp().minusMillis(1)
-              : "; IDs go on from " + floor);
+          + (floor instanceof CounterId
+              ? "; IDs go on from " + floor
+              : "; IDs go on after the lease " + leaseOf(floor));
+    }
+
+    private static Instant leaseOf(Id floor) {
+      return (floor instanceof SnowflakeId s ? s.timestamp() : ((HlcId) floor).timestamp())
+          .minusMillis(1);
     }
   }
 

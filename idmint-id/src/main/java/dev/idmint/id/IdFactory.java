@@ -81,21 +81,22 @@ public final class IdFactory {
     private Integer workerId; // null: derive
     private Path stateDir;
     private Duration maxLead = Duration.ofSeconds(10);
+    private Duration maxObservedLead; // null: maxLead
     private Consumer<? super IdEvent> events; // null: System.Logger "dev.idmint.id"
     private LongSupplier clock; // null: System.currentTimeMillis()
 
     Builder() {}
 
-    /** {@link Scheme#COUNTER} by default. */
+    /** {@link Scheme#COUNTER} by default, or {@link Scheme#SNOWFLAKE} or {@link Scheme#HLC}. */
     public Builder scheme(Scheme scheme) {
       this.scheme = Objects.requireNonNull(scheme, "scheme");
       return this;
     }
 
     /**
-     * This node's id and all the cluster's, as Maelstrom's {@code init} gives them. The node id
-     * prefixes counter IDs and names the state file; the list gives the snowflake worker unless
-     * {@link #workerId} does.
+     * This node's id and all the cluster's, as Maelstrom's {@code init} gives them. The node id is
+     * part of counter and HLC IDs and names the state file; the list gives the snowflake worker
+     * unless {@link #workerId} does.
      */
     public Builder node(String nodeId, List<String> nodeIds) {
       this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
@@ -127,9 +128,20 @@ public final class IdFactory {
       return this;
     }
 
-    /** Report when snowflake IDs run this far ahead of the wall clock (10 s by default). */
+    /** Report when snowflake or HLC IDs run this far ahead of the wall clock (10 s by default). */
     public Builder maxLead(Duration maxLead) {
       this.maxLead = Objects.requireNonNull(maxLead, "maxLead");
+      return this;
+    }
+
+    /**
+     * How far ahead of the wall clock the time in an ID passed to {@link IdGenerator#observe(Id)}
+     * may be; beyond it the call throws {@link ObservedAheadException}. By default it is {@link
+     * #maxLead}. A caller that must follow any clock, as the HLC rules do, can lift it with a very
+     * large bound; the lead warning still reports what that does.
+     */
+    public Builder maxObservedLead(Duration bound) {
+      this.maxObservedLead = Objects.requireNonNull(bound, "bound");
       return this;
     }
 
@@ -173,6 +185,10 @@ public final class IdFactory {
       if (maxLead.isNegative() || maxLead.isZero()) {
         throw new IllegalArgumentException("max lead must be positive, got " + maxLead);
       }
+      if (maxObservedLead != null && maxObservedLead.isNegative()) {
+        throw new IllegalArgumentException(
+            "max observed lead must not be negative, got " + maxObservedLead);
+      }
       int worker = scheme == Scheme.SNOWFLAKE ? worker() : -1;
       Consumer<IdEvent> sink = new SafeSink(events != null ? events : new LoggerSink());
       LongSupplier wallClock = clock != null ? clock : System::currentTimeMillis;
@@ -184,13 +200,21 @@ public final class IdFactory {
       if (scheme == Scheme.COUNTER) {
         return new CounterGenerator(nodeId, wallClock, file, sink);
       }
-      long maxLeadMillis;
-      try {
-        maxLeadMillis = Math.min(maxLead.toMillis(), Long.MAX_VALUE / 4);
-      } catch (ArithmeticException e) {
-        maxLeadMillis = Long.MAX_VALUE / 4;
+      long lead = millis(maxLead);
+      long observed = maxObservedLead == null ? lead : millis(maxObservedLead);
+      if (scheme == Scheme.HLC) {
+        return new HlcGenerator(nodeId, wallClock, file, sink, lead, observed);
       }
-      return new SnowflakeGenerator(worker, wallClock, file, new Drift(maxLeadMillis, sink));
+      return new SnowflakeGenerator(worker, wallClock, file, sink, lead, observed);
+    }
+
+    /** In ms, capped far beyond any time the layouts hold, so that sums cannot overflow. */
+    private static long millis(Duration d) {
+      try {
+        return Math.min(d.toMillis(), Long.MAX_VALUE / 4);
+      } catch (ArithmeticException e) {
+        return Long.MAX_VALUE / 4;
+      }
     }
 
     private int worker() {
@@ -210,6 +234,34 @@ public final class IdFactory {
       }
       return workerId;
     }
+  }
+
+  static IllegalArgumentException otherScheme(Id seen, Scheme scheme) {
+    return new IllegalArgumentException(
+        "cannot order "
+            + scheme
+            + " IDs after "
+            + (seen == null ? "null" : "the " + seen.scheme() + " ID " + seen)
+            + ": IDs of different schemes do not compare");
+  }
+
+  /** For compareTo: a null is a NullPointerException, an ID of another scheme a ClassCast. */
+  static RuntimeException incomparable(Id id, Id other) {
+    if (other == null) {
+      return new NullPointerException(
+          "cannot compare the " + id.scheme() + " ID " + id + " with null");
+    }
+    return new ClassCastException(
+        "cannot compare the "
+            + id.scheme()
+            + " ID "
+            + id
+            + " with "
+            + "the "
+            + other.scheme()
+            + " ID "
+            + other
+            + ": IDs of different schemes do not compare");
   }
 
   /** A failing sink must not stop IDs: events are only reports. */

@@ -20,12 +20,16 @@ final class PaddedLong extends PaddedLongValue {
     return value;
   }
 
-  long incrementAndGet() {
-    return VALUE.incrementAndGet(this);
-  }
-
   long getAndIncrement() {
     return VALUE.getAndIncrement(this);
+  }
+
+  long addAndGet(long delta) {
+    return VALUE.addAndGet(this, delta);
+  }
+
+  long getAndAdd(long delta) {
+    return VALUE.getAndAdd(this, delta);
   }
 
   boolean compareAndSet(long expected, long update) {

@@ -9,9 +9,14 @@ public enum Scheme {
   /**
    * A positive 64-bit long: 41 bits of milliseconds, 10 of worker, 12 of sequence: a JSON integer.
    */
-  SNOWFLAKE;
+  SNOWFLAKE,
+  /**
+   * {@code <pt>_<lc>_<node>}, a hybrid logical clock's timestamp (ms since 1970 and a logical
+   * counter) and the node id: a JSON string, in causal order.
+   */
+  HLC;
 
-  /** Parses {@code counter} or {@code snowflake}, ignoring case. */
+  /** Parses {@code counter}, {@code snowflake} or {@code hlc}, ignoring case. */
   public static Scheme parse(String name) {
     for (Scheme s : values()) {
       if (s.name().equalsIgnoreCase(name.trim())) {
@@ -19,7 +24,7 @@ public enum Scheme {
       }
     }
     throw new IllegalArgumentException(
-        "unknown scheme '" + name + "' (expected counter or snowflake)");
+        "unknown scheme '" + name + "' (expected counter, snowflake or hlc)");
   }
 
   @Override

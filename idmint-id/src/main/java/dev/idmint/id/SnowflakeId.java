@@ -7,13 +7,17 @@ import java.time.Instant;
  * 2024-01-01T00:00:00Z, 10 bits of worker and 12 bits of sequence.
  */
 public record SnowflakeId(long value) implements Id {
-  static final long EPOCH_MILLIS = 1_704_067_200_000L; // 2024-01-01T00:00:00Z
+  /** The custom epoch, 2024-01-01T00:00:00Z, in ms since 1970: time 0 in an ID. */
+  public static final long EPOCH_MILLIS = 1_704_067_200_000L;
+
+  /** The largest time an ID holds, in ms since {@link #EPOCH_MILLIS}: 2^41 - 1. */
+  public static final long MAX_TIME = (1L << 41) - 1;
+
   static final int SEQUENCE_BITS = 12;
   static final int WORKER_BITS = 10;
-  static final int TIME_BITS = 41;
+  static final int TIME_SHIFT = WORKER_BITS + SEQUENCE_BITS;
   static final long SEQUENCE_MASK = (1L << SEQUENCE_BITS) - 1;
   static final int MAX_WORKER = (1 << WORKER_BITS) - 1;
-  static final long MAX_TIME = (1L << TIME_BITS) - 1;
 
   /**
    * @throws IllegalArgumentException if {@code value} is negative
@@ -31,7 +35,7 @@ public record SnowflakeId(long value) implements Id {
 
   /** The millisecond in the ID; after a clock jump back or a burst it may be ahead of real time. */
   public Instant timestamp() {
-    return Instant.ofEpochMilli(EPOCH_MILLIS + (value >>> (WORKER_BITS + SEQUENCE_BITS)));
+    return Instant.ofEpochMilli(EPOCH_MILLIS + (value >>> TIME_SHIFT));
   }
 
   public int worker() {
@@ -40,6 +44,15 @@ public record SnowflakeId(long value) implements Id {
 
   public int sequence() {
     return (int) (value & SEQUENCE_MASK);
+  }
+
+  /** By value, which orders snowflake IDs by time, then worker, then sequence. */
+  @Override
+  public int compareTo(Id other) {
+    if (!(other instanceof SnowflakeId s)) {
+      throw IdFactory.incomparable(this, other);
+    }
+    return Long.compare(value, s.value);
   }
 
   @Override

@@ -26,10 +26,10 @@ import java.util.zip.CRC32;
  *
  * <pre>idmint-state v=1 node=n1 scheme=counter reserved=8192 crc32=5d5c1ea2</pre>
  *
- * <p>Counters store {@code reserved}: every n issued is below it. Snowflakes store {@code lease}
- * (ISO-8601 UTC): no ID issued has a later timestamp. Writes go to a temp file that is fsynced and
- * renamed over the old one, then the directory is fsynced, so a crash leaves the old or the new
- * line, never a mix. Each write is reported as {@link IdEvent.StateWritten}.
+ * <p>Counters store {@code reserved}: every n issued is below it. Snowflake and HLC generators
+ * store {@code lease} (ISO-8601 UTC): no ID issued has a later timestamp. Writes go to a temp file
+ * that is fsynced and renamed over the old one, then the directory is fsynced, so a crash leaves
+ * the old or the new line, never a mix. Each write is reported as {@link IdEvent.StateWritten}.
  */
 final class StateFile {
   static final String MAGIC = "idmint-state";
@@ -196,14 +196,14 @@ final class StateFile {
             + " "
             + valueKey()
             + "="
-            + (scheme == Scheme.SNOWFLAKE
-                ? Instant.ofEpochMilli(value).toString()
-                : Long.toString(value));
+            + (scheme == Scheme.COUNTER
+                ? Long.toString(value)
+                : Instant.ofEpochMilli(value).toString());
     return body + " crc32=" + crc(body) + "\n";
   }
 
   private String valueKey() {
-    return scheme == Scheme.SNOWFLAKE ? "lease" : "reserved";
+    return scheme == Scheme.COUNTER ? "reserved" : "lease";
   }
 
   long parse(String text) {
@@ -265,16 +265,14 @@ final class StateFile {
     }
     String value = fields.get(key);
     try {
-      return scheme == Scheme.SNOWFLAKE
-          ? Instant.parse(value).toEpochMilli()
-          : Long.parseLong(value);
+      return scheme == Scheme.COUNTER ? Long.parseLong(value) : Instant.parse(value).toEpochMilli();
     } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
       throw corrupt(
           key
               + "="
               + value
               + " is not "
-              + (scheme == Scheme.SNOWFLAKE ? "an ISO-8601 instant" : "a number"));
+              + (scheme == Scheme.COUNTER ? "a number" : "an ISO-8601 instant"));
     }
   }
 

@@ -57,13 +57,20 @@ class DurableStateTest {
   long stored(Scheme scheme) throws IOException {
     String line = stateLine();
     String value = line.replaceAll(".* (reserved|lease)=(\\S+) .*\\n", "$2");
-    return scheme == Scheme.COUNTER
-        ? Long.parseLong(value)
-        : Instant.parse(value).toEpochMilli() - SnowflakeId.EPOCH_MILLIS;
+    return switch (scheme) {
+      case COUNTER -> Long.parseLong(value);
+      case SNOWFLAKE -> Instant.parse(value).toEpochMilli() - SnowflakeId.EPOCH_MILLIS;
+      case HLC -> Instant.parse(value).toEpochMilli();
+    };
   }
 
+  /** What the stored value must cover for {@code id}: n, or the time in the ID. */
   static long covered(Scheme scheme, long id) {
-    return scheme == Scheme.COUNTER ? id : id >>> 22;
+    return switch (scheme) {
+      case COUNTER -> id;
+      case SNOWFLAKE -> id >>> 22;
+      case HLC -> id >>> HlcId.LC_BITS;
+    };
   }
 
   @ParameterizedTest
@@ -156,7 +163,7 @@ class DurableStateTest {
     for (int i = 0; i < 20_000; i++) { // counters use up blocks; snowflakes pass their lease
       gen.nextLong();
       if (i == 10_000) {
-        clock.advance(SnowflakeGenerator.LEASE_MILLIS * 2);
+        clock.advance(LogicalClock.LEASE_MILLIS * 2);
       }
     }
     String stored = stateLine().replaceAll(".* (reserved|lease)=(\\S+) .*\n", "$2");

@@ -46,7 +46,7 @@ class IdEventTest {
         "clock: wall clock reads 1970-01-01T00:00:00Z, outside what snowflake IDs hold"
             + " (2024-01-01T00:00:00Z to 2093-09-06T15:47:35.551Z); ignoring it, IDs go on from the"
             + " logical clock",
-        new IdEvent.ClockOutOfRange(Instant.EPOCH).message());
+        new IdEvent.ClockOutOfRange(Instant.EPOCH, Scheme.SNOWFLAKE).message());
     assertEquals(
         "clock: wall clock back in range (2025-11-25T15:00:00Z)",
         new IdEvent.ClockBackInRange(T).message());

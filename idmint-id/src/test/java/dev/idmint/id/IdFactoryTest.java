@@ -83,6 +83,7 @@ class IdFactoryTest {
         IllegalArgumentException.class,
         () -> IdFactory.builder().scheme(Scheme.SNOWFLAKE).node("n0", nodes).workerId(0).build());
     assertDoesNotThrow(() -> IdFactory.builder().node("n0", nodes).build());
+    assertDoesNotThrow(() -> IdFactory.builder().scheme(Scheme.HLC).node("n0", nodes).build());
     assertEquals(1023, worker("n1023", nodes.subList(0, 1024)));
   }
 
@@ -119,6 +120,12 @@ class IdFactoryTest {
                 IllegalArgumentException.class,
                 () -> IdFactory.builder().node("n1", List.of("n1")).maxLead(Duration.ZERO).build())
             .getMessage());
+    assertEquals(
+        "max observed lead must not be negative, got PT-0.001S",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> IdFactory.builder().node("n1").maxObservedLead(Duration.ofMillis(-1)).build())
+            .getMessage());
     List<String> withNull = new ArrayList<>();
     withNull.add(null);
     assertThrows(NullPointerException.class, () -> IdFactory.builder().node("n1", withNull));
@@ -153,13 +160,35 @@ class IdFactoryTest {
   }
 
   @Test
-  void hugeMaxLead_isAccepted() {
+  void hugeMaxLeadAndObservedLead_areAccepted() {
+    for (Scheme scheme : List.of(Scheme.SNOWFLAKE, Scheme.HLC)) {
+      IdGenerator gen =
+          IdFactory.builder()
+              .scheme(scheme)
+              .node("n1", List.of("n1"))
+              .maxLead(Duration.ofSeconds(Long.MAX_VALUE))
+              .maxObservedLead(Duration.ofSeconds(Long.MAX_VALUE))
+              .build();
+      long first = gen.nextLong();
+      assertTrue(first > 0);
+      gen.observe(first + (1L << 40)); // minutes ahead: within the lifted bound
+      assertTrue(gen.nextLong() > first + (1L << 40));
+    }
+  }
+
+  @Test
+  void zeroObservedLead_followsOnlyTimesNotAheadOfTheWallClock() {
+    ScriptedClock clock = new ScriptedClock("2025-06-01T12:00:00Z");
     IdGenerator gen =
         IdFactory.builder()
-            .scheme(Scheme.SNOWFLAKE)
-            .node("n1", List.of("n1"))
-            .maxLead(Duration.ofSeconds(Long.MAX_VALUE))
+            .scheme(Scheme.HLC)
+            .node("n1")
+            .clock(clock)
+            .maxObservedLead(Duration.ZERO)
             .build();
-    assertTrue(gen.nextLong() > 0);
+    gen.observe(HlcId.pack(clock.getAsLong(), 9));
+    assertEquals(HlcId.pack(clock.getAsLong(), 10), gen.nextLong());
+    assertThrows(
+        ObservedAheadException.class, () -> gen.observe(HlcId.pack(clock.getAsLong() + 1, 0)));
   }
 }

@@ -33,20 +33,30 @@ class ReadmeExampleIT {
 
   record Run(int exit, String out, String err) {}
 
+  /** The README's example {@code index}, compiled into {@code tmp}; runs in {@code work}. */
+  record Example(String name, Path classes, Path work) {
+    static Example compiled(int index, Path tmp) throws IOException {
+      String source = examples(Files.readString(ROOT.resolve("README.md"))).get(index);
+      Matcher name = Pattern.compile("public class (\\w+)").matcher(source);
+      assertTrue(name.find(), source);
+      Path classes = compile(name.group(1), source, tmp);
+      return new Example(name.group(1), classes, Files.createDirectories(tmp.resolve("work")));
+    }
+
+    Run run() throws Exception {
+      return ReadmeExampleIT.run(name, classes, work);
+    }
+  }
+
   @Test
   void example_compilesAgainstTheJarAlone_andRestartsAboveItsOldIds(@TempDir Path tmp)
       throws Exception {
-    String source = example(Files.readString(ROOT.resolve("README.md")));
-    Matcher name = Pattern.compile("public class (\\w+)").matcher(source);
-    assertTrue(name.find(), source);
-    Path classes = compile(name.group(1), source, tmp);
-
-    Path work = Files.createDirectories(tmp.resolve("work"));
-    Run first = run(name.group(1), classes, work);
+    Example example = Example.compiled(0, tmp);
+    Run first = example.run();
     assertEquals("state: created " + Path.of("idmint-state", "orders-7.state") + "\n", first.err());
     long[] firstIds = checkOutput(first);
 
-    Run second = run(name.group(1), classes, work);
+    Run second = example.run();
     assertTrue(
         second.err().startsWith("state: resumed from " + Path.of("idmint-state", "orders-7.state")),
         second.err());
@@ -65,14 +75,37 @@ class ReadmeExampleIT {
     assertTrue(Files.isRegularFile(JAR.resolveSibling(base + "-javadoc.jar")));
   }
 
-  /** The first Java block after the "Use the library" heading. */
-  static String example(String readme) {
+  /** The Java blocks of the "Use the library" section, in order. */
+  static List<String> examples(String readme) {
     int section = readme.indexOf("\n## Use the library\n");
     assertTrue(section >= 0, "README has no 'Use the library' section");
-    int start = readme.indexOf("```java\n", section);
-    int end = readme.indexOf("\n```\n", start);
-    assertTrue(start >= 0 && end > start, "no Java block in 'Use the library'");
-    return readme.substring(start + "```java\n".length(), end + 1);
+    int sectionEnd = readme.indexOf("\n## ", section + 1);
+    List<String> blocks = new java.util.ArrayList<>();
+    for (int start = readme.indexOf("```java\n", section);
+        start >= 0 && start < sectionEnd;
+        start = readme.indexOf("```java\n", start + 1)) {
+      int end = readme.indexOf("\n```\n", start);
+      blocks.add(readme.substring(start + "```java\n".length(), end + 1));
+    }
+    assertEquals(2, blocks.size(), "Java blocks in 'Use the library'");
+    return blocks;
+  }
+
+  @Test
+  void causalExample_ordersTheReplyAfterTheRequest_andRefusesAClockAnHourAhead(@TempDir Path tmp)
+      throws Exception {
+    Run r = Example.compiled(1, tmp).run();
+    List<String> lines = r.out().lines().toList();
+    assertEquals(2, lines.size(), r.out());
+    assertTrue(lines.get(0).matches("(\\d+)_0_orders -> \\1_1_billing: in order true"), r.out());
+    assertTrue(
+        lines
+            .get(1)
+            .matches(
+                "refused: refusing to order IDs after time \\S+: it is 1 h ahead of the wall clock"
+                    + " \\(\\S+\\), past the 10 s bound on observed IDs"),
+        lines.get(1));
+    assertEquals("", r.err());
   }
 
   /** Compiles with the build's own strictness; the classpath is the jar and nothing else. */

@@ -1,10 +1,13 @@
 package dev.idmint.node;
 
+import dev.idmint.id.HlcId;
 import dev.idmint.id.Id;
 import dev.idmint.id.IdEvent;
 import dev.idmint.id.IdFactory;
 import dev.idmint.id.IdGenerator;
 import dev.idmint.id.IdStateException;
+import dev.idmint.id.Scheme;
+import dev.idmint.id.SnowflakeId;
 import dev.idmint.protocol.Codec;
 import dev.idmint.protocol.ErrorCode;
 import dev.idmint.protocol.MalformedLineException;
@@ -16,7 +19,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -26,8 +32,20 @@ import java.util.function.LongSupplier;
  * read could block, so a burst leaves in one write and no reply waits on input.
  */
 public final class Node {
+  /** Replies are written out once this much has accumulated, or before a read could block. */
+  private static final int FLUSH_BYTES = 1 << 16;
+
   /** How much of a bad line the log shows. */
   private static final int PREVIEW_CHARS = 160;
+
+  /** A year of 365.25 days, for time_info's years_remaining. */
+  private static final long MILLIS_PER_YEAR = 31_557_600_000L;
+
+  /** How far simulate_backward may move the clock back in all: 100 years. */
+  private static final long MAX_SHIFT_MILLIS = 100 * MILLIS_PER_YEAR;
+
+  private static final long SEQUENCE_MASK = 4095;
+  private static final Duration UNBOUNDED = Duration.ofMillis(Long.MAX_VALUE);
 
   private final NodeConfig config;
   private final InputStream in;
@@ -36,8 +54,16 @@ public final class Node {
   private final Codec codec = new Codec();
   private final Output pending = new Output();
 
+  private final WallClock clock = new WallClock();
   private String nodeId;
+  private List<String> nodeIds;
   private IdGenerator generator;
+  private boolean hlcScheme;
+  private IdGenerator hlc; // made on first need, unless it is the generator
+  private IdGenerator snowflake; // likewise
+  private boolean shifted; // by simulate_backward: hlc_tick then reports drift_ms
+  private long hlcLast; // the latest HLC timestamp, packed, as hlc_get reports it
+  private long[] batch = new long[0];
   private long nextMsgId;
   private long badLines;
 
@@ -87,6 +113,9 @@ public final class Node {
           skipping = false;
         } else {
           handle(buf, start, nl - start);
+          if (pending.size() >= FLUSH_BYTES) { // batches: a buffer of input can ask for 100s of MB
+            pending.drainTo(out);
+          }
         }
         start = scanned = nl + 1;
         continue;
@@ -108,7 +137,7 @@ public final class Node {
       if (end == buf.length) {
         buf = Arrays.copyOf(buf, Math.min(buf.length * 2, Codec.MAX_LINE_BYTES + 1));
       }
-      if (pending.size() > 0 && (pending.size() >= (1 << 16) || available() == 0)) {
+      if (pending.size() > 0 && available() == 0) {
         pending.drainTo(out);
       }
       int n = in.read(buf, end, buf.length - end);
@@ -146,16 +175,20 @@ public final class Node {
   private Reply reply(Request request) {
     if (request instanceof Request.Generate) {
       if (generator == null) {
-        return error(
-            request, ErrorCode.TEMPORARILY_UNAVAILABLE, "not initialised: send init first");
+        return notInitialised(request);
       }
       try {
         Id id = generator.next();
+        if (hlcScheme) {
+          hlcLast = ((HlcId) id).packed();
+        }
         return new Reply.GenerateOk(nodeId, request.src(), request.msgId(), nextMsgId++, id);
       } catch (IdStateException e) {
-        log("idmint node: generate refused: " + e.getMessage());
-        return error(request, ErrorCode.TEMPORARILY_UNAVAILABLE, e.getMessage());
+        return refused(request, e);
       }
+    }
+    if (request instanceof Request.GenerateBatch b) {
+      return batch(b);
     }
     if (request instanceof Request.Init init) {
       return init(init);
@@ -164,7 +197,203 @@ public final class Node {
       return error(
           request, ErrorCode.NOT_SUPPORTED, "unsupported message type \"" + u.type() + "\"");
     }
-    return error(request, ErrorCode.MALFORMED_REQUEST, ((Request.Malformed) request).problem());
+    if (request instanceof Request.Malformed m) {
+      return error(request, ErrorCode.MALFORMED_REQUEST, m.problem());
+    }
+    try {
+      return track(request);
+    } catch (IdStateException e) {
+      return refused(request, e);
+    }
+  }
+
+  private Reply batch(Request.GenerateBatch b) {
+    if (generator == null) {
+      return notInitialised(b);
+    }
+    int n = b.count();
+    if (batch.length < n) {
+      batch = new long[n];
+    }
+    try {
+      generator.nextLongs(batch, 0, n);
+    } catch (IdStateException e) {
+      return refused(b, e);
+    }
+    Scheme scheme = generator.scheme();
+    long maxSequence;
+    if (scheme == Scheme.COUNTER) {
+      maxSequence = batch[n - 1];
+    } else {
+      long mask = scheme == Scheme.HLC ? HlcId.MAX_LC : SEQUENCE_MASK;
+      maxSequence = 0;
+      for (int k = 0; k < n; k++) {
+        maxSequence = Math.max(maxSequence, batch[k] & mask);
+      }
+      if (hlcScheme) {
+        hlcLast = batch[n - 1];
+      }
+    }
+    return new Reply.GenerateBatchOk(
+        nodeId, b.src(), b.msgId(), nextMsgId++, scheme, nodeId, batch, n, maxSequence);
+  }
+
+  /** The Identifier track's messages beyond generate: decoding, the clocks, comparisons. */
+  private Reply track(Request request) {
+    String self = nodeId != null ? nodeId : request.dest();
+    String src = request.src();
+    String msgId = request.msgId();
+    if (request instanceof Request.Decompose d) {
+      SnowflakeId id = d.id();
+      return new Reply.DecomposeOk(
+          self, src, msgId, nextMsgId++, id.timestamp().toEpochMilli(), id.worker(), id.sequence());
+    }
+    if (request instanceof Request.TimeInfo) {
+      long current = clock.getAsLong() - SnowflakeId.EPOCH_MILLIS;
+      if (snowflake != null) {
+        current += snowflake.clockStats().leadMillis(); // the logical clock, when it is ahead
+      }
+      current = Math.max(0, Math.min(current, SnowflakeId.MAX_TIME));
+      return new Reply.TimeInfoOk(
+          self,
+          src,
+          msgId,
+          nextMsgId++,
+          current,
+          SnowflakeId.EPOCH_MILLIS,
+          SnowflakeId.MAX_TIME,
+          (SnowflakeId.MAX_TIME - current) / MILLIS_PER_YEAR);
+    }
+    if (request instanceof Request.VerifyIds v) {
+      IdCheck.Result r;
+      try {
+        r = IdCheck.verify(v.ids());
+      } catch (IllegalArgumentException e) {
+        return error(request, ErrorCode.MALFORMED_REQUEST, "verify_ids: " + e.getMessage());
+      }
+      return new Reply.VerifyIdsOk(
+          self, src, msgId, nextMsgId++, r.count(), r.unique(), r.sorted(), r.duplicates());
+    }
+    if (request instanceof Request.HlcGet) {
+      return new Reply.HlcGetOk(
+          self, src, msgId, nextMsgId++, hlcLast >>> HlcId.LC_BITS, hlcLast & HlcId.MAX_LC);
+    }
+    if (request instanceof Request.SimulateBackward s) {
+      return shift(s);
+    }
+    if (request instanceof Request.ParseHlcId p) {
+      return new Reply.ParseHlcIdOk(self, src, msgId, nextMsgId++, p.id());
+    }
+    if (nodeId == null) {
+      return notInitialised(request); // the rest issue IDs, which name the node
+    }
+    if (request instanceof Request.HlcTick) {
+      HlcId id = tick(hlc().next());
+      Long drift = shifted ? Math.max(0, id.pt() - clock.getAsLong()) : null;
+      return new Reply.HlcTickOk(nodeId, src, msgId, nextMsgId++, id.pt(), id.lc(), drift);
+    }
+    if (request instanceof Request.HlcReceive r) {
+      IdGenerator h = hlc();
+      h.observe(HlcId.pack(r.remotePt(), r.remoteLc())); // the bound is lifted: never refused
+      HlcId id = tick(h.next());
+      return new Reply.HlcReceiveOk(nodeId, src, msgId, nextMsgId++, id.pt(), id.lc());
+    }
+    Request.CompareIds c = (Request.CompareIds) request;
+    IdGenerator s;
+    try {
+      s = snowflake();
+    } catch (IllegalArgumentException e) {
+      return error(c, ErrorCode.NOT_SUPPORTED, "compare_ids: " + e.getMessage());
+    }
+    String uuid = UUID.randomUUID().toString();
+    SnowflakeId sid = (SnowflakeId) s.next();
+    HlcId hid = tick(hlc().next());
+    return new Reply.CompareIdsOk(nodeId, src, msgId, nextMsgId++, uuid, sid, hid);
+  }
+
+  private HlcId tick(Id id) {
+    HlcId h = (HlcId) id;
+    hlcLast = h.packed();
+    return h;
+  }
+
+  /** simulate_backward: every clock of this node reads the shifted time from now on. */
+  private Reply shift(Request.SimulateBackward s) {
+    long offset = s.offsetMs();
+    if (offset < -MAX_SHIFT_MILLIS - clock.offset || offset > -clock.offset) {
+      return error(
+          s,
+          ErrorCode.MALFORMED_REQUEST,
+          "simulate_backward: offset_ms "
+              + offset
+              + " would shift the clock to "
+              + (clock.offset + offset)
+              + " ms; it may go back at most 100 years ("
+              + MAX_SHIFT_MILLIS
+              + " ms) in all and never ahead of the real clock, so from "
+              + (-MAX_SHIFT_MILLIS - clock.offset)
+              + " to "
+              + (-clock.offset)
+              + " now");
+    }
+    clock.offset += offset;
+    shifted = true;
+    log(
+        "idmint node: simulate_backward: the clock now reads "
+            + (-clock.offset)
+            + " ms behind the real one");
+    String self = nodeId != null ? nodeId : s.dest();
+    return new Reply.SimulateBackwardOk(self, s.src(), s.msgId(), nextMsgId++);
+  }
+
+  /** The node's hybrid logical clock: the generator itself in the HLC scheme. */
+  private IdGenerator hlc() {
+    if (hlc == null) {
+      hlc = side(Scheme.HLC).build();
+    }
+    return hlc;
+  }
+
+  /** A snowflake generator for compare_ids: the generator itself in the snowflake scheme. */
+  private IdGenerator snowflake() {
+    if (snowflake == null) {
+      IdFactory.Builder b = side(Scheme.SNOWFLAKE);
+      if (config.workerId() != null) {
+        b.workerId(config.workerId());
+      }
+      snowflake = b.build();
+    }
+    return snowflake;
+  }
+
+  /**
+   * A generator of another scheme than the node's, on the same clock, without durable state (the
+   * state file belongs to the node's own scheme).
+   */
+  private IdFactory.Builder side(Scheme scheme) {
+    return builder(scheme).node(nodeId, nodeIds).events(new EventLog(err, "[" + scheme + "] "));
+  }
+
+  /**
+   * The track's hlc_receive takes any remote time, so the HLC's bound on observed times is lifted;
+   * the lead warning still reports a remote clock running far ahead.
+   */
+  private IdFactory.Builder builder(Scheme scheme) {
+    return IdFactory.builder()
+        .scheme(scheme)
+        .maxLead(config.maxLead())
+        .maxObservedLead(UNBOUNDED)
+        .clock(clock)
+        .events(new EventLog(err, ""));
+  }
+
+  private Reply notInitialised(Request request) {
+    return error(request, ErrorCode.TEMPORARILY_UNAVAILABLE, "not initialised: send init first");
+  }
+
+  private Reply refused(Request request, IdStateException e) {
+    log("idmint node: request refused: " + e.getMessage());
+    return error(request, ErrorCode.TEMPORARILY_UNAVAILABLE, e.getMessage());
   }
 
   private Reply init(Request.Init init) {
@@ -178,13 +407,7 @@ public final class Node {
           "already initialised as " + nodeId + "; cannot become " + init.nodeId());
     }
     IdFactory.Builder builder =
-        IdFactory.builder()
-            .scheme(config.scheme())
-            .node(init.nodeId(), init.nodeIds())
-            .stateDir(config.stateDir())
-            .maxLead(config.maxLead())
-            .clock(new WallClock())
-            .events(new EventLog(err));
+        builder(config.scheme()).node(init.nodeId(), init.nodeIds()).stateDir(config.stateDir());
     if (config.workerId() != null) {
       builder.workerId(config.workerId());
     }
@@ -198,6 +421,13 @@ public final class Node {
       return error(init, ErrorCode.ABORT, e.getMessage());
     }
     nodeId = init.nodeId();
+    nodeIds = init.nodeIds();
+    hlcScheme = config.scheme() == Scheme.HLC;
+    if (hlcScheme) {
+      hlc = generator;
+    } else if (config.scheme() == Scheme.SNOWFLAKE) {
+      snowflake = generator;
+    }
     log("idmint node: initialised as " + nodeId + " of " + init.nodeIds().size() + " nodes");
     return new Reply.InitOk(nodeId, init.src(), init.msgId(), nextMsgId++);
   }
@@ -251,26 +481,33 @@ public final class Node {
   // The generator's clock and event sink are classes, not System::currentTimeMillis and a lambda:
   // bootstrapping the first lambda costs a node about 10 ms of start-up (NodeStartupIT checks).
 
-  /** The wall clock. */
+  /** The wall clock, shifted by simulate_backward. */
   private static final class WallClock implements LongSupplier {
+    long offset; // the node's thread alone moves it and reads it
+
     @Override
     public long getAsLong() {
-      return System.currentTimeMillis();
+      return System.currentTimeMillis() + offset;
     }
   }
 
-  /** The generator's clock and state events as lines on stderr; state writes are not news. */
+  /**
+   * A generator's clock and state events as lines on stderr; state writes are not news. The
+   * generators of other schemes than the node's (for the track's messages) tag their lines.
+   */
   private static final class EventLog implements Consumer<IdEvent> {
     private final PrintStream err;
+    private final String tag;
 
-    EventLog(PrintStream err) {
+    EventLog(PrintStream err, String tag) {
       this.err = err;
+      this.tag = tag;
     }
 
     @Override
     public void accept(IdEvent event) {
       if (!(event instanceof IdEvent.StateWritten)) {
-        err.println("idmint node: " + event.message());
+        err.println("idmint node: " + tag + event.message());
       }
     }
   }

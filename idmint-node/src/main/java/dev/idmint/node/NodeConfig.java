@@ -9,12 +9,12 @@ import java.util.Map;
  * The node's settings. Each comes from a flag on {@code idmint node}, else from the matching
  * environment variable (Maelstrom users often cannot pass flags), else a default.
  *
- * @param scheme {@code --scheme} / {@code IDMINT_SCHEME}: counter (default) or snowflake
+ * @param scheme {@code --scheme} / {@code IDMINT_SCHEME}: counter (default), snowflake or hlc
  * @param stateDir {@code --state-dir} / {@code IDMINT_STATE_DIR}: durable state; null keeps none
  * @param workerId {@code --worker-id} / {@code IDMINT_WORKER_ID}: snowflake worker; null derives it
  *     from the node ids
- * @param maxLead {@code --max-lead-ms} / {@code IDMINT_MAX_LEAD_MS}: warn when the snowflake clock
- *     runs this far ahead of the wall clock
+ * @param maxLead {@code --max-lead-ms} / {@code IDMINT_MAX_LEAD_MS}: warn when the snowflake or HLC
+ *     clock runs this far ahead of the wall clock
  */
 public record NodeConfig(Scheme scheme, Path stateDir, Integer workerId, Duration maxLead) {
   public static final String SCHEME_ENV = "IDMINT_SCHEME";

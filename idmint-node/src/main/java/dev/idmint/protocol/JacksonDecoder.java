@@ -68,6 +68,12 @@ final class JacksonDecoder {
             f.msgId = t == JsonToken.VALUE_NUMBER_INT ? p.getText() : Fields.WRONG_TYPE;
         case "node_id" -> f.nodeId = t == JsonToken.VALUE_STRING ? p.getText() : Fields.WRONG_TYPE;
         case "node_ids" -> f.nodeIds = t == JsonToken.START_ARRAY ? strings(p) : Fields.WRONG_TYPE;
+        case "count" -> f.count = integer(p, t);
+        case "offset_ms" -> f.offsetMs = integer(p, t);
+        case "remote_pt" -> f.remotePt = integer(p, t);
+        case "remote_lc" -> f.remoteLc = integer(p, t);
+        case "id" -> f.id = id(p, t);
+        case "ids" -> f.ids = t == JsonToken.START_ARRAY ? ids(p) : Fields.WRONG_TYPE;
         default -> {}
       }
       p.skipChildren();
@@ -75,6 +81,34 @@ final class JacksonDecoder {
     if (p.currentToken() != JsonToken.END_OBJECT) {
       throw new IOException("truncated JSON object");
     }
+  }
+
+  private static Object integer(JsonParser p, JsonToken t) throws IOException {
+    return t == JsonToken.VALUE_NUMBER_INT ? p.getText() : Fields.WRONG_TYPE;
+  }
+
+  /** A number (its exact text) or a string, else {@link Fields#WRONG_TYPE}. */
+  private static Object id(JsonParser p, JsonToken t) throws IOException {
+    if (t == JsonToken.VALUE_STRING) {
+      return IdValue.string(p.getText());
+    }
+    if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+      return IdValue.number(p.getText());
+    }
+    return Fields.WRONG_TYPE;
+  }
+
+  /** Reads an array of IDs; items that are not numbers or strings become WRONG_TYPE. */
+  private static List<Object> ids(JsonParser p) throws IOException {
+    List<Object> out = new ArrayList<>();
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+      if (t == null) {
+        throw new IOException("truncated array");
+      }
+      out.add(id(p, t));
+      p.skipChildren();
+    }
+    return out;
   }
 
   /** Reads an array of strings, or consumes it and returns {@link Fields#WRONG_TYPE}. */

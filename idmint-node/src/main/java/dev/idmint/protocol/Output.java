@@ -95,6 +95,41 @@ public final class Output {
     len = end;
   }
 
+  /**
+   * Appends {@code v[0]} to {@code v[n - 1]}, non-negative, comma-separated. A value one above the
+   * one before (most of a snowflake batch) is the previous digits with the last one carried up: a
+   * short copy instead of ten divisions.
+   */
+  void decimals(long[] v, int n) {
+    if (n == 0) {
+      return;
+    }
+    int start = len;
+    decimal(v[0]);
+    int digits = len - start;
+    for (int k = 1; k < n; k++) {
+      ensure(21);
+      buf[len++] = ',';
+      int at = len;
+      if (v[k] == v[k - 1] + 1) {
+        System.arraycopy(buf, start, buf, at, digits);
+        int p = at + digits - 1;
+        while (p >= at && buf[p] == '9') {
+          buf[p--] = '0';
+        }
+        if (p >= at) {
+          buf[p]++;
+          len = at + digits;
+          start = at;
+          continue;
+        }
+      }
+      decimal(v[k]); // not consecutive, or a new digit (999 -> 1000)
+      start = at;
+      digits = len - at;
+    }
+  }
+
   private static int digits(long v) {
     long bound = 10;
     for (int n = 1; n < 19; n++, bound *= 10) {
@@ -139,6 +174,28 @@ public final class Output {
   private static final int CACHE_SIZE = 64; // a power of two
   private final String[] cachedStrings = new String[CACHE_SIZE];
   private final byte[][] cachedBytes = new byte[CACHE_SIZE][];
+
+  /** Appends {@code s} as a quoted JSON string, for text that does not recur (no caching). */
+  void text(String s) {
+    byteAt('"');
+    chars(s);
+    byteAt('"');
+  }
+
+  private String encodedString;
+  private byte[] encodedBytes;
+
+  /** The inside of {@code s} as a JSON string, in UTF-8: for one string written many times. */
+  byte[] encoded(String s) {
+    if (s != encodedString) {
+      int start = len;
+      chars(s);
+      encodedBytes = Arrays.copyOfRange(buf, start, len);
+      encodedString = s;
+      len = start;
+    }
+    return encodedBytes;
+  }
 
   /** Appends the inside of a JSON string. */
   void chars(String s) {

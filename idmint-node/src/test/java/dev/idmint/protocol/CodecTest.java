@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.idmint.id.CounterId;
+import dev.idmint.id.HlcId;
+import dev.idmint.id.Scheme;
 import dev.idmint.id.SnowflakeId;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -236,6 +238,186 @@ class CodecTest {
             new Request.Generate("c1", "n1", null),
             new Request.Unsupported("c1", "n1", "3", "echo"))) {
       assertEquals(r, decode(line(r)));
+    }
+  }
+
+  @Test
+  void decode_trackRequests_fastAndGeneral_giveTheSameRecords() throws Exception {
+    String[][] cases = {
+      {
+        "{\"type\":\"generate_batch\",\"msg_id\":3,\"count\":1000}",
+        "GenerateBatch[src=c1, dest=n1, msgId=3, count=1000]"
+      },
+      {
+        "{\"type\":\"decompose\",\"msg_id\":3,\"id\":4198498303}",
+        "Decompose[src=c1, dest=n1, msgId=3, id=4198498303]"
+      },
+      {"{\"type\":\"time_info\",\"msg_id\":3}", "TimeInfo[src=c1, dest=n1, msgId=3]"},
+      {
+        "{\"type\":\"verify_ids\",\"msg_id\":3,\"ids\":[1,\"a\",2.5]}",
+        "VerifyIds[src=c1, dest=n1, msgId=3, ids=[IdValue[text=1, number=true],"
+            + " IdValue[text=a, number=false], IdValue[text=2.5, number=true]]]"
+      },
+      {"{\"type\":\"hlc_tick\",\"msg_id\":3}", "HlcTick[src=c1, dest=n1, msgId=3]"},
+      {"{\"type\":\"hlc_get\",\"msg_id\":3}", "HlcGet[src=c1, dest=n1, msgId=3]"},
+      {
+        "{\"type\":\"hlc_receive\",\"msg_id\":3,\"remote_pt\":1000,\"remote_lc\":5}",
+        "HlcReceive[src=c1, dest=n1, msgId=3, remotePt=1000, remoteLc=5]"
+      },
+      {
+        "{\"type\":\"simulate_backward\",\"msg_id\":3,\"offset_ms\":-5000}",
+        "SimulateBackward[src=c1, dest=n1, msgId=3, offsetMs=-5000]"
+      },
+      {
+        "{\"type\":\"parse_hlc_id\",\"msg_id\":3,\"id\":\"1704067200001_3_n2\"}",
+        "ParseHlcId[src=c1, dest=n1, msgId=3, id=1704067200001_3_n2]"
+      },
+      {"{\"type\":\"compare_ids\",\"msg_id\":3}", "CompareIds[src=c1, dest=n1, msgId=3]"},
+    };
+    for (String[] c : cases) {
+      String plain = "{\"src\":\"c1\",\"dest\":\"n1\",\"body\":" + c[0] + "}";
+      // An unknown key sends the same request through jackson-core.
+      String general = plain.replace("{\"type\"", "{\"extra\":[null],\"type\"");
+      assertEquals(c[1], decode(plain).toString(), plain);
+      assertEquals(decode(plain), decode(general), general);
+    }
+  }
+
+  @Test
+  void encode_trackReplies_haveThePagesFieldsInAFixedOrder() {
+    assertEquals(
+        "{\"src\":\"n1\",\"dest\":\"c1\",\"body\":{\"type\":\"generate_batch_ok\",\"in_reply_to\":2,"
+            + "\"msg_id\":1,\"ids\":[8,9,12],\"max_sequence\":12}}\n",
+        encode(
+            new Reply.GenerateBatchOk(
+                "n1", "c1", "2", 1, Scheme.SNOWFLAKE, "n1", new long[] {8, 9, 12, 13}, 3, 12)));
+    assertEquals(
+        "{\"src\":\"n1\",\"dest\":\"c1\",\"body\":{\"type\":\"generate_batch_ok\",\"in_reply_to\":2,"
+            + "\"msg_id\":1,\"ids\":[\"n\\\"1-7\",\"n\\\"1-8\"],\"max_sequence\":8}}\n",
+        encode(
+            new Reply.GenerateBatchOk(
+                "n1", "c1", "2", 1, Scheme.COUNTER, "n\"1", new long[] {7, 8}, 2, 8)));
+    assertEquals(
+        "{\"src\":\"n1\",\"dest\":\"c1\",\"body\":{\"type\":\"generate_batch_ok\",\"in_reply_to\":2,"
+            + "\"msg_id\":1,\"ids\":[\"5_262143_n1\",\"6_0_n1\"],\"max_sequence\":262143}}\n",
+        encode(
+            new Reply.GenerateBatchOk(
+                "n1",
+                "c1",
+                "2",
+                1,
+                Scheme.HLC,
+                "n1",
+                new long[] {HlcId.pack(5, HlcId.MAX_LC), HlcId.pack(6, 0)},
+                2,
+                HlcId.MAX_LC)));
+    assertEquals(
+        "{\"src\":\"n1\",\"dest\":\"c1\",\"body\":{\"type\":\"generate_batch_ok\",\"in_reply_to\":2,"
+            + "\"msg_id\":1,\"ids\":[],\"max_sequence\":0}}\n",
+        encode(new Reply.GenerateBatchOk("n1", "c1", "2", 1, Scheme.HLC, "n1", new long[0], 0, 0)));
+    assertEquals(
+        body(
+            "\"decompose_ok\",\"in_reply_to\":2,\"msg_id\":1,\"timestamp_ms\":1704067201000,"
+                + "\"machine_id\":1023,\"sequence\":4095"),
+        encode(new Reply.DecomposeOk("n1", "c1", "2", 1, 1_704_067_201_000L, 1023, 4095)));
+    assertEquals(
+        body(
+            "\"time_info_ok\",\"in_reply_to\":2,\"msg_id\":1,\"current_ms\":1234567,"
+                + "\"custom_epoch_ms\":1704067200000,\"max_timestamp_ms\":2199023255551,"
+                + "\"years_remaining\":69"),
+        encode(
+            new Reply.TimeInfoOk(
+                "n1", "c1", "2", 1, 1_234_567, 1_704_067_200_000L, 2_199_023_255_551L, 69)));
+    assertEquals(
+        body(
+            "\"verify_ids_ok\",\"in_reply_to\":2,\"msg_id\":1,\"count\":4,\"unique\":2,"
+                + "\"is_sorted\":false,\"duplicates\":[1e1,\"\\u0001\\\"\"]"),
+        encode(
+            new Reply.VerifyIdsOk(
+                "n1",
+                "c1",
+                "2",
+                1,
+                4,
+                2,
+                false,
+                List.of(IdValue.number("1e1"), IdValue.string("\u0001\"")))));
+    assertEquals(
+        body("\"hlc_tick_ok\",\"in_reply_to\":2,\"msg_id\":1,\"pt\":1234567,\"lc\":1"),
+        encode(new Reply.HlcTickOk("n1", "c1", "2", 1, 1_234_567, 1, null)));
+    assertEquals(
+        body(
+            "\"hlc_tick_ok\",\"in_reply_to\":2,\"msg_id\":1,\"pt\":1234567,\"lc\":1,\"drift_ms\":5000"),
+        encode(new Reply.HlcTickOk("n1", "c1", "2", 1, 1_234_567, 1, 5000L)));
+    assertEquals(
+        body("\"hlc_get_ok\",\"in_reply_to\":2,\"msg_id\":1,\"pt\":0,\"lc\":0"),
+        encode(new Reply.HlcGetOk("n1", "c1", "2", 1, 0, 0)));
+    assertEquals(
+        body("\"hlc_receive_ok\",\"in_reply_to\":2,\"msg_id\":1,\"pt\":1000,\"lc\":6"),
+        encode(new Reply.HlcReceiveOk("n1", "c1", "2", 1, 1000, 6)));
+    assertEquals(
+        body("\"simulate_backward_ok\",\"in_reply_to\":2,\"msg_id\":1"),
+        encode(new Reply.SimulateBackwardOk("n1", "c1", "2", 1)));
+    assertEquals(
+        body(
+            "\"parse_hlc_id_ok\",\"in_reply_to\":2,\"msg_id\":1,\"pt\":1704067200001,\"lc\":3,"
+                + "\"node\":\"n2\""),
+        encode(new Reply.ParseHlcIdOk("n1", "c1", "2", 1, HlcId.parse("1704067200001_3_n2"))));
+    assertEquals(
+        body(
+            "\"compare_ids_ok\",\"in_reply_to\":2,\"msg_id\":1,\"comparison\":["
+                + "{\"scheme\":\"uuid_v4\",\"id\":\"550e8400-e29b-41d4-a716-446655440000\",\"bits\":128,"
+                + "\"sortable\":false,\"causal\":false},"
+                + "{\"scheme\":\"snowflake\",\"id\":\"7041429939834880\",\"bits\":64,\"sortable\":true,"
+                + "\"causal\":false},"
+                + "{\"scheme\":\"hlc\",\"id\":\"1234567_0_n1\",\"bits\":96,\"sortable\":true,"
+                + "\"causal\":true}]"),
+        encode(
+            new Reply.CompareIdsOk(
+                "n1",
+                "c1",
+                "2",
+                1,
+                "550e8400-e29b-41d4-a716-446655440000",
+                new SnowflakeId(7_041_429_939_834_880L),
+                new HlcId(1_234_567, 0, "n1"))));
+    assertEquals(
+        "{\"src\":\"n1\",\"dest\":\"c1\",\"body\":{\"type\":\"generate_ok\",\"in_reply_to\":2,"
+            + "\"msg_id\":1,\"id\":\"1704067200001_0_n1\"}}\n",
+        encode(new Reply.GenerateOk("n1", "c1", "2", 1, new HlcId(1_704_067_200_001L, 0, "n1"))));
+  }
+
+  private static String body(String fields) {
+    return "{\"src\":\"n1\",\"dest\":\"c1\",\"body\":{\"type\":" + fields + "}}\n";
+  }
+
+  /** Runs of consecutive values across powers of ten, jumps, zero and the largest long. */
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4})
+  void decimals_writeEveryValueAsLongToStringDoes(long seed) {
+    java.util.Random rnd = new java.util.Random(seed);
+    for (int round = 0; round < 300; round++) {
+      int n = rnd.nextInt(200);
+      long[] v = new long[n];
+      long x =
+          switch (rnd.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> (long) Math.pow(10, rnd.nextInt(19)) - rnd.nextInt(20);
+            case 2 -> Long.MAX_VALUE - rnd.nextInt(300);
+            default -> rnd.nextLong() >>> 1;
+          };
+      StringBuilder expected = new StringBuilder();
+      for (int k = 0; k < n; k++) {
+        v[k] = Math.max(0, x);
+        expected.append(k == 0 ? "" : ",").append(v[k]);
+        x = rnd.nextInt(10) == 0 ? rnd.nextLong() >>> rnd.nextInt(64) : x + 1;
+        if (x < 0) {
+          x = 0;
+        }
+      }
+      Output out = new Output();
+      out.decimals(v, n);
+      assertEquals(expected.toString(), out.toString());
     }
   }
 }

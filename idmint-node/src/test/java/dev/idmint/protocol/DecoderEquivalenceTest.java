@@ -17,7 +17,33 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The fast path must mean exactly what jackson-core means, whenever it accepts a line. */
 class DecoderEquivalenceTest {
   private static final String[] KEYS = {"src", "dest", "body", "id", "x"};
-  private static final String[] BODY_KEYS = {"type", "msg_id", "node_id", "node_ids", "extra"};
+  private static final String[] BODY_KEYS = {
+    "type",
+    "msg_id",
+    "node_id",
+    "node_ids",
+    "count",
+    "id",
+    "ids",
+    "offset_ms",
+    "remote_pt",
+    "remote_lc",
+    "extra"
+  };
+  private static final String[] TYPES = {
+    "generate",
+    "init",
+    "generate_batch",
+    "decompose",
+    "time_info",
+    "verify_ids",
+    "hlc_tick",
+    "hlc_get",
+    "hlc_receive",
+    "simulate_backward",
+    "parse_hlc_id",
+    "compare_ids"
+  };
 
   /** Returns the decoded request, or the failure text. */
   static Object viaJackson(byte[] b) {
@@ -30,9 +56,14 @@ class DecoderEquivalenceTest {
 
   /** Asserts: if the fast path accepts {@code b}, jackson-core decodes it to the same request. */
   static boolean assertSameMeaning(byte[] b) {
+    return fastMeaning(b) != null;
+  }
+
+  /** The request the fast path decodes {@code b} to, checked against jackson-core; or null. */
+  static Object fastMeaning(byte[] b) {
     Fields f = new Fields();
     if (!new FastDecoder().decode(b, 0, b.length, f)) {
-      return false;
+      return null;
     }
     Object fast;
     try {
@@ -41,7 +72,7 @@ class DecoderEquivalenceTest {
       fast = "malformed";
     }
     assertEquals(viaJackson(b), fast, () -> "line: " + new String(b, StandardCharsets.UTF_8));
-    return true;
+    return fast;
   }
 
   @ParameterizedTest
@@ -49,18 +80,26 @@ class DecoderEquivalenceTest {
   void fastPath_onGeneratedLines_agreesWithJackson(long seed) {
     Random r = new Random(seed);
     int accepted = 0;
-    for (int k = 0; k < 5_000; k++) {
+    java.util.Set<Class<?>> kinds = new java.util.HashSet<>();
+    for (int k = 0; k < 8_000; k++) {
       String line = envelope(r);
       byte[] b = line.getBytes(StandardCharsets.UTF_8);
-      if (assertSameMeaning(b)) {
+      Object fast = fastMeaning(b);
+      if (fast != null) {
         accepted++;
+        kinds.add(fast.getClass());
       }
       for (int m = 0; m < 3; m++) {
         assertSameMeaning(mutate(b, r));
       }
     }
-    // The generator must exercise the fast path, not just the fallback.
+    // The generator must exercise the fast path, not just the fallback, for every request type.
     assertTrue(accepted > 500, "fast path accepted only " + accepted);
+    for (Class<?> kind : Request.class.getPermittedSubclasses()) {
+      if (kind != Request.VerifyIds.class) { // its arrays always go to jackson-core
+        assertTrue(kinds.contains(kind), "fast path never gave a " + kind.getSimpleName());
+      }
+    }
   }
 
   @ParameterizedTest
@@ -104,21 +143,51 @@ class DecoderEquivalenceTest {
   }
 
   private static String body(Random r) {
+    if (r.nextInt(25) == 0) { // an init that holds together, rare at random
+      String node = name(r);
+      return "{"
+          + ws(r)
+          + "\"type\":\"init\",\"msg_id\":"
+          + integer(r)
+          + ",\"node_id\":"
+          + quote(node)
+          + ","
+          + ws(r)
+          + "\"node_ids\":["
+          + quote(node)
+          + (r.nextBoolean() ? "," + quote(node + "x") : "")
+          + "]}";
+    }
     List<String> members = new ArrayList<>();
+    String type = r.nextInt(8) == 0 ? name(r) : TYPES[r.nextInt(TYPES.length)];
+    String own = // the keys of the type's own fields, usually present
+        switch (type) {
+          case "init" -> "node_id node_ids";
+          case "generate_batch" -> "count";
+          case "decompose", "parse_hlc_id" -> "id";
+          case "verify_ids" -> "ids";
+          case "hlc_receive" -> "remote_pt remote_lc";
+          case "simulate_backward" -> "offset_ms";
+          default -> "";
+        };
     for (String key : BODY_KEYS) {
-      if (key.equals("extra") ? r.nextInt(5) != 0 : r.nextInt(6) == 0) {
+      boolean absent =
+          key.equals("type") || key.equals("msg_id")
+              ? r.nextInt(6) == 0
+              : own.contains(key) ? r.nextInt(5) == 0 : r.nextInt(7) != 0;
+      if (absent) {
         continue;
       }
       String value =
           switch (key) {
-            case "type" ->
+            case "type" -> r.nextInt(12) == 0 ? scalar(r) : quote(type);
+            case "msg_id", "count", "offset_ms", "remote_pt", "remote_lc" ->
+                r.nextInt(12) == 0 ? scalar(r) : integer(r);
+            case "id" ->
                 r.nextInt(12) == 0
                     ? scalar(r)
-                    : quote(r.nextBoolean() ? "generate" : r.nextBoolean() ? "init" : name(r));
-            case "msg_id" ->
-                r.nextInt(12) == 0
-                    ? scalar(r)
-                    : Long.toString(r.nextInt(4) == 0 ? r.nextLong() : r.nextInt(100));
+                    : r.nextBoolean() ? integer(r) : quote(r.nextBoolean() ? hlcId(r) : name(r));
+            case "ids" -> r.nextInt(12) == 0 ? scalar(r) : ids(r);
             case "node_ids" -> r.nextInt(12) == 0 ? scalar(r) : array(r);
             case "extra" -> r.nextBoolean() ? scalar(r) : array(r);
             default -> r.nextInt(12) == 0 ? scalar(r) : quote(name(r));
@@ -127,6 +196,32 @@ class DecoderEquivalenceTest {
     }
     java.util.Collections.shuffle(members, r);
     return "{" + String.join(",", members) + "}";
+  }
+
+  private static String integer(Random r) {
+    return switch (r.nextInt(6)) {
+      case 0 -> Long.toString(r.nextLong());
+      case 1 -> Long.toString(-r.nextInt(100_000));
+      case 2 -> Long.toString(r.nextLong() >>> r.nextInt(64));
+      default -> Long.toString(r.nextInt(200_000));
+    };
+  }
+
+  private static String hlcId(Random r) {
+    return (r.nextLong() >>> (20 + r.nextInt(44)))
+        + "_"
+        + r.nextInt(300_000)
+        + "_"
+        + (r.nextInt(10) == 0 ? "" : name(r));
+  }
+
+  private static String ids(Random r) {
+    List<String> items = new ArrayList<>();
+    int n = r.nextInt(5);
+    for (int k = 0; k < n; k++) {
+      items.add(ws(r) + (r.nextInt(4) == 0 ? scalar(r) : integer(r)) + ws(r));
+    }
+    return "[" + String.join(",", items) + "]";
   }
 
   private static String array(Random r) {

@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.idmint.id.Scheme;
 import dev.idmint.node.Node;
 import dev.idmint.node.NodeConfig;
 import java.io.ByteArrayInputStream;
@@ -25,6 +26,7 @@ class NodeFuzzTest {
       "{\"src\":\"c0\",\"dest\":\"n1\",\"body\":{\"type\":\"init\",\"msg_id\":1,\"node_id\":\"n1\",\"node_ids\":[\"n1\"]}}\n"
           .getBytes(StandardCharsets.UTF_8);
   private static final JsonFactory JSON = new JsonFactory();
+  private static final Scheme[] SCHEMES = Scheme.values();
 
   @FuzzTest(maxDuration = "10s")
   void node_givenAnyBytes_answersOnlyWithEnvelopes(byte[] data) throws IOException {
@@ -37,12 +39,16 @@ class NodeFuzzTest {
       }
     }
 
-    // Half the time the node is initialised first, so generate and friends get deep.
+    // Half the time the node is initialised first, so generate and friends get deep; the first
+    // byte also picks the scheme.
     byte[] input = data.length > 0 && (data[0] & 1) == 0 ? concat(INIT, data) : data;
+    Scheme scheme = data.length == 0 ? Scheme.COUNTER : SCHEMES[(data[0] >> 1 & 0xff) % 3];
+    NodeConfig config =
+        NodeConfig.defaults().with(new NodeConfig.Overrides(scheme, null, null, null));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream err =
         new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-    int code = new Node(NodeConfig.defaults(), new ByteArrayInputStream(input), out, err).run();
+    int code = new Node(config, new ByteArrayInputStream(input), out, err).run();
     assertEquals(0, code);
     for (String line : out.toString(StandardCharsets.UTF_8).split("\n", -1)) {
       if (!line.isEmpty()) {

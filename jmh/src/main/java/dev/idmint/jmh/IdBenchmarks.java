@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -46,6 +47,7 @@ public abstract class IdBenchmarks {
   private IdGenerator snowflake;
   private IdGenerator durableCounter;
   private IdGenerator durableSnowflake;
+  private IdGenerator hlc;
   private TsidFactory tsid;
   private Path stateDir;
 
@@ -56,6 +58,7 @@ public abstract class IdBenchmarks {
     snowflake = generator(Scheme.SNOWFLAKE, null);
     durableCounter = generator(Scheme.COUNTER, stateDir);
     durableSnowflake = generator(Scheme.SNOWFLAKE, stateDir.resolve("snowflake"));
+    hlc = generator(Scheme.HLC, null);
     tsid = TsidFactory.newInstance1024(1);
   }
 
@@ -119,6 +122,32 @@ public abstract class IdBenchmarks {
   @Benchmark
   public long snowflakeNextLongDurable() {
     return durableSnowflake.nextLong();
+  }
+
+  /** A batch of 1,000 snowflakes per call, reported per ID. */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long[] snowflakeNextLongs(Batch batch) {
+    snowflake.nextLongs(batch.ids, 0, BATCH);
+    return batch.ids;
+  }
+
+  @Benchmark
+  public long hlcNextLong() {
+    return hlc.nextLong();
+  }
+
+  @Benchmark
+  public Id hlcNext() {
+    return hlc.next();
+  }
+
+  static final int BATCH = 1000;
+
+  /** Each thread's own array for batches. */
+  @State(Scope.Thread)
+  public static class Batch {
+    final long[] ids = new long[BATCH];
   }
 
   /** tsid-creator's numeric path: {@code create()} allocates a Tsid, then its long. */

@@ -1,0 +1,171 @@
+package dev.idmint.cli;
+
+import dev.idmint.id.Scheme;
+import dev.idmint.serve.ServeConfig;
+import dev.idmint.serve.Server;
+import dev.idmint.serve.Signals;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code idmint serve}: the ID service over HTTP. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Serve IDs over HTTP/1.1: GET or POST /v1/ids[?count=N][&format=number], GET /v1/ids/{id},"
+          + " /v1/info, /healthz, /readyz, /metrics.",
+      "Run a fleet with one worker id per instance; no coordinator is needed.",
+      "Each flag overrides the environment variable named with it.",
+      "Exit status: 0 after SIGTERM or SIGINT (requests in flight finish, at most 5 s), 254 for bad"
+          + " settings or state that is unusable or in use."
+    })
+final class ServeCommand implements Callable<Integer> {
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description = "Port to listen on; 0 picks a free one (IDMINT_PORT; default 8080).")
+  Integer port;
+
+  @Option(
+      names = "--bind",
+      paramLabel = "ADDRESS",
+      description = "Address to listen on; 0.0.0.0 for all (IDMINT_BIND; default 127.0.0.1).")
+  String bind;
+
+  @Option(
+      names = "--scheme",
+      paramLabel = "snowflake|counter|hlc",
+      converter = NodeCommand.SchemeConverter.class,
+      description = "ID scheme (IDMINT_SCHEME; default snowflake).")
+  Scheme scheme;
+
+  @Option(
+      names = "--worker-id",
+      paramLabel = "0..1023",
+      description = "This instance's worker id, unique in the fleet (IDMINT_WORKER_ID).")
+  Integer workerId;
+
+  @Option(
+      names = "--worker-id-from-hostname",
+      description =
+          "Take the worker id from the host name's trailing -<ordinal>, as in a Kubernetes"
+              + " StatefulSet (IDMINT_WORKER_ID_FROM_HOSTNAME=true).")
+  boolean workerIdFromHostname;
+
+  @Option(
+      names = "--node",
+      paramLabel = "NAME",
+      description =
+          "Counter IDs read <NAME>-<n>; also names the state file (IDMINT_NODE; default w<worker>).")
+  String node;
+
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description =
+          "Keep durable state in DIR, so that a restart never reissues an ID (IDMINT_STATE_DIR).")
+  Path stateDir;
+
+  @Option(
+      names = "--max-lead-ms",
+      paramLabel = "MS",
+      description =
+          "Warn when snowflake IDs run this far ahead of the wall clock (IDMINT_MAX_LEAD_MS;"
+              + " default 10000).")
+  Long maxLeadMillis;
+
+  @Option(
+      names = "--max-count",
+      paramLabel = "N",
+      description = "The largest count one request may ask for (IDMINT_MAX_COUNT; default 10000).")
+  Integer maxCount;
+
+  @Option(
+      names = "--max-connections",
+      paramLabel = "N",
+      description =
+          "Close connections beyond this many at once (IDMINT_MAX_CONNECTIONS; default 4096).")
+  Integer maxConnections;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    ServeConfig config;
+    try {
+      config =
+          ServeConfig.resolve(
+              new ServeConfig.Flags(
+                  port,
+                  bind,
+                  scheme,
+                  workerId,
+                  workerIdFromHostname,
+                  node,
+                  stateDir,
+                  maxLeadMillis,
+                  maxCount,
+                  maxConnections),
+              System.getenv(),
+              ServeCommand::hostname);
+    } catch (IllegalArgumentException e) {
+      err.println("idmint serve: " + e.getMessage());
+      return Cli.BAD_ARGUMENTS;
+    }
+    if (config.workerSource() == null && config.scheme() == Scheme.SNOWFLAKE) {
+      err.println(
+          "idmint serve: no worker id given, so this is worker 0; a fleet needs one worker id per"
+              + " instance (--worker-id N or --worker-id-from-hostname)");
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    Signals.onTerminate(stop::countDown);
+    Server server;
+    try {
+      server = Server.start(config, err::println);
+    } catch (Server.StartException e) {
+      err.println("idmint serve: " + e.getMessage());
+      return Cli.BAD_ARGUMENTS;
+    }
+    err.println(server.describe());
+    try {
+      stop.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    int cut = server.drain();
+    server.close();
+    err.println(
+        "idmint serve: stopped"
+            + (cut == 0 ? "" : "; " + cut + " connection(s) were cut after the drain timeout"));
+    return 0;
+  }
+
+  /** The host name: Kubernetes sets HOSTNAME to the pod's name; else the kernel's. */
+  static String hostname() {
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) {
+      return env.trim();
+    }
+    try {
+      return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII)
+          .trim();
+    } catch (IOException | RuntimeException e) {
+      try {
+        return InetAddress.getLocalHost().getHostName();
+      } catch (IOException ex) {
+        return "";
+      }
+    }
+  }
+}

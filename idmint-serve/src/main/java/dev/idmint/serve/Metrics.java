@@ -1,0 +1,209 @@
+package dev.idmint.serve;
+
+import dev.idmint.id.ClockStats;
+import dev.idmint.id.IdGenerator;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/** The service's Prometheus metrics, on a registry of its own. */
+final class Metrics {
+  static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+
+  /** Request durations: the service answers in microseconds, load balancers time out in seconds. */
+  private static final double[] DURATION_BOUNDS = {
+    0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1
+  };
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+  private final Counter issued;
+  private final Counter requests;
+  private final Counter rejected;
+  private final Counter timeouts;
+  private final Gauge connections;
+  private final DistributionDataPoint[] durations =
+      new DistributionDataPoint[Route.values().length];
+
+  /** Request counters by route and status, resolved once: label look-ups cost a map search. */
+  private final CounterDataPoint[][] byStatus = new CounterDataPoint[Route.values().length][600];
+
+  /** State writes: an fsync takes from tens of microseconds (SSD) to seconds (a sick disk). */
+  private static final double[] WRITE_BOUNDS = {
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
+  };
+
+  private static final ClockStats NO_CLOCK = new ClockStats(0, 0, 0);
+
+  private final Histogram stateWrites;
+  private final Gauge leadPastBound;
+  private final Gauge clockOutOfRange;
+  private volatile IdGenerator generator; // null until built: its clock reads as zeros
+
+  Metrics(ServeConfig config, String version, BooleanSupplier ready) {
+    Supplier<ClockStats> clock =
+        () -> {
+          IdGenerator g = generator;
+          return g == null ? NO_CLOCK : g.clockStats();
+        };
+    Info.builder()
+        .name("idmint_service_info")
+        .help("The service's settings: scheme, worker, node and version")
+        .labelNames("scheme", "worker", "node", "version")
+        .register(registry)
+        .setLabelValues(
+            config.scheme().toString(), Integer.toString(config.worker()), config.node(), version);
+    issued =
+        Counter.builder()
+            .name("idmint_ids_issued_total")
+            .help("IDs issued in responses")
+            .withoutExemplars()
+            .register(registry);
+    requests =
+        Counter.builder()
+            .name("idmint_http_requests_total")
+            .help("HTTP requests answered, by route and status code")
+            .labelNames("route", "code")
+            .withoutExemplars()
+            .register(registry);
+    Histogram histogram =
+        Histogram.builder()
+            .name("idmint_http_request_duration_seconds")
+            .help("Time from a whole request to its response being queued, by route")
+            .labelNames("route")
+            .classicOnly()
+            .classicUpperBounds(DURATION_BOUNDS)
+            .withoutExemplars()
+            .register(registry);
+    for (Route r : Route.values()) {
+      durations[r.ordinal()] = histogram.labelValues(r.label);
+    }
+    connections =
+        Gauge.builder()
+            .name("idmint_http_connections")
+            .help("Open HTTP connections")
+            .withoutExemplars()
+            .register(registry);
+    rejected =
+        Counter.builder()
+            .name("idmint_http_connections_rejected_total")
+            .help("Connections closed at once because --max-connections were open")
+            .withoutExemplars()
+            .register(registry);
+    timeouts =
+        Counter.builder()
+            .name("idmint_http_request_timeouts_total")
+            .help("Connections closed because a request did not arrive whole in time (408)")
+            .withoutExemplars()
+            .register(registry);
+    GaugeWithCallback.builder()
+        .name("idmint_clock_lead_seconds")
+        .help("How far the newest IDs' time runs ahead of the wall clock")
+        .callback(cb -> cb.call(clock.get().leadMillis() / 1000.0))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("idmint_clock_backward_jumps_total")
+        .help("Backward jumps of the wall clock seen by the generator")
+        .callback(cb -> cb.call(clock.get().backwardJumps()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("idmint_clock_largest_backward_jump_seconds")
+        .help("The largest backward jump of the wall clock seen so far")
+        .callback(cb -> cb.call(clock.get().largestJumpMillis() / 1000.0))
+        .register(registry);
+    leadPastBound =
+        Gauge.builder()
+            .name("idmint_clock_lead_past_bound")
+            .help(
+                "1 while IDs run more than --max-lead-ms ahead of the wall clock (until under half)")
+            .withoutExemplars()
+            .register(registry);
+    clockOutOfRange =
+        Gauge.builder()
+            .name("idmint_clock_out_of_range")
+            .help("1 while the wall clock reads a time the IDs cannot hold (it is ignored)")
+            .withoutExemplars()
+            .register(registry);
+    stateWrites =
+        Histogram.builder()
+            .name("idmint_state_write_duration_seconds")
+            .help(
+                "Durable state writes (temp file, fsync, rename, directory fsync) and their time;"
+                    + " _count is the number of writes")
+            .classicOnly()
+            .classicUpperBounds(WRITE_BOUNDS)
+            .withoutExemplars()
+            .register(registry);
+    GaugeWithCallback.builder()
+        .name("idmint_ready")
+        .help("1 when /readyz answers 200, else 0")
+        .callback(cb -> cb.call(ready.getAsBoolean() ? 1 : 0))
+        .register(registry);
+  }
+
+  /** The generator whose clock the clock metrics read. */
+  void generator(IdGenerator g) {
+    generator = g;
+  }
+
+  void stateWritten(Duration took) {
+    stateWrites.observe(took.toNanos() / 1e9);
+  }
+
+  void leadPastBound(boolean past) {
+    leadPastBound.set(past ? 1 : 0);
+  }
+
+  void clockOutOfRange(boolean out) {
+    clockOutOfRange.set(out ? 1 : 0);
+  }
+
+  void issued(int n) {
+    issued.inc(n);
+  }
+
+  void request(Route route, int status, long nanos) {
+    CounterDataPoint[] row = byStatus[route.ordinal()];
+    int i = status >= 100 && status < 600 ? status : 599;
+    CounterDataPoint c = row[i];
+    if (c == null) {
+      c = requests.labelValues(route.label, Integer.toString(status));
+      row[i] = c; // a benign race: every thread resolves the same data point
+    }
+    c.inc();
+    durations[route.ordinal()].observe(nanos / 1e9);
+  }
+
+  void connectionOpened() {
+    connections.inc();
+  }
+
+  void connectionClosed() {
+    connections.dec();
+  }
+
+  void connectionRejected() {
+    rejected.inc();
+  }
+
+  void requestTimedOut() {
+    timeouts.inc();
+  }
+
+  /** Writes every metric in Prometheus' text format (version 0.0.4). */
+  void write(OutputStream out) throws IOException {
+    writer.write(out, registry.scrape());
+  }
+}

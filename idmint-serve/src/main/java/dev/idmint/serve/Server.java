@@ -1,0 +1,317 @@
+package dev.idmint.serve;
+
+import dev.idmint.id.IdFactory;
+import dev.idmint.id.IdGenerator;
+import dev.idmint.id.IdStateException;
+import dev.idmint.id.Scheme;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * {@code idmint serve}: an ID generator behind an HTTP/1.1 server. Netty with native epoll where it
+ * loads (NIO elsewhere), one event loop per core; each request is answered on its connection's
+ * event loop, without blocking on anything but the state file's rare renewals.
+ */
+public final class Server implements AutoCloseable {
+  private static final LongSupplier NANO_TIME = Service.NANO_TIME;
+
+  /** Longer request lines get 414, larger headers 431. */
+  static final HttpDecoderConfig DECODER =
+      new HttpDecoderConfig()
+          .setMaxInitialLineLength(4096)
+          .setMaxHeaderSize(8192)
+          .setMaxChunkSize(8192);
+
+  private final ServeConfig config;
+  private final EventLoopGroup group;
+  private final Channel listener;
+  private final ChannelGroup channels;
+  private final Service service;
+  private final StateLock lock;
+  private final String transport;
+
+  private Server(
+      ServeConfig config,
+      EventLoopGroup group,
+      Channel listener,
+      ChannelGroup channels,
+      Service service,
+      StateLock lock,
+      String transport) {
+    this.config = config;
+    this.group = group;
+    this.listener = listener;
+    this.channels = channels;
+    this.service = service;
+    this.lock = lock;
+    this.transport = transport;
+  }
+
+  /** A start-up problem: the message says what and what to do; no ID was issued. */
+  public static final class StartException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    StartException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Starts loading what {@link #start} needs (Netty's native transport and platform probes, its
+   * allocator and HTTP decoder, Prometheus' client) on a thread of its own, so that it overlaps
+   * with parsing the command line. Nothing is started; a failure here is left for start() to meet.
+   */
+  public static void warmUp() {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Epoll.isAvailable();
+                ByteBufAllocator.DEFAULT.ioBuffer(64).release();
+                new HttpRequestDecoder(DECODER);
+                new Metrics(ServeConfig.defaults(), "", () -> true);
+                HttpDate.now();
+              } catch (RuntimeException | LinkageError e) {
+                // start() does all of this again and reports what fails
+              }
+            },
+            "idmint-serve-warm-up");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * Takes the state lock, makes the generator and listens.
+   *
+   * @param log where the generator's clock and state lines go, and internal errors
+   * @throws StartException if the state is in use or unusable, or the address cannot be bound
+   */
+  public static Server start(ServeConfig config, Consumer<String> log) throws StartException {
+    return start(config, log, Epoll.isAvailable());
+  }
+
+  static Server start(ServeConfig config, Consumer<String> log, boolean epoll)
+      throws StartException {
+    StateLock lock = null;
+    EventLoopGroup group = null;
+    try {
+      Path dir = config.stateDir();
+      if (dir != null) {
+        IdFactory.checkStateDir(dir);
+        try {
+          lock = StateLock.acquire(dir, config.node());
+        } catch (StateLock.LockedException e) {
+          throw new StartException(
+              "cannot use state file "
+                  + dir.resolve(config.node() + ".state")
+                  + ": "
+                  + e.getMessage(),
+              e);
+        } catch (IOException e) {
+          throw new StartException(
+              "cannot lock the state file: "
+                  + StateLock.path(dir, config.node())
+                  + ": "
+                  + e.getMessage(),
+              e);
+        }
+      }
+      String transport = epoll ? "epoll" : "nio";
+      Service service = Service.create(config, lock, transport, log);
+      Metrics metrics = service.metrics();
+
+      IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+      Class<? extends ServerChannel> channelClass =
+          epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+      group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+      ChannelGroup channels = new DefaultChannelGroup("idmint-serve", GlobalEventExecutor.INSTANCE);
+      ServeConfig.Limits limits = config.limits();
+      ServerBootstrap b =
+          new ServerBootstrap()
+              .group(group)
+              .channel(channelClass)
+              .option(ChannelOption.SO_BACKLOG, 1024)
+              .option(ChannelOption.SO_REUSEADDR, true)
+              .handler(new ConnectionLimit(limits.maxConnections(), metrics, channels))
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childOption(
+                  ChannelOption.WRITE_BUFFER_WATER_MARK,
+                  new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      pipeline(ch, service, limits, log);
+                    }
+                  });
+      ChannelFuture bound = b.bind(config.bind(), config.port()).awaitUninterruptibly();
+      if (!bound.isSuccess()) {
+        Throwable cause = bound.cause();
+        throw new StartException(
+            "cannot listen on "
+                + config.bind()
+                + ":"
+                + config.port()
+                + ": "
+                + (cause.getMessage() == null ? cause.toString() : cause.getMessage()),
+            cause);
+      }
+      service.events().started();
+      return new Server(config, group, bound.channel(), channels, service, lock, transport);
+    } catch (StartException e) {
+      cleanUp(group, lock);
+      throw e;
+    } catch (IdStateException | IllegalArgumentException e) {
+      cleanUp(group, lock);
+      throw new StartException(e.getMessage(), e);
+    } catch (RuntimeException | Error e) {
+      cleanUp(group, lock);
+      throw e;
+    }
+  }
+
+  /**
+   * A connection's handlers: the request timer sees raw bytes, Netty's decoder turns them into HTTP
+   * requests of bounded size, the handler answers them with bytes of its own making.
+   */
+  static void pipeline(
+      Channel ch, Service service, ServeConfig.Limits limits, Consumer<String> log) {
+    RequestTimer timer = new RequestTimer(limits, service.metrics(), NANO_TIME);
+    ch.pipeline()
+        .addLast(timer)
+        .addLast(new HttpRequestDecoder(DECODER))
+        .addLast(
+            new HttpHandler(
+                service.api(),
+                service.metrics(),
+                service.readiness(),
+                limits,
+                timer,
+                NANO_TIME,
+                log));
+  }
+
+  private static void cleanUp(EventLoopGroup group, StateLock lock) {
+    if (group != null) {
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+    if (lock != null) {
+      lock.close();
+    }
+  }
+
+  public InetSocketAddress address() {
+    return (InetSocketAddress) listener.localAddress();
+  }
+
+  /** The start-up line: address, transport, scheme, worker and state. */
+  public String describe() {
+    InetSocketAddress a = address();
+    String host = a.getAddress().getHostAddress();
+    StringBuilder sb =
+        new StringBuilder("idmint serve: listening on http://")
+            .append(host.indexOf(':') >= 0 ? "[" + host + "]" : host)
+            .append(':')
+            .append(a.getPort())
+            .append(" (")
+            .append(transport)
+            .append("); scheme ")
+            .append(config.scheme());
+    if (config.scheme() == Scheme.SNOWFLAKE) {
+      sb.append(", worker ")
+          .append(config.worker())
+          .append(
+              config.workerSource() == null
+                  ? " (default)"
+                  : " (from " + config.workerSource() + ")");
+    }
+    sb.append(", node ").append(config.node()).append(", state ");
+    if (config.stateDir() == null) {
+      sb.append("none (no --state-dir: a restart may reissue IDs)");
+    } else {
+      sb.append(config.stateDir().resolve(config.node() + ".state").toAbsolutePath());
+      String found = service.events().startState();
+      if (found != null) {
+        sb.append(" (").append(found).append(')');
+      }
+    }
+    return sb.toString();
+  }
+
+  IdGenerator generator() {
+    return service.generator();
+  }
+
+  /**
+   * Stops accepting, lets requests in flight finish for up to the drain timeout, then closes every
+   * connection. Durable state needs no final write: it is written before any ID it covers goes out.
+   *
+   * @return the connections that were still open at the deadline and were cut
+   */
+  public int drain() {
+    service.readiness().drain();
+    listener.close().awaitUninterruptibly();
+    for (Channel ch : channels) {
+      ch.eventLoop()
+          .execute(
+              () -> {
+                HttpHandler h = ch.pipeline().get(HttpHandler.class);
+                if (h != null) {
+                  h.drain();
+                } else {
+                  ch.close();
+                }
+              });
+    }
+    long deadline = System.nanoTime() + config.limits().drainTimeout().toNanos();
+    while (!channels.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    int cut = channels.size();
+    channels.close().awaitUninterruptibly();
+    return cut;
+  }
+
+  /** Closes everything and releases the state lock. */
+  @Override
+  public void close() {
+    listener.close().awaitUninterruptibly();
+    channels.close().awaitUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    service.readiness().close();
+    if (lock != null) {
+      lock.close();
+    }
+  }
+}

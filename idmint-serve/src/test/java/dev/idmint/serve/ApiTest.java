@@ -1,0 +1,477 @@
+package dev.idmint.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.idmint.id.HlcId;
+import dev.idmint.id.Scheme;
+import dev.idmint.id.SnowflakeId;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ApiTest {
+  private final Fixture snowflake = Fixture.snowflake();
+
+  @Test
+  void ids_noParameters_oneSnowflakeIdAsADecimalString() {
+    Fixture.Answer a = snowflake.call("GET", "/v1/ids");
+    assertEquals(200, a.status());
+    assertEquals("application/json", a.contentType());
+    assertTrue(a.noStore());
+    List<String> ids = Fixture.ids(a.body());
+    assertEquals(1, ids.size());
+    assertTrue(ids.get(0).matches("[1-9][0-9]{0,18}"), ids.get(0));
+    assertTrue(a.body().endsWith("\n"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"GET", "POST"})
+  void ids_count_givesThatManyStrictlyIncreasingIds(String method) {
+    long last = -1;
+    for (int round = 0; round < 20; round++) {
+      List<String> ids = Fixture.ids(snowflake.call(method, "/v1/ids?count=1000").body());
+      assertEquals(1000, ids.size());
+      for (String id : ids) {
+        long v = Long.parseLong(id);
+        assertTrue(v > last, v + " after " + last);
+        last = v;
+      }
+    }
+  }
+
+  @Test
+  void ids_formatNumber_givesJsonNumbers() {
+    List<String> ids = Fixture.ids(snowflake.call("GET", "/v1/ids?count=3&format=number").body());
+    assertEquals(3, ids.size());
+    ids.forEach(id -> assertTrue(id.matches("#[1-9][0-9]*"), id));
+  }
+
+  @Test
+  void ids_acceptTextPlain_givesOneIdPerLine() {
+    Fixture.Answer a = snowflake.call("GET", "/v1/ids?count=4", "text/plain", null, null);
+    assertEquals(200, a.status());
+    assertEquals("text/plain; charset=utf-8", a.contentType());
+    assertTrue(a.body().matches("([1-9][0-9]*\n){4}"), a.body());
+  }
+
+  @Test
+  void ids_postedForm_readsItsParameters() {
+    Fixture.Answer a =
+        snowflake.call(
+            "POST",
+            "/v1/ids",
+            null,
+            "application/x-www-form-urlencoded; charset=utf-8",
+            "count=5&format=number");
+    assertEquals(200, a.status(), a.body());
+    assertEquals(5, Fixture.ids(a.body()).size());
+    assertTrue(Fixture.ids(a.body()).get(0).startsWith("#"));
+  }
+
+  @Test
+  void ids_postedJson_is415WithWhatToSendInstead() {
+    Fixture.Answer a = snowflake.call("POST", "/v1/ids", null, "application/json", "{\"count\":3}");
+    assertEquals(415, a.status());
+    assertTrue(Fixture.field(a.body(), "error").contains("application/x-www-form-urlencoded"));
+  }
+
+  @Test
+  void ids_counter_readNodeDashN() {
+    Fixture counter = Fixture.counter();
+    List<String> ids = Fixture.ids(counter.call("GET", "/v1/ids?count=3").body());
+    assertEquals(List.of("w0-0", "w0-1", "w0-2"), ids);
+    assertEquals(
+        "w0-3\nw0-4\n", counter.call("GET", "/v1/ids?count=2", "text/plain", null, null).body());
+  }
+
+  @Test
+  void ids_counterWithFormatNumber_is400() {
+    Fixture.Answer a = Fixture.counter().call("GET", "/v1/ids?format=number");
+    assertEquals(400, a.status());
+    assertTrue(a.noStore());
+    assertTrue(Fixture.field(a.body(), "error").contains("counter IDs, which are strings"));
+  }
+
+  @Test
+  void ids_overTheMaxCount_is400NamingTheMax() {
+    Fixture f =
+        new Fixture(
+            ServeConfig.defaults().withLimits(ServeConfig.Limits.defaults().withMaxCount(50)));
+    assertEquals(200, f.call("GET", "/v1/ids?count=50").status());
+    Fixture.Answer a = f.call("GET", "/v1/ids?count=51");
+    assertEquals(400, a.status());
+    assertEquals(
+        "count must be an integer from 1 to 50, got '51'", Fixture.field(a.body(), "error"));
+  }
+
+  @Test
+  void ids_nothingAcceptable_is406() {
+    Fixture.Answer a = snowflake.call("GET", "/v1/ids", "text/html", null, null);
+    assertEquals(406, a.status());
+    assertTrue(Fixture.field(a.body(), "error").contains("application/json or text/plain"));
+  }
+
+  @Test
+  void ids_absoluteFormTarget_isServed() {
+    assertEquals(200, snowflake.call("GET", "http://ids.example:8080/v1/ids?count=2").status());
+    assertEquals(404, snowflake.call("GET", "http://ids.example").status());
+    assertEquals(400, snowflake.call("GET", "*").status());
+  }
+
+  @Test
+  void decode_snowflakeId_givesItsFields() {
+    long value = (1L << 22) | (5L << 12) | 7; // 1 ms past the epoch, worker 5, sequence 7
+    Fixture.Answer a = snowflake.call("GET", "/v1/ids/" + value);
+    assertEquals(200, a.status());
+    assertFalse(a.noStore()); // a decoding never changes
+    assertEquals(
+        "{\"id\":\""
+            + value
+            + "\",\"scheme\":\"snowflake\",\"timestamp\":\"2024-01-01T00:00:00.001Z\","
+            + "\"timestamp_ms\":1704067200001,\"worker\":5,\"sequence\":7}\n",
+        a.body());
+  }
+
+  @Test
+  void decode_hlcId_givesItsFields() {
+    Fixture.Answer a = snowflake.call("GET", "/v1/ids/1704067200001_3_w2");
+    assertEquals(200, a.status());
+    assertEquals(
+        "{\"id\":\"1704067200001_3_w2\",\"scheme\":\"hlc\",\"timestamp\":\"2024-01-01T00:00:00.001Z\","
+            + "\"pt\":1704067200001,\"lc\":3,\"node\":\"w2\"}\n",
+        a.body());
+  }
+
+  @Test
+  void ids_hlc_readPtLcNode_strictlyIncreasing_inJsonAndText() {
+    Fixture hlc = Fixture.hlc();
+    List<String> ids = Fixture.ids(hlc.call("GET", "/v1/ids?count=500").body());
+    assertEquals(500, ids.size());
+    HlcId prev = null;
+    for (String text : ids) {
+      HlcId id = HlcId.parse(text);
+      assertEquals("w0", id.node());
+      assertTrue(prev == null || id.compareTo(prev) > 0, id + " after " + prev);
+      assertTrue(Math.abs(id.pt() - System.currentTimeMillis()) < 60_000, text);
+      prev = id;
+    }
+    String lines = hlc.call("GET", "/v1/ids?count=2", "text/plain", null, null).body();
+    assertTrue(lines.matches("(\\d+_\\d+_w0\n){2}"), lines);
+    assertTrue(HlcId.parse(lines.lines().findFirst().orElseThrow()).compareTo(prev) > 0);
+    Fixture.Answer number = hlc.call("GET", "/v1/ids?format=number");
+    assertEquals(400, number.status());
+    assertTrue(Fixture.field(number.body(), "error").contains("hlc IDs, which are strings"));
+  }
+
+  @Test
+  void info_hlcWithState_reportsItsLayoutAndLease(@TempDir Path dir) {
+    Fixture f = new Fixture(ServeConfig.defaults().withScheme(Scheme.HLC).withStateDir(dir));
+    f.call("GET", "/v1/ids");
+    String b = f.call("GET", "/v1/info").body();
+    assertEquals("hlc", Fixture.field(b, "scheme"));
+    assertEquals("<pt>_<lc>_<node>", Fixture.field(b, "layout"));
+    assertFalse(b.contains("\"worker\""), b);
+    assertTrue(b.matches("(?s).*\"lease\":\"20[0-9-]+T[0-9:.]+Z\".*"), b);
+  }
+
+  /** An ID of {@code worker} at {@code aheadMillis} past now: one seen from a faster clock. */
+  static long snowflakeAhead(long aheadMillis, int worker) {
+    return (System.currentTimeMillis() + aheadMillis - SnowflakeId.EPOCH_MILLIS) << 22
+        | (long) worker << 12
+        | 17;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"GET", "POST"})
+  void after_anIdFromAFasterClock_everyIdIssuedIsGreater(String method) {
+    long seen = snowflakeAhead(5000, 9); // another instance, 5 s ahead: within the 10 s bound
+    Fixture.Answer a =
+        method.equals("GET")
+            ? snowflake.call("GET", "/v1/ids?count=3&after=" + seen)
+            : snowflake.call(
+                "POST",
+                "/v1/ids",
+                null,
+                "application/x-www-form-urlencoded",
+                "count=3&after=" + seen);
+    assertEquals(200, a.status(), a.body());
+    for (String id : Fixture.ids(a.body())) {
+      assertTrue(Long.parseLong(id) > seen, id + " after " + seen);
+    }
+    long next = Long.parseLong(Fixture.ids(snowflake.call("GET", "/v1/ids").body()).get(0));
+    assertTrue(next > seen, "and every later one");
+  }
+
+  @Test
+  void after_inEveryScheme_ordersTheIdsAfterIt() {
+    Fixture hlc = Fixture.hlc();
+    HlcId seen = new HlcId(System.currentTimeMillis() + 3000, 41, "zz");
+    HlcId first = HlcId.parse(Fixture.ids(hlc.call("GET", "/v1/ids?after=" + seen).body()).get(0));
+    assertEquals(new HlcId(seen.pt(), 42, "w0"), first, "the HLC receive rule");
+    Fixture counter = Fixture.counter();
+    assertEquals(
+        List.of("w0-8", "w0-9"),
+        Fixture.ids(counter.call("GET", "/v1/ids?count=2&after=east-7").body()),
+        "a Lamport clock");
+  }
+
+  @Test
+  void after_tooFarAhead_is400SayingWhy_andChangesNothing() {
+    long seen = snowflakeAhead(3_600_000, 9); // a clock an hour ahead
+    Fixture.Answer a = snowflake.call("GET", "/v1/ids?after=" + seen);
+    assertEquals(400, a.status());
+    assertTrue(a.noStore());
+    String error = Fixture.field(a.body(), "error");
+    assertTrue(
+        error.matches(
+            "after: refusing to order IDs after time \\S+: it is 1 h ahead of the wall clock"
+                + " \\(\\S+\\), past the 10 s bound on observed IDs"),
+        error);
+    long next = Long.parseLong(Fixture.ids(snowflake.call("GET", "/v1/ids").body()).get(0));
+    assertTrue(next < seen, "the hour-ahead ID was not followed");
+    assertTrue(
+        new SnowflakeId(next).timestamp().toEpochMilli() < System.currentTimeMillis() + 10_000);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "n1-5|after must be a snowflake ID, as this service issues; 'n1-5' is a counter ID",
+        "5_0_n1|after must be a snowflake ID, as this service issues; '5_0_n1' is a hlc ID",
+        "abc|after: 'abc' is not an ID",
+        "-5|after: '-5' is not an ID: negative numbers are never IDs",
+        "|after must be an ID, got nothing",
+        "1&after=2|parameter 'after' is given twice",
+      })
+  void after_thatIsNoIdOfThisScheme_is400(String after, String message) {
+    Fixture.Answer a = snowflake.call("GET", "/v1/ids?after=" + (after == null ? "" : after));
+    assertEquals(400, a.status());
+    String error = Fixture.field(a.body(), "error");
+    assertTrue(error.startsWith(message), error);
+  }
+
+  @Test
+  void after_onAnHlcService_saysWhatIsWrongWithItAsAnHlcId() {
+    Fixture hlc = Fixture.hlc();
+    assertEquals(
+        "after: '1_02_w1' is not an HLC ID: lc '02' has leading zeros",
+        Fixture.field(hlc.call("GET", "/v1/ids?after=1_02_w1").body(), "error"));
+    assertEquals(
+        "after must be a hlc ID, as this service issues; '123' is a snowflake ID",
+        Fixture.field(hlc.call("GET", "/v1/ids?after=123").body(), "error"));
+    assertEquals(
+        "after: 'x_1_w1' is not an HLC ID: pt 'x' is not a number",
+        Fixture.field(hlc.call("GET", "/v1/ids?after=x_1_w1").body(), "error"));
+  }
+
+  @Test
+  void decode_counterId_givesNodeAndN() {
+    Fixture.Answer a = snowflake.call("GET", "/v1/ids/east-1-42");
+    assertEquals(
+        "{\"id\":\"east-1-42\",\"scheme\":\"counter\",\"node\":\"east-1\",\"n\":42}\n", a.body());
+  }
+
+  @Test
+  void decode_percentEncodedId_isDecodedFirst() {
+    Fixture.Answer a = snowflake.call("GET", "/v1/ids/n%C3%BC-3");
+    assertEquals(200, a.status());
+    assertEquals("nü", Fixture.field(a.body(), "node"));
+  }
+
+  @Test
+  void decode_issuedId_roundTrips() {
+    String id = Fixture.ids(snowflake.call("GET", "/v1/ids").body()).get(0);
+    Fixture.Answer a = snowflake.call("GET", "/v1/ids/" + id);
+    assertEquals(id, Fixture.field(a.body(), "id"));
+    assertEquals("0", Fixture.field(a.body(), "worker"));
+    Instant t = Instant.parse(Fixture.field(a.body(), "timestamp"));
+    assertTrue(Math.abs(t.toEpochMilli() - System.currentTimeMillis()) < 60_000, t.toString());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "abc|'abc' is not an ID: expected a snowflake number, <pt>_<lc>_<node> or <node>-<n>",
+        "1_02_w1|'1_02_w1' is not an HLC ID: lc '02' has leading zeros",
+        "-5|negative numbers are never IDs",
+        "n1-007|leading zeros",
+        "99999999999999999999|larger than 9223372036854775807",
+        "n1-|no number after the last '-'",
+        "%zz|bad percent-encoding",
+      })
+  void decode_notAnId_is400SayingWhy(String id, String message) {
+    Fixture.Answer a = snowflake.call("GET", "/v1/ids/" + id);
+    assertEquals(400, a.status());
+    assertTrue(Fixture.field(a.body(), "error").contains(message), a.body());
+  }
+
+  @Test
+  void decode_emptyOrHugeId_is400() {
+    assertEquals(400, snowflake.call("GET", "/v1/ids/").status());
+    Fixture.Answer a = snowflake.call("GET", "/v1/ids/" + "9".repeat(3000));
+    assertEquals(400, a.status());
+    assertTrue(a.body().length() < 200, a.body());
+  }
+
+  @Test
+  void info_reportsSchemeWorkerLayoutClockAndVersion() {
+    Fixture.Answer a = snowflake.call("GET", "/v1/info");
+    assertEquals(200, a.status());
+    String b = a.body();
+    assertEquals("snowflake", Fixture.field(b, "scheme"));
+    assertEquals("0", Fixture.field(b, "worker"));
+    assertEquals("w0", Fixture.field(b, "node"));
+    assertEquals("2024-01-01T00:00:00Z", Fixture.field(b, "epoch"));
+    assertEquals("1704067200000", Fixture.field(b, "epoch_ms"));
+    assertNull(Fixture.field(b, "state"));
+    assertEquals(Service.version(), Fixture.field(b, "version"));
+    assertTrue(
+        b.contains("\"layout\":{\"time_bits\":41,\"worker_bits\":10,\"sequence_bits\":12}"), b);
+    assertTrue(b.contains("\"clock\":{\"lead_ms\":"), b);
+    assertTrue(Double.parseDouble(Fixture.field(b, "uptime_s")) >= 0);
+  }
+
+  @Test
+  void info_layoutConstants_matchTheLibrary() {
+    // The library keeps its layout package-private; decode a value built from ours.
+    long v =
+        (1L << (Api.WORKER_BITS + Api.SEQUENCE_BITS))
+            | (1L << Api.SEQUENCE_BITS)
+            | ((1L << Api.SEQUENCE_BITS) - 1);
+    SnowflakeId s = new SnowflakeId(v);
+    assertEquals(1704067200001L, s.timestamp().toEpochMilli());
+    assertEquals(1, s.worker());
+    assertEquals((1 << Api.SEQUENCE_BITS) - 1, s.sequence());
+    assertEquals(63, Api.TIME_BITS + Api.WORKER_BITS + Api.SEQUENCE_BITS);
+    assertEquals(
+        Instant.parse("2093-09-06T15:47:35.551Z"), new SnowflakeId(Long.MAX_VALUE).timestamp());
+  }
+
+  @Test
+  void info_counterWithState_reportsNodeAndStateFile(@TempDir Path dir) {
+    Fixture f = new Fixture(ServeConfig.defaults().withScheme(Scheme.COUNTER).withStateDir(dir));
+    String b = f.call("GET", "/v1/info").body();
+    assertEquals("counter", Fixture.field(b, "scheme"));
+    assertNull(Fixture.field(b, "worker"));
+    assertTrue(b.contains("\"file\":\"" + dir.resolve("w0.state").toAbsolutePath() + "\""), b);
+    assertTrue(b.contains("\"reserved\":1024,\"writes\":1,\"last_write\":\"20"), b);
+    f.call("GET", "/v1/ids?count=2000");
+    b = f.call("GET", "/v1/info").body();
+    assertTrue(b.contains("\"reserved\":3072,\"writes\":2,"), b); // a second block, twice as big
+  }
+
+  @Test
+  void info_snowflakeWithState_reportsTheLease(@TempDir Path dir) {
+    Fixture f = new Fixture(ServeConfig.defaults().withStateDir(dir));
+    String b = f.call("GET", "/v1/info").body();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\"lease\":\"([^\"]+)\"").matcher(b);
+    assertTrue(m.find(), b);
+    long ahead = Instant.parse(m.group(1)).toEpochMilli() - System.currentTimeMillis();
+    assertTrue(ahead > 0 && ahead <= 1000, ahead + " ms: " + b); // leased 1 s ahead
+  }
+
+  @Test
+  void health_andReadiness_answer200() {
+    assertEquals("{\"status\":\"ok\"}\n", snowflake.call("GET", "/healthz").body());
+    assertEquals("{\"ready\":true}\n", snowflake.call("GET", "/readyz").body());
+    assertEquals(200, snowflake.call("HEAD", "/readyz").status());
+  }
+
+  @Test
+  void readiness_draining_is503WithTheReason() {
+    snowflake.readiness.drain();
+    Fixture.Answer a = snowflake.call("GET", "/readyz");
+    assertEquals(503, a.status());
+    assertTrue(Fixture.field(a.body(), "error").contains("shutting down"), a.body());
+  }
+
+  @Test
+  void metrics_isPrometheusText() {
+    snowflake.call("GET", "/v1/ids?count=7");
+    Fixture.Answer a = snowflake.call("GET", "/metrics");
+    assertEquals(200, a.status());
+    assertTrue(a.contentType().startsWith("text/plain; version=0.0.4"), a.contentType());
+    assertTrue(a.body().contains("idmint_ids_issued_total 7.0"), a.body());
+  }
+
+  @Test
+  void metrics_countStateWrites(@TempDir Path dir) {
+    Fixture f = new Fixture(ServeConfig.defaults().withScheme(Scheme.COUNTER).withStateDir(dir));
+    f.call("GET", "/v1/ids?count=10000"); // blocks of 1024, 2048, 4096, 8192 ...
+    String m = f.call("GET", "/metrics").body();
+    java.util.regex.Matcher c =
+        java.util.regex.Pattern.compile("idmint_state_write_duration_seconds_count ([0-9]+)")
+            .matcher(m);
+    assertTrue(c.find(), m);
+    assertTrue(Integer.parseInt(c.group(1)) >= 4, m); // the first write and three renewals
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "DELETE,/v1/ids,'GET, POST'",
+    "HEAD,/v1/ids,'GET, POST'",
+    "PUT,/v1/ids/5,'GET, HEAD'",
+    "POST,/v1/info,'GET, HEAD'",
+    "POST,/healthz,'GET, HEAD'",
+    "POST,/readyz,'GET, HEAD'",
+    "POST,/metrics,'GET, HEAD'",
+  })
+  void wrongMethod_is405WithAllow(String method, String path, String allow) {
+    Fixture.Answer a = snowflake.call(method, path);
+    assertEquals(405, a.status());
+    assertEquals(allow, a.allow());
+    assertTrue(Fixture.field(a.body(), "error").contains("use " + allow), a.body());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/", "/v1", "/v1/ids2", "/v1/info/", "/v2/ids", "/metrics/x"})
+  void unknownPath_is404ListingThePaths(String path) {
+    Fixture.Answer a = snowflake.call("GET", path);
+    assertEquals(404, a.status());
+    assertTrue(Fixture.field(a.body(), "error").contains("/v1/ids, /v1/ids/{id}"), a.body());
+  }
+
+  @Test
+  void stateThatCannotBeRenewed_is503AndNotReady_untilTheDirWorksAgain(@TempDir Path tmp)
+      throws Exception {
+    Path dir = tmp.resolve("state");
+    Fixture f = new Fixture(ServeConfig.defaults().withScheme(Scheme.COUNTER).withStateDir(dir));
+    assertEquals(200, f.call("GET", "/v1/ids?count=10").status());
+    // Break the dir so that the next block cannot be reserved (this works as root too).
+    for (Path p : Files.list(dir).toList()) {
+      Files.delete(p);
+    }
+    Files.delete(dir);
+    Files.writeString(dir, "not a directory");
+    Fixture.Answer a = f.call("GET", "/v1/ids?count=5000");
+    assertEquals(503, a.status());
+    assertTrue(a.noStore());
+    assertTrue(Fixture.field(a.body(), "error").contains("cannot write state file"), a.body());
+    assertEquals(503, f.call("GET", "/readyz").status());
+    f.readiness.probe();
+    assertTrue(Fixture.field(f.call("GET", "/readyz").body(), "error").contains("not a directory"));
+
+    Files.delete(dir);
+    Files.createDirectory(dir);
+    f.readiness.probe();
+    assertEquals(200, f.call("GET", "/readyz").status());
+    List<String> ids = Fixture.ids(f.call("GET", "/v1/ids?count=5000").body());
+    assertEquals(5000, new HashSet<>(ids).size());
+    // The failed request drew w0-10 .. w0-1023 from the first block and sent none of them; the
+    // block's end could not be reserved, so it was skipped too.
+    assertEquals("w0-1025", ids.get(0));
+  }
+}

@@ -1,0 +1,219 @@
+package dev.idmint.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The connection's handlers, without a socket: bytes in, bytes out. */
+class HttpHandlerTest {
+  private final Fixture fixture = Fixture.snowflake();
+  private final EmbeddedChannel ch = channel(fixture);
+
+  static EmbeddedChannel channel(Fixture f) {
+    return new EmbeddedChannel(
+        new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel c) {
+            Server.pipeline(c, f.service, f.config.limits(), f.log::add);
+          }
+        });
+  }
+
+  @AfterEach
+  void close() {
+    ch.finishAndReleaseAll();
+  }
+
+  /** Feeds {@code request} and returns every byte written back so far. */
+  static byte[] exchange(EmbeddedChannel ch, String request) {
+    return exchange(ch, request.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  static byte[] exchange(EmbeddedChannel ch, byte[] request) {
+    ch.writeInbound(Unpooled.wrappedBuffer(request));
+    ch.runPendingTasks();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (Object o = ch.readOutbound(); o != null; o = ch.readOutbound()) {
+      ByteBuf b = (ByteBuf) o;
+      byte[] bytes = new byte[b.readableBytes()];
+      b.readBytes(bytes);
+      b.release();
+      out.writeBytes(bytes);
+    }
+    return out.toByteArray();
+  }
+
+  private List<HttpResponses.Response> send(String request) {
+    return HttpResponses.parse(exchange(ch, request), false);
+  }
+
+  @Test
+  void pipelinedRequests_answeredInOrder_connectionStaysOpen() {
+    List<HttpResponses.Response> rs =
+        send(
+            "GET /v1/ids?count=2 HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /v1/ids/5 HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
+    assertEquals(
+        List.of(200, 200, 200, 404), rs.stream().map(HttpResponses.Response::status).toList());
+    assertEquals(2, Fixture.ids(rs.get(0).body()).size());
+    assertEquals("no-store", rs.get(0).header("Cache-Control"));
+    assertNotNull(rs.get(0).header("Date"));
+    assertNull(rs.get(0).header("Connection"));
+    assertTrue(ch.isOpen());
+  }
+
+  @Test
+  void connectionClose_isHonoured() {
+    List<HttpResponses.Response> rs =
+        send("GET /v1/ids HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertEquals("close", rs.get(0).header("Connection"));
+    assertFalse(ch.isOpen());
+  }
+
+  @Test
+  void http10_closesUnlessAskedToKeepAlive() {
+    List<HttpResponses.Response> rs =
+        send("GET /v1/ids HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    assertEquals(200, rs.get(0).status());
+    assertEquals("keep-alive", rs.get(0).header("Connection"));
+    assertTrue(ch.isOpen());
+    send("GET /v1/ids HTTP/1.0\r\n\r\n");
+    assertFalse(ch.isOpen());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "BLAH\r\n\r\n",
+        "GET /v1/ids HTTP/1.1\r\nBad Header\r\n\r\n",
+        "\u0000\u0001\u0002\r\n\r\n",
+        "GET /v1/ids HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+        "GET /v1/ids HTTP/1.1\r\nContent-Length: x\r\n\r\n",
+        "POST /v1/ids HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+      })
+  void malformedHttp_is400AndTheConnectionCloses(String request) {
+    List<HttpResponses.Response> rs = send(request);
+    assertEquals(1, rs.size(), rs.toString());
+    assertEquals(400, rs.get(0).status());
+    assertTrue(Fixture.field(rs.get(0).body(), "error").startsWith("malformed HTTP request"));
+    assertEquals("close", rs.get(0).header("Connection"));
+    assertFalse(ch.isOpen());
+  }
+
+  @Test
+  void otherHttpVersions_are505() {
+    List<HttpResponses.Response> rs = send("GET /v1/ids HTTP/2.0\r\n\r\n");
+    assertEquals(505, rs.get(0).status());
+    assertFalse(ch.isOpen());
+  }
+
+  @Test
+  void hugeHeaders_are431() {
+    List<HttpResponses.Response> rs =
+        send("GET /v1/ids HTTP/1.1\r\nX-Big: " + "a".repeat(9000) + "\r\n\r\n");
+    assertEquals(431, rs.get(0).status());
+    assertFalse(ch.isOpen());
+  }
+
+  @Test
+  void hugeRequestLine_is414() {
+    List<HttpResponses.Response> rs = send("GET /v1/ids?" + "a".repeat(5000) + " HTTP/1.1\r\n\r\n");
+    assertEquals(414, rs.get(0).status());
+    assertFalse(ch.isOpen());
+  }
+
+  @Test
+  void bodyLargerThanTheLimit_is413_evenBeforeItArrives() {
+    List<HttpResponses.Response> rs =
+        send("POST /v1/ids HTTP/1.1\r\nContent-Length: 1000000\r\n\r\ncount=1");
+    assertEquals(413, rs.get(0).status());
+    assertTrue(Fixture.field(rs.get(0).body(), "error").contains("larger than 4096 bytes"));
+    assertFalse(ch.isOpen());
+  }
+
+  @Test
+  void chunkedBodyLargerThanTheLimit_is413() {
+    StringBuilder req =
+        new StringBuilder("POST /v1/ids HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n");
+    for (int i = 0; i < 5; i++) {
+      req.append("3e8\r\n").append("a".repeat(1000)).append("\r\n");
+    }
+    List<HttpResponses.Response> rs = send(req.toString());
+    assertEquals(413, rs.get(0).status());
+    assertFalse(ch.isOpen());
+  }
+
+  @Test
+  void chunkedFormBody_isRead() {
+    List<HttpResponses.Response> rs =
+        send(
+            "POST /v1/ids HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n6\r\ncount=\r\n1\r\n3\r\n0\r\n\r\n");
+    assertEquals(200, rs.get(0).status(), rs.get(0).body());
+    assertEquals(3, Fixture.ids(rs.get(0).body()).size());
+  }
+
+  @Test
+  void expectContinue_getsContinueThenTheAnswer() {
+    byte[] head =
+        exchange(
+            ch,
+            "POST /v1/ids HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                + "Content-Length: 7\r\nExpect: 100-continue\r\n\r\n");
+    assertEquals("HTTP/1.1 100 Continue\r\n\r\n", new String(head, StandardCharsets.US_ASCII));
+    List<HttpResponses.Response> rs = send("count=2");
+    assertEquals(2, Fixture.ids(rs.get(0).body()).size());
+  }
+
+  @Test
+  void unknownExpectation_is417() {
+    List<HttpResponses.Response> rs =
+        send("POST /v1/ids HTTP/1.1\r\nExpect: something\r\nContent-Length: 0\r\n\r\n");
+    assertEquals(417, rs.get(0).status());
+  }
+
+  @Test
+  void head_getsHeadersWithoutABody() {
+    byte[] raw = exchange(ch, "HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    List<HttpResponses.Response> rs = HttpResponses.parse(raw, true);
+    assertEquals(1, rs.size());
+    assertEquals("16", rs.get(0).header("Content-Length"));
+    assertEquals("", rs.get(0).body());
+    assertTrue(ch.isOpen());
+    assertEquals(200, send("GET /healthz HTTP/1.1\r\n\r\n").get(0).status()); // in step
+  }
+
+  @Test
+  void requestsSplitAcrossReads_areReassembled() {
+    byte[] part = exchange(ch, "GET /v1/ids?co");
+    assertEquals(0, part.length);
+    assertEquals(200, send("unt=3 HTTP/1.1\r\nHost: x\r\n\r\n").get(0).status());
+  }
+
+  @Test
+  void metrics_countRequestsByRouteAndCode() {
+    send("GET /v1/ids HTTP/1.1\r\n\r\nGET /nope HTTP/1.1\r\n\r\nDELETE /v1/ids HTTP/1.1\r\n\r\n");
+    String m = send("GET /metrics HTTP/1.1\r\n\r\n").get(0).body();
+    assertTrue(m.contains("idmint_http_requests_total{code=\"200\",route=\"/v1/ids\"} 1.0"), m);
+    assertTrue(m.contains("idmint_http_requests_total{code=\"404\",route=\"other\"} 1.0"), m);
+    assertTrue(m.contains("idmint_http_requests_total{code=\"405\",route=\"/v1/ids\"} 1.0"), m);
+    assertTrue(m.contains("idmint_http_request_duration_seconds_count{route=\"/v1/ids\"} 2"), m);
+  }
+}

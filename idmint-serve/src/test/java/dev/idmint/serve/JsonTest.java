@@ -1,0 +1,68 @@
+package dev.idmint.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JsonTest {
+  private static final JsonFactory JACKSON = new JsonFactory();
+
+  @Test
+  void quote_escapesQuotesBackslashesAndControls() {
+    assertEquals("\"a\\\"b\\\\c\\n\\u0001\\u007f\"", Json.quote("a\"b\\c\n\u0001\u007f"));
+  }
+
+  @Test
+  void quote_loneSurrogate_becomesReplacementCharacter() {
+    assertEquals("\"x\\ufffdy\"", Json.quote("x\ud800y"));
+    assertEquals("\"\ud83d\ude00\"", Json.quote("\ud83d\ude00"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {7, 8, 9})
+  void quote_anyString_isValidJsonThatReadsBackTheSame(long seed) throws IOException {
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int i = 0; i < 5_000; i++) {
+      StringBuilder sb = new StringBuilder();
+      int n = random.nextInt(12);
+      for (int k = 0; k < n; k++) {
+        sb.append((char) (random.nextBoolean() ? random.nextInt(128) : random.nextInt(0x10000)));
+      }
+      String s = sb.toString();
+      byte[] json = Json.quote(s).getBytes(StandardCharsets.UTF_8);
+      try (JsonParser p = JACKSON.createParser(json)) {
+        assertEquals(JsonToken.VALUE_STRING, p.nextToken());
+        assertEquals(withoutLoneSurrogates(s), p.getText());
+      }
+    }
+  }
+
+  @Test
+  void clip_longInput_isCutTo64Characters() {
+    assertEquals(64, Json.clip("x".repeat(100)).length());
+    assertEquals("short", Json.clip("short"));
+  }
+
+  private static String withoutLoneSurrogates(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        sb.append(c).append(s.charAt(++i));
+      } else {
+        sb.append(Character.isSurrogate(c) ? '\ufffd' : c);
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,90 @@
+package dev.idmint.serve;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** A blocking HTTP/1.1 client over a plain socket, for tests that need exact bytes and timing. */
+final class RawClient implements AutoCloseable {
+  private final Socket socket;
+  private final InputStream in;
+  private final OutputStream out;
+
+  RawClient(InetSocketAddress address) throws IOException {
+    socket = new Socket();
+    socket.connect(address, 5000);
+    socket.setTcpNoDelay(true);
+    socket.setSoTimeout(10_000);
+    in = socket.getInputStream();
+    out = socket.getOutputStream();
+  }
+
+  void send(String raw) throws IOException {
+    out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+  }
+
+  /** Sends {@code GET path} and reads its response. */
+  HttpResponses.Response get(String path) throws IOException {
+    send("GET " + path + " HTTP/1.1\r\nHost: test\r\n\r\n");
+    return read();
+  }
+
+  /** Reads one response (which must carry a Content-Length). */
+  HttpResponses.Response read() throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    int state = 0; // how much of "\r\n\r\n" has been seen
+    while (state < 4) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("connection closed after " + buf);
+      }
+      buf.write(b);
+      state = (b == '\r' && state % 2 == 0) || (b == '\n' && state % 2 == 1) ? state + 1 : 0;
+    }
+    String head = buf.toString(StandardCharsets.ISO_8859_1);
+    int length = 0;
+    for (String line : head.split("\r\n")) {
+      if (line.toLowerCase().startsWith("content-length:")) {
+        length = Integer.parseInt(line.substring(15).trim());
+      }
+    }
+    buf.write(in.readNBytes(length));
+    List<HttpResponses.Response> rs = HttpResponses.parse(buf.toByteArray(), false);
+    return rs.get(0);
+  }
+
+  /** Whether the server closed the connection within {@code millis}, reading what it sent. */
+  boolean closedWithin(long millis) throws IOException {
+    socket.setSoTimeout((int) millis);
+    try {
+      while (true) {
+        if (in.read() < 0) {
+          return true;
+        }
+      }
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      return true; // reset
+    } finally {
+      socket.setSoTimeout(10_000);
+    }
+  }
+
+  /** Everything until the server closes, as text. */
+  String readToEnd() throws IOException {
+    return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}

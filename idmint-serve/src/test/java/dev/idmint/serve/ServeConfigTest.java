@@ -1,0 +1,187 @@
+package dev.idmint.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.idmint.id.Scheme;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ServeConfigTest {
+  private static final Supplier<String> NO_HOST =
+      () -> {
+        throw new AssertionError("host name read without --worker-id-from-hostname");
+      };
+
+  private static final Map<String, String> EVERY_VARIABLE =
+      Map.of(
+          "IDMINT_PORT", "9000",
+          "IDMINT_BIND", "0.0.0.0",
+          "IDMINT_SCHEME", "counter",
+          "IDMINT_WORKER_ID", "7",
+          "IDMINT_NODE", "east-1",
+          "IDMINT_STATE_DIR", "/var/lib/idmint",
+          "IDMINT_MAX_LEAD_MS", "500",
+          "IDMINT_MAX_COUNT", "50",
+          "IDMINT_MAX_CONNECTIONS", "9");
+
+  private static ServeConfig.Flags flags(Integer worker, boolean fromHost) {
+    return new ServeConfig.Flags(null, null, null, worker, fromHost, null, null, null, null, null);
+  }
+
+  @Test
+  void resolve_nothingGiven_takesTheDefaults() {
+    ServeConfig c = ServeConfig.resolve(ServeConfig.Flags.none(), Map.of(), NO_HOST);
+    assertEquals("127.0.0.1", c.bind());
+    assertEquals(8080, c.port());
+    assertEquals(Scheme.SNOWFLAKE, c.scheme());
+    assertEquals(0, c.worker());
+    assertNull(c.workerSource());
+    assertEquals("w0", c.node());
+    assertNull(c.stateDir());
+    assertEquals(Duration.ofSeconds(10), c.maxLead());
+    assertEquals(10_000, c.limits().maxCount());
+    assertEquals(4096, c.limits().maxConnections());
+  }
+
+  @Test
+  void resolve_environment_setsEverything() {
+    ServeConfig c = ServeConfig.resolve(ServeConfig.Flags.none(), EVERY_VARIABLE, NO_HOST);
+    assertEquals("0.0.0.0", c.bind());
+    assertEquals(9000, c.port());
+    assertEquals(Scheme.COUNTER, c.scheme());
+    assertEquals(7, c.worker());
+    assertEquals("IDMINT_WORKER_ID", c.workerSource());
+    assertEquals("east-1", c.node());
+    assertEquals(Path.of("/var/lib/idmint"), c.stateDir());
+    assertEquals(Duration.ofMillis(500), c.maxLead());
+    assertEquals(50, c.limits().maxCount());
+    assertEquals(9, c.limits().maxConnections());
+  }
+
+  @Test
+  void resolve_flagWinsOverItsVariable() {
+    ServeConfig.Flags f =
+        new ServeConfig.Flags(0, "::1", Scheme.SNOWFLAKE, 3, false, "n", Path.of("s"), 20L, 5, 6);
+    ServeConfig c = ServeConfig.resolve(f, EVERY_VARIABLE, NO_HOST);
+    assertEquals(
+        "::1 0 snowflake 3 --worker-id n s 20 5 6",
+        String.join(
+            " ",
+            c.bind(),
+            "" + c.port(),
+            "" + c.scheme(),
+            "" + c.worker(),
+            c.workerSource(),
+            c.node(),
+            "" + c.stateDir(),
+            "" + c.maxLead().toMillis(),
+            "" + c.limits().maxCount(),
+            "" + c.limits().maxConnections()));
+  }
+
+  @Test
+  void resolve_workerIdFlag_overridesHostnameVariable() {
+    ServeConfig c =
+        ServeConfig.resolve(
+            flags(5, false), Map.of("IDMINT_WORKER_ID_FROM_HOSTNAME", "true"), NO_HOST);
+    assertEquals(5, c.worker());
+  }
+
+  @Test
+  void resolve_workerFromHostname_takesTheOrdinalAndNamesTheNode() {
+    ServeConfig c = ServeConfig.resolve(flags(null, true), Map.of(), () -> "idmint-42");
+    assertEquals(42, c.worker());
+    assertEquals("w42", c.node());
+    assertEquals("host name idmint-42", c.workerSource());
+    ServeConfig e =
+        ServeConfig.resolve(
+            ServeConfig.Flags.none(), Map.of("IDMINT_WORKER_ID_FROM_HOSTNAME", "1"), () -> "a-b-9");
+    assertEquals(9, e.worker());
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "idmint-0,0",
+    "idmint-1023,1023",
+    "ids-prod-17,17",
+    "idmint-3.idmint.default.svc.cluster.local,3",
+    "' idmint-5 ',5",
+    "x-007,7"
+  })
+  void ordinal_statefulSetNames(String host, int worker) {
+    assertEquals(worker, ServeConfig.ordinal(host));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"idmint", "idmint-", "idmint-a", "idmint-1x", "localhost", "", "-"})
+  void ordinal_nameWithoutOne_saysSo(String host) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ServeConfig.ordinal(host));
+    assertTrue(e.getMessage().contains("does not end in -<ordinal>"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"idmint-1024", "idmint-99999", "idmint-12345678901234567890"})
+  void ordinal_over1023_saysTheLimit(String host) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ServeConfig.ordinal(host));
+    assertTrue(e.getMessage().contains("worker ids are 0..1023"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "IDMINT_PORT|x|IDMINT_PORT=x: not an integer",
+        "IDMINT_PORT|70000|port must be 0..65535",
+        "IDMINT_SCHEME|uuid|IDMINT_SCHEME=uuid: unknown scheme 'uuid'",
+        "IDMINT_WORKER_ID|1024|worker id must be 0..1023, got 1024",
+        "IDMINT_WORKER_ID|-1|worker id must be 0..1023, got -1",
+        "IDMINT_WORKER_ID_FROM_HOSTNAME|maybe|expected true or false",
+        "IDMINT_NODE|a/b|node name 'a/b' must be 1 to 64 letters",
+        "IDMINT_NODE|.hidden|not starting with '.'",
+        "IDMINT_MAX_LEAD_MS|0|max lead must be positive",
+        "IDMINT_MAX_COUNT|0|max count must be 1..100000",
+        "IDMINT_MAX_COUNT|100001|max count must be 1..100000",
+        "IDMINT_MAX_CONNECTIONS|0|max connections must be at least 1",
+      })
+  void resolve_badValue_namesItAndWhatIsAllowed(String name, String value, String message) {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ServeConfig.resolve(ServeConfig.Flags.none(), Map.of(name, value), NO_HOST));
+    assertTrue(e.getMessage().contains(message), e.getMessage());
+  }
+
+  @Test
+  void resolve_bothWorkerSources_isAnError() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ServeConfig.resolve(flags(1, true), Map.of(), () -> "idmint-1"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            ServeConfig.resolve(
+                ServeConfig.Flags.none(),
+                Map.of("IDMINT_WORKER_ID", "1", "IDMINT_WORKER_ID_FROM_HOSTNAME", "true"),
+                () -> "idmint-1"));
+  }
+
+  @Test
+  void resolve_blankVariables_countAsUnset() {
+    ServeConfig c =
+        ServeConfig.resolve(
+            ServeConfig.Flags.none(), Map.of("IDMINT_PORT", " ", "IDMINT_WORKER_ID", ""), NO_HOST);
+    assertEquals(8080, c.port());
+    assertNull(c.workerSource());
+  }
+}

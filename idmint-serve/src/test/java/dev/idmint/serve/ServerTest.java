@@ -1,0 +1,243 @@
+package dev.idmint.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.netty.channel.epoll.Epoll;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The server on real loopback sockets, in this JVM. */
+@Timeout(60)
+class ServerTest {
+  private final List<String> log = new CopyOnWriteArrayList<>();
+  private final List<Server> servers = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void stop() {
+    servers.forEach(Server::close);
+  }
+
+  private Server start(ServeConfig config) throws Server.StartException {
+    return start(config, Epoll.isAvailable());
+  }
+
+  private Server start(ServeConfig config, boolean epoll) throws Server.StartException {
+    Server s = Server.start(config.withPort(0), log::add, epoll);
+    servers.add(s);
+    return s;
+  }
+
+  private static ServeConfig limits(
+      int maxConnections, Duration request, Duration idle, Duration drain) {
+    return ServeConfig.defaults()
+        .withLimits(new ServeConfig.Limits(10_000, maxConnections, 4096, request, idle, drain));
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void servesOverEpollAndNio(boolean epoll) throws Exception {
+    if (epoll) {
+      assumeTrue(Epoll.isAvailable(), "native epoll is not available here");
+    }
+    Server s = start(ServeConfig.defaults(), epoll);
+    assertTrue(s.describe().contains(epoll ? "(epoll)" : "(nio)"), s.describe());
+    try (RawClient c = new RawClient(s.address())) {
+      for (int i = 0; i < 3; i++) {
+        HttpResponses.Response r = c.get("/v1/ids?count=10");
+        assertEquals(200, r.status());
+        assertEquals(10, Fixture.ids(r.body()).size());
+      }
+      assertEquals(epoll ? "epoll" : "nio", Fixture.field(c.get("/v1/info").body(), "transport"));
+    }
+  }
+
+  @Test
+  void describe_namesAddressSchemeWorkerAndState(@TempDir Path dir) throws Exception {
+    Server s = start(ServeConfig.defaults().withStateDir(dir));
+    String line = s.describe();
+    assertTrue(
+        line.matches(
+            "idmint serve: listening on http://127\\.0\\.0\\.1:[0-9]+ \\((epoll|nio)\\); scheme"
+                + " snowflake, worker 0 \\(default\\), node w0, state .*w0\\.state \\(created\\)"),
+        line);
+  }
+
+  @Test
+  void connectionsBeyondTheLimit_areClosedAtOnce_othersServed() throws Exception {
+    Server s =
+        start(limits(2, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(5)));
+    try (RawClient a = new RawClient(s.address());
+        RawClient b = new RawClient(s.address())) {
+      assertEquals(200, a.get("/healthz").status());
+      assertEquals(200, b.get("/healthz").status());
+      try (RawClient c = new RawClient(s.address())) {
+        assertTrue(c.closedWithin(5000), "the third connection was not closed");
+      }
+      assertEquals(200, a.get("/healthz").status());
+      String m = a.get("/metrics").body();
+      assertTrue(m.contains("idmint_http_connections_rejected_total 1.0"), m);
+      assertTrue(m.contains("idmint_http_connections 2.0"), m);
+    }
+    // Closed connections free their places.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (true) {
+      try (RawClient c = new RawClient(s.address())) {
+        assertEquals(200, c.get("/healthz").status());
+        break;
+      } catch (IOException e) {
+        assertTrue(System.nanoTime() < deadline, "no place freed: " + e);
+        Thread.sleep(20);
+      }
+    }
+  }
+
+  @Test
+  void slowHeaders_get408AndClose_whileOthersAreServed() throws Exception {
+    Server s =
+        start(limits(100, Duration.ofMillis(400), Duration.ofSeconds(60), Duration.ofSeconds(5)));
+    try (RawClient slow = new RawClient(s.address());
+        RawClient fast = new RawClient(s.address())) {
+      long t0 = System.nanoTime();
+      slow.send("GET /v1/ids HTTP/1.1\r\nHost: x\r\n"); // and never the blank line
+      for (int i = 0; i < 20; i++) {
+        slow.send("X-Drip: " + i + "\r\n");
+        assertEquals(200, fast.get("/v1/ids").status());
+        Thread.sleep(10);
+      }
+      String rest = slow.readToEnd();
+      long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      assertTrue(rest.startsWith("HTTP/1.1 408 Request Timeout\r\n"), rest);
+      assertTrue(rest.contains("did not arrive whole within 400 ms"), rest);
+      assertTrue(waited >= 350 && waited < 5000, waited + " ms");
+      assertEquals(200, fast.get("/v1/ids").status());
+      assertTrue(fast.get("/metrics").body().contains("idmint_http_request_timeouts_total 1.0"));
+    }
+  }
+
+  @Test
+  void connectionThatSendsNothing_isClosedAfterTheRequestTimeout() throws Exception {
+    Server s =
+        start(limits(100, Duration.ofMillis(300), Duration.ofSeconds(60), Duration.ofSeconds(5)));
+    try (RawClient c = new RawClient(s.address())) {
+      assertTrue(c.closedWithin(5000));
+    }
+  }
+
+  @Test
+  void idleKeepAliveConnection_isClosedAfterTheIdleTimeout() throws Exception {
+    Server s =
+        start(limits(100, Duration.ofSeconds(10), Duration.ofMillis(300), Duration.ofSeconds(5)));
+    try (RawClient c = new RawClient(s.address())) {
+      assertEquals(200, c.get("/v1/ids").status());
+      Thread.sleep(100);
+      assertEquals(200, c.get("/v1/ids").status()); // activity restarts the idle clock
+      assertTrue(c.closedWithin(5000));
+    }
+  }
+
+  @Test
+  void drain_stopsAccepting_closesIdleConnections_finishesTheOneInFlight() throws Exception {
+    Server s =
+        start(limits(100, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(5)));
+    InetSocketAddress address = s.address();
+    try (RawClient idle = new RawClient(address);
+        RawClient busy = new RawClient(address)) {
+      assertEquals(200, idle.get("/v1/ids").status());
+      busy.send(
+          "POST /v1/ids HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+              + "Content-Length: 7\r\n\r\ncount"); // the body is half there
+      Thread.sleep(100);
+      CompletableFuture<Integer> drained = CompletableFuture.supplyAsync(s::drain);
+      assertTrue(idle.closedWithin(3000), "the idle connection stayed open");
+      assertThrows(
+          ConnectException.class,
+          () -> new Socket(address.getAddress(), address.getPort()).close());
+      assertFalse(drained.isDone());
+      busy.send("=3");
+      HttpResponses.Response r = busy.read();
+      assertEquals(200, r.status());
+      assertEquals("close", r.header("Connection"));
+      assertEquals(3, Fixture.ids(r.body()).size());
+      assertEquals(0, drained.get(5, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void drain_cutsWhatIsStillInFlightAtTheDeadline() throws Exception {
+    Server s =
+        start(limits(100, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMillis(300)));
+    try (RawClient stuck = new RawClient(s.address())) {
+      stuck.send("GET /v1/ids HTTP/1.1\r\n");
+      Thread.sleep(100);
+      long t0 = System.nanoTime();
+      assertEquals(1, s.drain());
+      assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3));
+      assertTrue(stuck.closedWithin(1000));
+    }
+  }
+
+  @Test
+  void secondServerOnTheSameStateFile_refusesNamingTheHolder(@TempDir Path dir) throws Exception {
+    start(ServeConfig.defaults().withStateDir(dir));
+    Server.StartException e =
+        assertThrows(
+            Server.StartException.class, () -> start(ServeConfig.defaults().withStateDir(dir)));
+    assertTrue(e.getMessage().contains("in use by another process"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("(pid " + ProcessHandle.current().pid() + ")"), e.getMessage());
+  }
+
+  @Test
+  void corruptStateFile_isAStartError_andNothingListens(@TempDir Path dir) throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("w0.state"), "idmint-state v=1 garbage\n");
+    Server.StartException e =
+        assertThrows(
+            Server.StartException.class, () -> start(ServeConfig.defaults().withStateDir(dir)));
+    assertTrue(e.getMessage().contains("w0.state: it is corrupt"), e.getMessage());
+    // The lock was let go: a fixed file starts.
+    java.nio.file.Files.delete(dir.resolve("w0.state"));
+    start(ServeConfig.defaults().withStateDir(dir));
+  }
+
+  @Test
+  void portInUse_isAStartError() throws Exception {
+    Server a = start(ServeConfig.defaults());
+    Server.StartException e =
+        assertThrows(
+            Server.StartException.class,
+            () -> Server.start(ServeConfig.defaults().withPort(a.address().getPort()), log::add));
+    assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:"), e.getMessage());
+  }
+
+  @Test
+  void lockIsReleasedOnClose_andTheNextStartResumes(@TempDir Path dir) throws Exception {
+    Server a = start(ServeConfig.defaults().withStateDir(dir));
+    a.close();
+    servers.remove(a);
+    Server b = start(ServeConfig.defaults().withStateDir(dir));
+    assertTrue(
+        b.describe().matches(".*w0\\.state \\(resumed: IDs go on after the lease 20[0-9-]+T.*\\)"),
+        b.describe());
+    try (RawClient c = new RawClient(b.address())) {
+      assertEquals(200, c.get("/v1/ids").status());
+    }
+  }
+}
