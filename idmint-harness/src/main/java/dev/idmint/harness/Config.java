@@ -222,10 +222,16 @@ public record Config(
     Double availability = f.availability() == null ? null : parseAvailability(f.availability());
     int testCount = testCount(f.testCount());
     String topology = topology(f.topology());
-    Http http = f.http() ? http(f.lb(), env) : null;
+    Http http = f.http() ? http(f.lb(), env, SBIN_DIRS) : null;
     if (!f.http() && f.lb() != null) {
       throw new IllegalArgumentException(
           "--lb puts a load balancer in front of HTTP services: it needs --http");
+    }
+    if (f.http() && f.logging() != null && f.logging().net()) {
+      throw new IllegalArgumentException(
+          "--log-net-send and --log-net-recv record Maelstrom messages, and HTTP services send"
+              + " none: with --http, history.jsonl has every request, its outcome and the"
+              + " instance that answered");
     }
     boolean own = f.bin() == null || f.bin().isEmpty();
     List<String> command;
@@ -262,15 +268,18 @@ public record Config(
         http);
   }
 
-  /** The HTTP mode's settings: with {@code --lb haproxy}, HAProxy and the project's config. */
-  private static Http http(String lb, Map<String, String> env) {
+  /**
+   * The HTTP mode's settings: with {@code --lb haproxy}, HAProxy (on PATH or in {@code sbin}) and
+   * the project's config.
+   */
+  static Http http(String lb, Map<String, String> env, List<String> sbin) {
     if (lb == null) {
       return new Http(null, null);
     }
     if (!lb.trim().equalsIgnoreCase("haproxy")) {
       throw new IllegalArgumentException("--lb must be haproxy, got '" + lb + "'");
     }
-    Path exe = findProgram("haproxy", env, SBIN_DIRS);
+    Path exe = findProgram("haproxy", env, sbin);
     if (exe == null) {
       throw new IllegalArgumentException(HAPROXY_MISSING + "; --lb haproxy needs it");
     }

@@ -27,7 +27,8 @@ final class Ports {
   static int ephemeralLow() {
     // Not Files.readString: procfs reports a size of 0, and the JDK then reads a few bytes only.
     try (java.io.InputStream in = Files.newInputStream(Path.of(RANGE))) {
-      String[] range = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim().split("\\s+");
+      String[] range =
+          new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim().split("\\s+");
       return Integer.parseInt(range[0]);
     } catch (IOException | RuntimeException e) {
       return 32768;

@@ -143,7 +143,7 @@ final class Workload {
         slippedNanos += now - next;
         next = now;
       }
-      invoke(w, now);
+      invoke(w);
       next += stagger.nextGapNanos();
     }
   }
@@ -198,8 +198,10 @@ final class Workload {
     return null;
   }
 
-  private void invoke(Worker w, long now) {
-    Op op = new Op(w.index, w.process, w.node, w.client, w.nextMsgId++, now);
+  private void invoke(Worker w) {
+    // Stamped now, not when the scheduler woke: the worker may have been freed since, and a
+    // process's invocation must come after its previous completion in the history.
+    Op op = new Op(w.index, w.process, w.node, w.client, w.nextMsgId++, System.nanoTime());
     ops.add(op);
     inFlight.addLast(op);
     outstanding.incrementAndGet();

@@ -274,4 +274,38 @@ class CheckerTest {
     assertFalse(Checker.overlaps(u, 0, 9));
     assertFalse(Checker.overlaps(u, 101, 200));
   }
+
+  private static Op served(int instance, long invokeAt, long completeAt, Object id) {
+    Op op = new Op(0, 0, instance, "c0", 1, invokeAt);
+    op.complete(Op.OK, completeAt, id, null, -1, null, instance);
+    return op;
+  }
+
+  @Test
+  void instances_idsThatIncreaseInRealTime_haveNoOrderViolations() {
+    List<Checker.Instance> r =
+        Checker.instances(
+            List.of(
+                served(0, 0, 10, "5"),
+                served(0, 1, 11, "4"), // sent before "5" was answered: either order is fine
+                served(0, 20, 30, "w0-10"), // natural order: above "5"
+                served(1, 0, 5, 7L)),
+            List.of("n0", "n1"));
+    assertEquals(0, r.get(0).orderViolations());
+    assertEquals(3, r.get(0).latency().count());
+    assertEquals(1, r.get(1).latency().count());
+  }
+
+  @Test
+  void instances_anIdBelowOneAnsweredBeforeItsRequest_isNamed() {
+    Op high = served(0, 0, 10, "500");
+    Op low = served(0, 12, 20, "300");
+    Op lower = served(0, 25, 30, "200");
+    List<Checker.Instance> r =
+        Checker.instances(List.of(high, low, lower, served(1, 12, 20, "300")), List.of("n0", "n1"));
+    assertEquals(2, r.get(0).orderViolations());
+    assertEquals(low, r.get(0).firstViolation());
+    assertEquals(high, r.get(0).after());
+    assertEquals(0, r.get(1).orderViolations(), "other instances are judged on their own");
+  }
 }

@@ -204,4 +204,111 @@ class ConfigTest {
             .getMessage();
     assertTrue(m.contains("IDMINT_HOME") && m.contains("--bin"), m);
   }
+
+  @Test
+  void http_ownService_isServeWithPlaceholdersFilledPerInstance() {
+    Config c = resolve(with("http", true));
+    assertTrue(c.demo(), "--http alone is the demo, of our service");
+    assertFalse(c.http().lb());
+    assertEquals(
+        List.of(
+            dir.resolve("home/bin/idmint").toString(),
+            "serve",
+            "--port",
+            "{port}",
+            "--worker-id",
+            "{index}",
+            "--state-dir",
+            "{state}"),
+        c.command());
+  }
+
+  @Test
+  void http_binFoundOnPath_hasNoMaelstromWarning() throws Exception {
+    Config.Flags f = with("bin", List.of("idmint", "--flag"));
+    Config.Flags http =
+        new Config.Flags(
+            f.workload(),
+            f.bin(),
+            f.nodeCount(),
+            f.timeLimit(),
+            f.rate(),
+            f.concurrency(),
+            f.latency(),
+            f.latencyDist(),
+            f.nemesis(),
+            f.nemesisInterval(),
+            f.availability(),
+            f.seed(),
+            f.testCount(),
+            f.logging(),
+            f.topology(),
+            f.store(),
+            true,
+            null);
+    assertTrue(resolve(http).warnings().isEmpty(), resolve(http).warnings().toString());
+    assertFalse(resolve(f).warnings().isEmpty(), "a node found on PATH is warned about");
+  }
+
+  @Test
+  void http_refusesMaelstromsMessageLogs() {
+    Config.Flags f = with("logging", new Config.Logging(false, true, false));
+    Config.Flags http =
+        new Config.Flags(
+            f.workload(),
+            f.bin(),
+            f.nodeCount(),
+            f.timeLimit(),
+            f.rate(),
+            f.concurrency(),
+            f.latency(),
+            f.latencyDist(),
+            f.nemesis(),
+            f.nemesisInterval(),
+            f.availability(),
+            f.seed(),
+            f.testCount(),
+            f.logging(),
+            f.topology(),
+            f.store(),
+            true,
+            null);
+    assertTrue(error(http).contains("history.jsonl"));
+  }
+
+  @Test
+  void lb_needsHttp_andMustBeHaproxy() {
+    assertTrue(error(with("lb", "haproxy")).contains("needs --http"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> Config.http("nginx", env, List.of()))
+            .getMessage()
+            .contains("--lb must be haproxy"));
+  }
+
+  @Test
+  void lb_withoutHaproxy_saysHowToInstallIt() {
+    String m =
+        assertThrows(IllegalArgumentException.class, () -> Config.http("haproxy", env, List.of()))
+            .getMessage();
+    assertTrue(m.contains("apt-get install haproxy"), m);
+  }
+
+  @Test
+  void lb_findsHaproxyAndTheProjectsConfig() throws Exception {
+    Path sbin = Files.createDirectories(dir.resolve("sbin"));
+    Path exe = Files.writeString(sbin.resolve("haproxy"), "#!/bin/sh\n");
+    Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Config.http("haproxy", env, List.of(sbin.toString())))
+            .getMessage()
+            .contains("deploy/haproxy.cfg is missing"));
+    Path cfg = Files.createDirectories(dir.resolve("home/deploy")).resolve("haproxy.cfg");
+    Files.writeString(cfg, "# config\n");
+    Config.Http h = Config.http("haproxy", env, List.of(sbin.toString()));
+    assertEquals(exe, h.haproxy());
+    assertEquals(cfg, h.haproxyConfig());
+    assertTrue(h.lb());
+  }
 }

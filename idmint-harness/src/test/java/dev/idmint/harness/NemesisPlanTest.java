@@ -157,4 +157,27 @@ class NemesisPlanTest {
     assertEquals(3, NemesisPlan.targets("majority", 5, r).size());
     assertEquals(List.of(0, 1, 2, 3, 4), NemesisPlan.targets("all", 5, r));
   }
+
+  @Test
+  void plan_forHttpInstances_cutsSomeOffFromClients_stallingOrRefusing() {
+    List<NemesisPlan.Event> cuts =
+        NemesisPlan.plan(9, EnumSet.of(Fault.PARTITION), 3, 1, 120, true).stream()
+            .filter(NemesisPlan.Event::start)
+            .toList();
+    Set<String> kinds = new java.util.HashSet<>();
+    for (NemesisPlan.Event e : cuts) {
+      assertEquals(null, e.grudge(), "instances have no grudges between them");
+      assertFalse(e.nodes().isEmpty(), "a cut cuts at least one instance off");
+      assertTrue(e.nodes().stream().allMatch(i -> i >= 0 && i < 3));
+      assertTrue(NemesisPlan.NODE_SPECS.contains(e.spec()), e.spec());
+      kinds.add(e.kind());
+    }
+    assertEquals(Set.of("stall", "refuse"), kinds);
+    assertEquals(
+        NemesisPlan.plan(9, ALL, 3, 1, 120, true), NemesisPlan.plan(9, ALL, 3, 1, 120, true));
+    assertEquals(
+        NemesisPlan.plan(9, EnumSet.of(Fault.KILL, Fault.CLOCK), 3, 1, 60, false),
+        NemesisPlan.plan(9, EnumSet.of(Fault.KILL, Fault.CLOCK), 3, 1, 60, true),
+        "only partitions differ for HTTP");
+  }
 }
