@@ -569,23 +569,26 @@ final class HttpTransport implements Transport {
     }
 
     private void complete(Op o, String error, IOException cause) {
-      switch (error) {
-        case "connection-refused" -> refused.increment();
-        case "connection-reset" -> resets.increment();
-        case "connection-closed" -> closes.increment();
-        default -> {
-          // a malformed response: a protocol violation, counted as such
+      boolean mine =
+          workload.complete(
+              o,
+              Op.INFO,
+              System.nanoTime(),
+              null,
+              error,
+              -1,
+              cause == null ? null : String.valueOf(cause.getMessage()),
+              target);
+      if (mine) { // not already timed out
+        switch (error) {
+          case "connection-refused" -> refused.increment();
+          case "connection-reset" -> resets.increment();
+          case "connection-closed" -> closes.increment();
+          default -> {
+            // a malformed response: a protocol violation, counted as such
+          }
         }
       }
-      workload.complete(
-          o,
-          Op.INFO,
-          System.nanoTime(),
-          null,
-          error,
-          -1,
-          cause == null ? null : String.valueOf(cause.getMessage()),
-          target);
     }
 
     /** No more requests on this connection; the loop closes it. */

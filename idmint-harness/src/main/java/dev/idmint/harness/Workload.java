@@ -235,11 +235,15 @@ final class Workload {
     complete(op, type, at, value, error, code, text, op.node);
   }
 
-  /** As above, naming the instance that answered ({@link Op#servedBy}). */
-  void complete(
+  /**
+   * As above, naming the instance that answered ({@link Op#servedBy}).
+   *
+   * @return whether this call completed it
+   */
+  boolean complete(
       Op op, int type, long at, Object value, String error, int code, String text, int servedBy) {
     if (!op.complete(type, at, value, error, code, text, servedBy)) {
-      return;
+      return false;
     }
     Worker w = workers[op.worker];
     if (type == Op.INFO) {
@@ -252,5 +256,6 @@ final class Workload {
     if (awaitingCompletion) {
       LockSupport.unpark(scheduler);
     }
+    return true;
   }
 }

@@ -63,6 +63,29 @@ class ConfigTest {
         name.equals("lb") ? (String) value : f.lb());
   }
 
+  /** {@code f} with {@code --http}. */
+  private static Config.Flags http(Config.Flags f) {
+    return new Config.Flags(
+        f.workload(),
+        f.bin(),
+        f.nodeCount(),
+        f.timeLimit(),
+        f.rate(),
+        f.concurrency(),
+        f.latency(),
+        f.latencyDist(),
+        f.nemesis(),
+        f.nemesisInterval(),
+        f.availability(),
+        f.seed(),
+        f.testCount(),
+        f.logging(),
+        f.topology(),
+        f.store(),
+        true,
+        f.lb());
+  }
+
   @SuppressWarnings("unchecked")
   private static List<String> castList(Object o) {
     return (List<String>) o;
@@ -226,54 +249,14 @@ class ConfigTest {
   @Test
   void http_binFoundOnPath_hasNoMaelstromWarning() throws Exception {
     Config.Flags f = with("bin", List.of("idmint", "--flag"));
-    Config.Flags http =
-        new Config.Flags(
-            f.workload(),
-            f.bin(),
-            f.nodeCount(),
-            f.timeLimit(),
-            f.rate(),
-            f.concurrency(),
-            f.latency(),
-            f.latencyDist(),
-            f.nemesis(),
-            f.nemesisInterval(),
-            f.availability(),
-            f.seed(),
-            f.testCount(),
-            f.logging(),
-            f.topology(),
-            f.store(),
-            true,
-            null);
-    assertTrue(resolve(http).warnings().isEmpty(), resolve(http).warnings().toString());
+    assertTrue(resolve(http(f)).warnings().isEmpty(), resolve(http(f)).warnings().toString());
     assertFalse(resolve(f).warnings().isEmpty(), "a node found on PATH is warned about");
   }
 
   @Test
   void http_refusesMaelstromsMessageLogs() {
     Config.Flags f = with("logging", new Config.Logging(false, true, false));
-    Config.Flags http =
-        new Config.Flags(
-            f.workload(),
-            f.bin(),
-            f.nodeCount(),
-            f.timeLimit(),
-            f.rate(),
-            f.concurrency(),
-            f.latency(),
-            f.latencyDist(),
-            f.nemesis(),
-            f.nemesisInterval(),
-            f.availability(),
-            f.seed(),
-            f.testCount(),
-            f.logging(),
-            f.topology(),
-            f.store(),
-            true,
-            null);
-    assertTrue(error(http).contains("history.jsonl"));
+    assertTrue(error(http(f)).contains("history.jsonl"));
   }
 
   @Test
