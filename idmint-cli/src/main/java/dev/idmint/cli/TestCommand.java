@@ -98,7 +98,9 @@ final class TestCommand implements Callable<Integer> {
   @Option(
       names = "--latency",
       paramLabel = "MS",
-      description = "Mean latency of messages between nodes and to services, in ms (default 0).")
+      description =
+          "Mean latency of messages between nodes and to services, in ms (default 0); with"
+              + " --http, of each request on its way to the instance.")
   Double latency;
 
   @Option(

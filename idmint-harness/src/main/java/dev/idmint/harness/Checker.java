@@ -259,16 +259,25 @@ final class Checker {
       List<Instance> instances) {}
 
   /**
-   * One HTTP instance's ok requests: their latency, and whether its IDs strictly increase in the
-   * order it issued them, which the verdict does not depend on.
+   * One HTTP instance's requests: the latency of the ok ones, how many were info or fail, and
+   * whether its IDs strictly increase in the order it issued them, which the verdict does not
+   * depend on.
    *
+   * @param info requests it answered with an info (or, without a balancer, sent to it that ended
+   *     so), as for fail
    * @param orderViolations ok requests whose ID is not above every ID this instance had already
    *     answered before the request was sent
    * @param firstViolation the earliest-sent such request, or null
    * @param after the ID it should have been above, answered before it was sent
    */
   record Instance(
-      String name, Quantiles latency, int orderViolations, Op firstViolation, Op after) {}
+      String name,
+      Quantiles latency,
+      int info,
+      int fail,
+      int orderViolations,
+      Op firstViolation,
+      Op after) {}
 
   /** Latency quantiles of ok operations: all, those overlapping a fault period, the others. */
   record Latency(Quantiles all, Quantiles duringFaults, Quantiles outsideFaults) {}
@@ -321,29 +330,43 @@ final class Checker {
         seconds > 0 ? attempted / seconds : 0,
         valid,
         reasons(in, ids, availability, okFraction, stats),
-        in.config().http() == null ? List.of() : instances(okOps, in.config().nodeIds()));
+        in.config().http() == null ? List.of() : instances(ops, in.config().nodeIds()));
   }
 
-  /** Per HTTP instance, the ok requests it answered: latency and the order of its IDs. */
-  static List<Instance> instances(List<Op> okOps, List<String> names) {
+  /** Per HTTP instance, the requests it answered: outcomes, latency and the order of its IDs. */
+  static List<Instance> instances(List<Op> ops, List<String> names) {
     List<List<Op>> by = new ArrayList<>();
     names.forEach(n -> by.add(new ArrayList<>()));
-    for (Op o : okOps) {
-      if (o.servedBy() >= 0) {
-        by.get(o.servedBy()).add(o);
+    int[] info = new int[names.size()];
+    int[] fail = new int[names.size()];
+    for (Op o : ops) {
+      if (o.servedBy() < 0) {
+        continue;
+      }
+      switch (o.type()) {
+        case Op.OK -> by.get(o.servedBy()).add(o);
+        case Op.INFO -> info[o.servedBy()]++;
+        default -> fail[o.servedBy()]++;
       }
     }
     List<Instance> out = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
-      List<Op> ops = by.get(i);
-      long[] lat = new long[ops.size()];
+      List<Op> ok = by.get(i);
+      long[] lat = new long[ok.size()];
       for (int k = 0; k < lat.length; k++) {
-        lat[k] = ops.get(k).latency();
+        lat[k] = ok.get(k).latency();
       }
       Op[] first = new Op[2];
-      int violations = orderViolations(ops, first);
+      int violations = orderViolations(ok, first);
       out.add(
-          new Instance(names.get(i), quantiles(lat, lat.length), violations, first[0], first[1]));
+          new Instance(
+              names.get(i),
+              quantiles(lat, lat.length),
+              info[i],
+              fail[i],
+              violations,
+              first[0],
+              first[1]));
     }
     return out;
   }

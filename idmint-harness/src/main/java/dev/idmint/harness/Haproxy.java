@@ -26,6 +26,11 @@ final class Haproxy {
   private final int port;
   private volatile boolean stopping;
 
+  /** Its exit status if it exited while it should have been running. */
+  private volatile Integer earlyExit;
+
+  private volatile boolean started;
+
   /** Why HAProxy is not what the run needs: it exited, or never answered. */
   static final class Failure extends Harness.SetupException {
     private static final long serialVersionUID = 1L;
@@ -98,7 +103,8 @@ final class Haproxy {
         .onExit()
         .thenRun(
             () -> {
-              if (!stopping) {
+              if (!stopping && started) { // at start-up the constructor says why
+                earlyExit = process.exitValue();
                 console.println(
                     "\nidmint test: haproxy exited on its own with status "
                         + process.exitValue()
@@ -114,6 +120,10 @@ final class Haproxy {
       try {
         int status = HttpTransport.get(new InetSocketAddress("127.0.0.1", port), "/readyz");
         if (status == 200) {
+          started = true;
+          if (!process.isAlive()) { // died just now: its exit handler may have run already
+            earlyExit = process.exitValue();
+          }
           return;
         }
         last = "GET /readyz through it answered " + status;
@@ -137,7 +147,7 @@ final class Haproxy {
 
   /** Its exit status if it exited while it should have been running, else null. */
   Integer exitedEarly() {
-    return !stopping && !process.isAlive() ? process.exitValue() : null;
+    return earlyExit;
   }
 
   void stop() {

@@ -135,8 +135,15 @@ public final class Harness {
                 console);
     Cluster cluster = new Cluster(config, runDir, net, console);
     net.start();
-    Thread cleanup = new Thread(cluster::stopAll, "idmint-test-cleanup");
-    Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C must not leave nodes behind
+    Thread cleanup =
+        new Thread(
+            () -> {
+              cluster.stopAll();
+              net.stop();
+            },
+            "idmint-test-cleanup");
+    Runtime.getRuntime()
+        .addShutdownHook(cleanup); // Ctrl-C must not leave nodes (or HAProxy) behind
     try {
       long startAt = System.nanoTime();
       boolean up = cluster.startAndInit(List.of(cluster.nodes), false).isEmpty();

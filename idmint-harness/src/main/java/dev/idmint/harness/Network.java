@@ -11,10 +11,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Maelstrom's network: checks every line a node prints, routes messages to clients at once, to
- * nodes through their inboxes with latency and loss, and to Maelstrom's services with latency, and
- * holds the partition grudge that inboxes apply at delivery time. Clients are never partitioned and
- * see no latency or loss; services are never partitioned and see no loss.
+ * Maelstrom's network, the transport for Maelstrom nodes: brings each node up with init over its
+ * stdin, checks every line a node prints, routes messages to clients at once, to nodes through
+ * their inboxes with latency and loss, and to Maelstrom's services with latency, and holds the
+ * partition grudge that inboxes apply at delivery time. Clients are never partitioned and see no
+ * latency or loss; services are never partitioned and see no loss.
  *
  * <p>Loss and latency are drawn from one seeded stream per sender (node or service), so a node that
  * sends the same messages in two runs with the same seed has the same ones dropped and delayed
@@ -453,10 +454,6 @@ final class Network implements Transport {
         violations.list(),
         violations.count(),
         List.copyOf(svc));
-  }
-
-  Traffic traffic() {
-    return traffic;
   }
 
   // ---- faults

@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -401,12 +400,5 @@ final class Proxy implements EventLoop.Handler {
     } catch (IOException e) {
       // closed anyway
     }
-  }
-
-  /** For tests: the pairs' count. */
-  int connections() {
-    List<Integer> n = new ArrayList<>();
-    loop.call(() -> n.add(pairs.size()));
-    return n.get(0);
   }
 }

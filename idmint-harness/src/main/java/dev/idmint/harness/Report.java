@@ -120,13 +120,57 @@ final class Report {
         .append("</style></head><body>\n");
   }
 
-  /** Per HTTP instance: latency of the ok requests it answered, and the order of its IDs. */
+  /**
+   * Per HTTP instance: the latency of every request it answered over time, with the fault periods
+   * shaded, then a table of its outcomes, latency quantiles and the order of its IDs.
+   */
   private static void instancesTable(StringBuilder h, Checker.Result r) {
     if (r.instances().isEmpty()) {
       return;
     }
-    h.append("<h2 id=\"instances\">Latency per instance</h2>\n<table><tr><th>instance</th>")
-        .append("<th>ok</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th>")
+    Checker.Inputs in = r.in();
+    double tMax = Math.max(1e-3, (in.end() - in.t0()) / 1e9);
+    int[] decades = decades(in.ops());
+    int n = r.instances().size();
+    h.append("<h2 id=\"instances\">Latency per instance</h2>\n");
+    for (int i = 0; i < n; i++) {
+      int instance = i;
+      List<Op> mine = in.ops().stream().filter(o -> o.servedBy() == instance).toList();
+      int top = 8;
+      int bottom = 110;
+      h.append("<svg class=\"instance\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+          .append(W)
+          .append("\" height=\"")
+          .append(bottom + 40)
+          .append("\" viewBox=\"0 0 ")
+          .append(W)
+          .append(' ')
+          .append(bottom + 40)
+          .append("\" role=\"img\" aria-label=\"latency of the requests ")
+          .append(esc(r.instances().get(i).name()))
+          .append(" answered\">\n");
+      for (Checker.Period p : r.periods()) {
+        double x0 = x((p.start() - in.t0()) / 1e9, tMax);
+        double x1 = Math.max(x0 + 1, x((p.end() - in.t0()) / 1e9, tMax));
+        rect(
+            h,
+            x0,
+            top,
+            x1 - x0,
+            bottom - top,
+            FAULT_COLOURS.get(p.fault()),
+            " fill-opacity=\"0.35\"");
+      }
+      for (int d = decades[0]; d <= decades[1]; d++) {
+        gridLine(h, y(d, decades[0], decades[1], top, bottom), msLabel(d));
+      }
+      axes(h, top, bottom, tMax, r.instances().get(i).name());
+      points(h, in, mine, MAX_POINTS / n, tMax, decades[0], decades[1], top, bottom);
+      h.append("</svg>\n");
+    }
+    h.append("<table><tr><th>instance</th>")
+        .append("<th>ok</th><th>info</th><th>fail</th>")
+        .append("<th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th>")
         .append("<th>IDs strictly increase</th></tr>\n");
     for (Checker.Instance i : r.instances()) {
       Checker.Quantiles q = i.latency();
@@ -134,6 +178,10 @@ final class Report {
           .append(esc(i.name()))
           .append("</td><td>")
           .append(q.count())
+          .append("</td><td>")
+          .append(i.info())
+          .append("</td><td>")
+          .append(i.fail())
           .append("</td><td>")
           .append(Summary.num(q.p50()))
           .append("</td><td>")
@@ -155,9 +203,13 @@ final class Report {
                           + Json.toJson(i.after().value())))
           .append("</td></tr>\n");
     }
-    h.append("</table>\n<p class=\"legend\">Whether IDs increase is reported, not judged: the ")
-        .append("verdict is about duplicates. An ID went back when it is not above every ID the ")
-        .append("instance had answered before the request was sent.</p>\n");
+    h.append("</table>\n<p class=\"legend\">Latency is of the ok requests. Info and fail count ")
+        .append("the requests that ended so at this instance")
+        .append(
+            r.in().config().http().lb() ? " as HAProxy named it (its own errors are not here)" : "")
+        .append(". Whether IDs increase is reported, not judged: the verdict is about duplicates. ")
+        .append("An ID went back when it is not above every ID the instance had answered before ")
+        .append("the request was sent.</p>\n");
   }
 
   /** The message-flow diagram, scrolling in a box of its own, with how to read it. */
@@ -274,7 +326,7 @@ final class Report {
       gridLine(h, y(d, lo, hi, top, bottom), msLabel(d));
     }
     axes(h, top, bottom, tMax, "latency (ms, log)");
-    int shown = points(h, in, tMax, lo, hi, top, bottom);
+    int shown = points(h, in, in.ops(), MAX_POINTS, tMax, lo, hi, top, bottom);
     h.append("</svg>\n");
     if (shown < in.ops().size()) {
       h.append("<p><small>Showing ")
@@ -379,14 +431,21 @@ final class Report {
    * @return how many were drawn
    */
   private static int points(
-      StringBuilder h, Checker.Inputs in, double tMax, int lo, int hi, int top, int bottom) {
-    List<Op> ops = in.ops();
+      StringBuilder h,
+      Checker.Inputs in,
+      List<Op> ops,
+      int maxPoints,
+      double tMax,
+      int lo,
+      int hi,
+      int top,
+      int bottom) {
     int okCount = 0;
     for (Op op : ops) {
       okCount += op.type() == Op.OK ? 1 : 0;
     }
     int notOk = ops.size() - okCount;
-    int budget = Math.max(MAX_POINTS - Math.min(notOk, MAX_POINTS / 2), MAX_POINTS / 2);
+    int budget = Math.max(maxPoints - Math.min(notOk, maxPoints / 2), maxPoints / 2);
     double stride = okCount <= budget ? 1 : (double) okCount / budget;
     int shown = 0;
     for (int type : new int[] {Op.OK, Op.INFO, Op.FAIL}) {
@@ -399,7 +458,7 @@ final class Report {
         if (op.type() != type) {
           continue;
         }
-        boolean keep = type == Op.OK ? i++ >= next : kept < MAX_POINTS / 2;
+        boolean keep = type == Op.OK ? i++ >= next : kept < maxPoints / 2;
         if (!keep) {
           continue;
         }

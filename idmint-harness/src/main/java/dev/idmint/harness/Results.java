@@ -88,6 +88,9 @@ final class Results {
     for (Checker.Instance i : r.instances()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("instance", i.name());
+      m.put("ok_count", i.latency().count());
+      m.put("info_count", i.info());
+      m.put("fail_count", i.fail());
       m.put("ok_latency", quantiles(i.latency()));
       m.put("ids_strictly_increase", i.orderViolations() == 0);
       m.put("order_violations", i.orderViolations());

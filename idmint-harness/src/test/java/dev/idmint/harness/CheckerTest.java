@@ -289,11 +289,13 @@ class CheckerTest {
                 served(0, 0, 10, "5"),
                 served(0, 1, 11, "4"), // sent before "5" was answered: either order is fine
                 served(0, 20, 30, "w0-10"), // natural order: above "5"
-                served(1, 0, 5, 7L)),
+                served(1, 0, 5, 7L),
+                op(1, 6, Op.INFO, null)),
             List.of("n0", "n1"));
     assertEquals(0, r.get(0).orderViolations());
     assertEquals(3, r.get(0).latency().count());
     assertEquals(1, r.get(1).latency().count());
+    assertEquals(List.of(0, 1), List.of(r.get(0).info(), r.get(1).info()));
   }
 
   @Test
