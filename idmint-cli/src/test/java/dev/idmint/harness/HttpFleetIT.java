@@ -96,6 +96,8 @@ class HttpFleetIT {
     assertTrue(Files.exists(run.resolve("state/n0/lease")), "each instance has its own state dir");
     String report = Files.readString(run.resolve("report.html"));
     assertTrue(report.contains("Latency per instance") && report.contains("class=\"period kill\""));
+    assertEquals(3, report.split("<svg class=\"instance\"", -1).length - 1, "a plot per instance");
+    assertTrue(!Files.exists(run.resolve("messages.svg")), "HTTP services send no messages");
   }
 
   @Test

@@ -147,8 +147,17 @@ final class Proxy implements EventLoop.Handler {
 
   /** New connections from clients. */
   @Override
-  public void ready(SelectionKey key) throws IOException {
-    for (SocketChannel ch; (ch = listener.accept()) != null; ) {
+  public void ready(SelectionKey key) {
+    while (true) {
+      SocketChannel ch;
+      try {
+        ch = listener.accept();
+      } catch (IOException e) {
+        return; // e.g. out of file descriptors for now: the listener stays, and retries
+      }
+      if (ch == null) {
+        return;
+      }
       accepted.incrementAndGet();
       if (cut == Cut.REFUSE) {
         cutByPartition.incrementAndGet();
@@ -158,6 +167,7 @@ final class Proxy implements EventLoop.Handler {
       try {
         pairs.add(new Pair(ch));
       } catch (IOException e) {
+        refusedByInstance.incrementAndGet(); // refused at once: the client sees a reset
         reset(ch);
       }
     }
@@ -208,10 +218,16 @@ final class Proxy implements EventLoop.Handler {
       down.configureBlocking(false);
       down.setOption(StandardSocketOptions.TCP_NODELAY, true);
       up = SocketChannel.open();
-      up.configureBlocking(false);
-      up.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      boolean now;
+      try {
+        up.configureBlocking(false);
+        up.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        now = up.connect(target);
+      } catch (IOException e) {
+        closeQuietly(up);
+        throw e;
+      }
       downKey = down.register(loop.selector(), 0, (EventLoop.Handler) k -> fromDown(k));
-      boolean now = up.connect(target);
       upKey =
           up.register(
               loop.selector(), now ? 0 : SelectionKey.OP_CONNECT, (EventLoop.Handler) this::fromUp);
