@@ -47,11 +47,11 @@ final class Api {
   static final AsciiString TEXT = AsciiString.cached("text/plain; charset=utf-8");
   static final AsciiString PROMETHEUS = AsciiString.cached(Metrics.CONTENT_TYPE);
 
-  /** Snowflake layout, for /v1/info; ApiTest checks it against {@link SnowflakeId}. */
-  static final int TIME_BITS = 41;
+  /** The snowflake layout, for /v1/info. */
+  static final int TIME_BITS = Long.bitCount(SnowflakeId.MAX_TIME);
 
-  static final int WORKER_BITS = 10;
-  static final int SEQUENCE_BITS = 12;
+  static final int WORKER_BITS = Integer.bitCount(SnowflakeId.MAX_WORKER);
+  static final int SEQUENCE_BITS = Integer.bitCount(SnowflakeId.MAX_SEQUENCE);
 
   private static final byte[] IDS_OPEN = "{\"ids\":[".getBytes(StandardCharsets.US_ASCII);
   private static final String IDS_ALLOW = "GET, POST";

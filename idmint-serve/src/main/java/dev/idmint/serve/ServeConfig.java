@@ -1,6 +1,7 @@
 package dev.idmint.serve;
 
 import dev.idmint.id.Scheme;
+import dev.idmint.id.SnowflakeId;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +39,6 @@ public record ServeConfig(
   public static final int DEFAULT_MAX_COUNT = 10_000;
   public static final int MAX_MAX_COUNT = 100_000;
   public static final int DEFAULT_MAX_CONNECTIONS = 4096;
-  static final int MAX_WORKER = 1023;
 
   /**
    * What one client may ask and how long it may take.
@@ -171,9 +171,15 @@ public record ServeConfig(
         source = "host name " + host;
       }
     }
-    if (worker != null && (worker < 0 || worker > MAX_WORKER)) {
+    if (worker != null && (worker < 0 || worker > SnowflakeId.MAX_WORKER)) {
       throw new IllegalArgumentException(
-          "worker id must be 0.." + MAX_WORKER + ", got " + worker + " (from " + source + ")");
+          "worker id must be 0.."
+              + SnowflakeId.MAX_WORKER
+              + ", got "
+              + worker
+              + " (from "
+              + source
+              + ")");
     }
     int w = worker == null ? 0 : worker;
 
@@ -234,14 +240,14 @@ public record ServeConfig(
               + "' does not end in -<ordinal>, so --worker-id-from-hostname cannot take a worker"
               + " id from it (StatefulSet pods are named <name>-0, <name>-1, ...); use --worker-id");
     }
-    if (digits.length() > 4 || Integer.parseInt(digits) > MAX_WORKER) {
+    if (digits.length() > 4 || Integer.parseInt(digits) > SnowflakeId.MAX_WORKER) {
       throw new IllegalArgumentException(
           "host name '"
               + host
               + "' has ordinal "
               + digits
               + ", but worker ids are 0.."
-              + MAX_WORKER
+              + SnowflakeId.MAX_WORKER
               + ": a fleet has at most 1024 instances");
     }
     return Integer.parseInt(digits);

@@ -346,7 +346,7 @@ class ApiTest {
 
   @Test
   void info_layoutConstants_matchTheLibrary() {
-    // The library keeps its layout package-private; decode a value built from ours.
+    // Api counts the bits of the library's maxima; decode a value built from them.
     long v =
         (1L << (Api.WORKER_BITS + Api.SEQUENCE_BITS))
             | (1L << Api.SEQUENCE_BITS)
