@@ -75,10 +75,6 @@ public record ServeConfig(
     public Limits withMaxConnections(int n) {
       return new Limits(maxCount, n, maxBodyBytes, requestTimeout, idleTimeout, drainTimeout);
     }
-
-    public Limits withTimeouts(Duration request, Duration idle) {
-      return new Limits(maxCount, maxConnections, maxBodyBytes, request, idle, drainTimeout);
-    }
   }
 
   /** The flags of {@code idmint serve}; null (or false) where not given. */

@@ -94,10 +94,6 @@ final class StateLock implements AutoCloseable {
     }
   }
 
-  Path path() {
-    return path;
-  }
-
   /**
    * Why the lock no longer guards the state file, or null if it does: someone removed or replaced
    * the lock file (another process could then lock the new one).
