@@ -466,7 +466,7 @@ final class Api {
     } else {
       sb.append("{\"dir\":");
       Json.quote(sb, config.stateDir().toAbsolutePath().toString());
-      Path file = config.stateDir().resolve(config.node() + ".state").toAbsolutePath();
+      Path file = config.stateFile().toAbsolutePath();
       sb.append(",\"file\":");
       Json.quote(sb, file.toString());
       boolean lease = gen.scheme() != Scheme.COUNTER;

@@ -108,6 +108,14 @@ public record ServeConfig(
         Limits.defaults());
   }
 
+  /**
+   * The state file the library keeps in {@link #stateDir}, named after the node (node names need no
+   * escaping, see {@link #checkNode}); null without a state dir.
+   */
+  Path stateFile() {
+    return stateDir == null ? null : stateDir.resolve(node + ".state");
+  }
+
   public ServeConfig withPort(int p) {
     return new ServeConfig(bind, p, scheme, worker, workerSource, node, stateDir, maxLead, limits);
   }
