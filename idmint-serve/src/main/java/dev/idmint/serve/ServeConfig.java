@@ -15,13 +15,14 @@ import java.util.function.Supplier;
  *
  * @param bind the address to listen on
  * @param port the port; 0 picks a free one
- * @param scheme snowflake (default) or counter
+ * @param scheme snowflake (default), counter or hlc
  * @param worker the snowflake worker, 0 to 1023
  * @param workerSource where the worker came from, for the start-up line; null if nothing said
  * @param node the node in counter and HLC IDs and the state file's name, {@code w<worker>} by
  *     default
  * @param stateDir durable state; null keeps none
- * @param maxLead warn when snowflake or HLC IDs run this far ahead of the wall clock
+ * @param maxLead warn when snowflake or HLC IDs run this far ahead of the wall clock; also how far
+ *     ahead an {@code after=} ID may be
  * @param limits what one client may ask and how long it may take
  */
 public record ServeConfig(
