@@ -55,7 +55,9 @@ public record NodeConfig(Scheme scheme, Path stateDir, Integer workerId, Duratio
       if (isSet(v = env.get(name = MAX_LEAD_ENV))) {
         maxLead = Long.valueOf(v.trim());
       }
-    } catch (IllegalArgumentException e) { // NumberFormatException and InvalidPathException too
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + "=" + v + ": not an integer", e);
+    } catch (IllegalArgumentException e) { // InvalidPathException too
       throw new IllegalArgumentException(name + "=" + v + ": " + e.getMessage(), e);
     }
     return defaults().with(new Overrides(scheme, stateDir, workerId, maxLead));
