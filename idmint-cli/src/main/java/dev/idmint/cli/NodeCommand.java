@@ -48,10 +48,15 @@ final class NodeCommand implements Callable<Integer> {
     return Main.runNode(new NodeConfig.Overrides(scheme, stateDir, workerId, maxLeadMillis));
   }
 
+  /** The scheme, or picocli's error that names the flag with what it allows. */
   static final class SchemeConverter implements picocli.CommandLine.ITypeConverter<Scheme> {
     @Override
     public Scheme convert(String value) {
-      return Scheme.parse(value);
+      try {
+        return Scheme.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
     }
   }
 }

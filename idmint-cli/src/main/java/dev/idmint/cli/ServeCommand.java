@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Serve IDs over HTTP/1.1: GET or POST /v1/ids[?count=N][&format=number], GET /v1/ids/{id},"
-          + " /v1/info, /healthz, /readyz, /metrics.",
+      "Serve IDs over HTTP/1.1: GET or POST /v1/ids[?count=N][&format=number][&after=ID], GET"
+          + " /v1/ids/{id}, /v1/info, /healthz, /readyz, /metrics.",
       "Run a fleet with one worker id per instance; no coordinator is needed.",
       "Each flag overrides the environment variable named with it.",
       "Exit status: 0 after SIGTERM or SIGINT (requests in flight finish, at most 5 s), 254 for bad"
@@ -66,7 +66,8 @@ final class ServeCommand implements Callable<Integer> {
       names = "--node",
       paramLabel = "NAME",
       description =
-          "Counter IDs read <NAME>-<n>; also names the state file (IDMINT_NODE; default w<worker>).")
+          "Counter IDs read <NAME>-<n>, HLC IDs <pt>_<lc>_<NAME>; also names the state file"
+              + " (IDMINT_NODE; default w<worker>).")
   String node;
 
   @Option(
@@ -80,8 +81,8 @@ final class ServeCommand implements Callable<Integer> {
       names = "--max-lead-ms",
       paramLabel = "MS",
       description =
-          "Warn when snowflake IDs run this far ahead of the wall clock (IDMINT_MAX_LEAD_MS;"
-              + " default 10000).")
+          "Warn when snowflake or HLC IDs run this far ahead of the wall clock; also how far ahead"
+              + " an after= ID may be (IDMINT_MAX_LEAD_MS; default 10000).")
   Long maxLeadMillis;
 
   @Option(

@@ -1,7 +1,8 @@
 package dev.idmint.id;
 
 /**
- * How a snowflake generator's logical clock relates to the wall clock; all zeros for counters.
+ * How a snowflake or HLC generator's logical clock relates to the wall clock; all zeros for
+ * counters.
  *
  * @param leadMillis how far the logical clock (the time in the latest IDs) is ahead of the wall
  *     clock now

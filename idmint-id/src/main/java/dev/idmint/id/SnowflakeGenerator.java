@@ -1,9 +1,9 @@
 package dev.idmint.id;
 
 import static dev.idmint.id.SnowflakeId.EPOCH_MILLIS;
+import static dev.idmint.id.SnowflakeId.MAX_SEQUENCE;
 import static dev.idmint.id.SnowflakeId.MAX_TIME;
 import static dev.idmint.id.SnowflakeId.SEQUENCE_BITS;
-import static dev.idmint.id.SnowflakeId.SEQUENCE_MASK;
 import static dev.idmint.id.SnowflakeId.TIME_SHIFT;
 import static dev.idmint.id.SnowflakeId.WORKER_BITS;
 
@@ -87,11 +87,11 @@ final class SnowflakeGenerator implements IdGenerator, LogicalClock.Layout {
     long otherWorker = (seen >>> SEQUENCE_BITS) & SnowflakeId.MAX_WORKER;
     long state;
     if (otherWorker == worker) {
-      state = time << SEQUENCE_BITS | (seen & SEQUENCE_MASK);
+      state = time << SEQUENCE_BITS | (seen & MAX_SEQUENCE);
     } else if (otherWorker < worker) {
       state = (time << SEQUENCE_BITS) - 1;
     } else {
-      state = time << SEQUENCE_BITS | SEQUENCE_MASK;
+      state = time << SEQUENCE_BITS | MAX_SEQUENCE;
     }
     clock.observe(state, time); // state -1, for time 0 below this worker, changes nothing
   }
@@ -109,7 +109,7 @@ final class SnowflakeGenerator implements IdGenerator, LogicalClock.Layout {
   private long id(long state) {
     return (state >>> SEQUENCE_BITS) << (WORKER_BITS + SEQUENCE_BITS)
         | workerBits
-        | (state & SEQUENCE_MASK);
+        | (state & MAX_SEQUENCE);
   }
 
   int worker() {

@@ -13,11 +13,15 @@ public record SnowflakeId(long value) implements Id {
   /** The largest time an ID holds, in ms since {@link #EPOCH_MILLIS}: 2^41 - 1. */
   public static final long MAX_TIME = (1L << 41) - 1;
 
-  static final int SEQUENCE_BITS = 12;
   static final int WORKER_BITS = 10;
+  static final int SEQUENCE_BITS = 12;
   static final int TIME_SHIFT = WORKER_BITS + SEQUENCE_BITS;
-  static final long SEQUENCE_MASK = (1L << SEQUENCE_BITS) - 1;
-  static final int MAX_WORKER = (1 << WORKER_BITS) - 1;
+
+  /** The largest worker, 1023: each live generator of a cluster needs its own. */
+  public static final int MAX_WORKER = (1 << WORKER_BITS) - 1;
+
+  /** The largest sequence, 4095: a worker issues 4,096 IDs per millisecond. */
+  public static final int MAX_SEQUENCE = (1 << SEQUENCE_BITS) - 1;
 
   /**
    * @throws IllegalArgumentException if {@code value} is negative
@@ -43,7 +47,7 @@ public record SnowflakeId(long value) implements Id {
   }
 
   public int sequence() {
-    return (int) (value & SEQUENCE_MASK);
+    return (int) value & MAX_SEQUENCE;
   }
 
   /** By value, which orders snowflake IDs by time, then worker, then sequence. */

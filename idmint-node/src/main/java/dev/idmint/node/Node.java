@@ -44,7 +44,6 @@ public final class Node {
   /** How far simulate_backward may move the clock back in all: 100 years. */
   private static final long MAX_SHIFT_MILLIS = 100 * MILLIS_PER_YEAR;
 
-  private static final long SEQUENCE_MASK = 4095;
   private static final Duration UNBOUNDED = Duration.ofMillis(Long.MAX_VALUE);
 
   private final NodeConfig config;
@@ -225,7 +224,7 @@ public final class Node {
     if (scheme == Scheme.COUNTER) {
       maxSequence = batch[n - 1];
     } else {
-      long mask = scheme == Scheme.HLC ? HlcId.MAX_LC : SEQUENCE_MASK;
+      long mask = scheme == Scheme.HLC ? HlcId.MAX_LC : SnowflakeId.MAX_SEQUENCE;
       maxSequence = 0;
       for (int k = 0; k < n; k++) {
         maxSequence = Math.max(maxSequence, batch[k] & mask);

@@ -1,6 +1,7 @@
 package dev.idmint.node;
 
 import dev.idmint.id.Scheme;
+import dev.idmint.id.SnowflakeId;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -54,7 +55,9 @@ public record NodeConfig(Scheme scheme, Path stateDir, Integer workerId, Duratio
       if (isSet(v = env.get(name = MAX_LEAD_ENV))) {
         maxLead = Long.valueOf(v.trim());
       }
-    } catch (IllegalArgumentException e) { // NumberFormatException and InvalidPathException too
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + "=" + v + ": not an integer", e);
+    } catch (IllegalArgumentException e) { // InvalidPathException too
       throw new IllegalArgumentException(name + "=" + v + ": " + e.getMessage(), e);
     }
     return defaults().with(new Overrides(scheme, stateDir, workerId, maxLead));
@@ -82,8 +85,9 @@ public record NodeConfig(Scheme scheme, Path stateDir, Integer workerId, Duratio
             o.stateDir() != null ? o.stateDir() : stateDir,
             o.workerId() != null ? o.workerId() : workerId,
             o.maxLeadMillis() != null ? Duration.ofMillis(o.maxLeadMillis()) : maxLead);
-    if (c.workerId != null && (c.workerId < 0 || c.workerId > 1023)) {
-      throw new IllegalArgumentException("worker id must be 0..1023, got " + c.workerId);
+    if (c.workerId != null && (c.workerId < 0 || c.workerId > SnowflakeId.MAX_WORKER)) {
+      throw new IllegalArgumentException(
+          "worker id must be 0.." + SnowflakeId.MAX_WORKER + ", got " + c.workerId);
     }
     if (c.maxLead.isNegative() || c.maxLead.isZero()) {
       throw new IllegalArgumentException(

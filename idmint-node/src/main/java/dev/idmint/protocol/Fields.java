@@ -70,7 +70,8 @@ final class Fields {
         {
           long n = integer(count, 1, Request.GenerateBatch.MAX_COUNT);
           if (n == NONE) {
-            return malformed(m, t, "count", count, "an integer from 1 to 100000");
+            return malformed(
+                m, t, "count", count, "an integer from 1 to " + Request.GenerateBatch.MAX_COUNT);
           }
           return new Request.GenerateBatch(src, dest, m, (int) n);
         }

@@ -47,11 +47,11 @@ final class Api {
   static final AsciiString TEXT = AsciiString.cached("text/plain; charset=utf-8");
   static final AsciiString PROMETHEUS = AsciiString.cached(Metrics.CONTENT_TYPE);
 
-  /** Snowflake layout, for /v1/info; ApiTest checks it against {@link SnowflakeId}. */
-  static final int TIME_BITS = 41;
+  /** The snowflake layout, for /v1/info. */
+  static final int TIME_BITS = Long.bitCount(SnowflakeId.MAX_TIME);
 
-  static final int WORKER_BITS = 10;
-  static final int SEQUENCE_BITS = 12;
+  static final int WORKER_BITS = Integer.bitCount(SnowflakeId.MAX_WORKER);
+  static final int SEQUENCE_BITS = Integer.bitCount(SnowflakeId.MAX_SEQUENCE);
 
   private static final byte[] IDS_OPEN = "{\"ids\":[".getBytes(StandardCharsets.US_ASCII);
   private static final String IDS_ALLOW = "GET, POST";
@@ -62,14 +62,19 @@ final class Api {
   /** Longer than any ID: a 64-character node and two numbers (an HLC ID), with separators. */
   private static final int MAX_ID_LENGTH = 64 + 2 + 2 * Decimal.MAX_DIGITS;
 
-  /** One response's worth of ID bytes per event-loop thread, so IDs cost no allocation each. */
-  private static final FastThreadLocal<byte[]> SCRATCH =
+  /** One response's IDs and their bytes per event-loop thread, so IDs cost no allocation each. */
+  private static final FastThreadLocal<Scratch> SCRATCH =
       new FastThreadLocal<>() {
         @Override
-        protected byte[] initialValue() {
-          return new byte[256];
+        protected Scratch initialValue() {
+          return new Scratch();
         }
       };
+
+  private static final class Scratch {
+    long[] ids = new long[16];
+    byte[] bytes = new byte[256];
+  }
 
   /**
    * What to send back. The body belongs to whoever writes it, and must be written before the same
@@ -320,15 +325,21 @@ final class Api {
   }
 
   /**
-   * {@code count} IDs straight from {@link IdGenerator#nextLong()} into bytes: no object per ID. If
-   * the generator throws, the IDs drawn so far are dropped, never sent: a gap, not a duplicate.
+   * {@code count} IDs from one {@link IdGenerator#nextLongs} call (one clock reading and one atomic
+   * step for the lot) straight into bytes: no object per ID. If the generator throws, no ID of the
+   * batch was issued.
    */
   private ByteBuf writeIds(int count, boolean text, boolean numbers) {
-    byte[] buf = SCRATCH.get();
+    Scratch scratch = SCRATCH.get();
+    long[] ids = scratch.ids;
+    if (ids.length < count) {
+      ids = scratch.ids = new long[Math.max(count, ids.length * 2)];
+    }
+    gen.nextLongs(ids, 0, count);
+    byte[] buf = scratch.bytes;
     int size = IDS_OPEN.length + count * maxIdBytes + 3;
     if (buf.length < size) {
-      buf = new byte[Math.max(size, buf.length * 2)];
-      SCRATCH.set(buf);
+      buf = scratch.bytes = new byte[Math.max(size, buf.length * 2)];
     }
     boolean quote = !text && !numbers;
     int p = 0;
@@ -339,7 +350,7 @@ final class Api {
     byte[] pre = prefix;
     byte[] post = suffix;
     for (int i = 0; i < count; i++) {
-      long v = gen.nextLong();
+      long v = ids[i];
       if (quote) {
         buf[p++] = '"';
       }
@@ -455,7 +466,7 @@ final class Api {
     } else {
       sb.append("{\"dir\":");
       Json.quote(sb, config.stateDir().toAbsolutePath().toString());
-      Path file = config.stateDir().resolve(config.node() + ".state").toAbsolutePath();
+      Path file = config.stateFile().toAbsolutePath();
       sb.append(",\"file\":");
       Json.quote(sb, file.toString());
       boolean lease = gen.scheme() != Scheme.COUNTER;

@@ -44,8 +44,4 @@ final class ConnectionLimit extends ChannelInboundHandlerAdapter {
     channels.add(child);
     ctx.fireChannelRead(msg);
   }
-
-  int open() {
-    return open.get();
-  }
 }

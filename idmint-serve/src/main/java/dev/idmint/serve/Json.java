@@ -35,10 +35,6 @@ final class Json {
     return sb.append('"');
   }
 
-  static String quote(String s) {
-    return quote(new StringBuilder(s.length() + 2), s).toString();
-  }
-
   /** {@code {"error":"..."}}. */
   static String error(String message) {
     return quote(new StringBuilder("{\"error\":"), message).append('}').toString();

@@ -1,6 +1,7 @@
 package dev.idmint.serve;
 
 import dev.idmint.id.Scheme;
+import dev.idmint.id.SnowflakeId;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,13 +15,14 @@ import java.util.function.Supplier;
  *
  * @param bind the address to listen on
  * @param port the port; 0 picks a free one
- * @param scheme snowflake (default) or counter
+ * @param scheme snowflake (default), counter or hlc
  * @param worker the snowflake worker, 0 to 1023
  * @param workerSource where the worker came from, for the start-up line; null if nothing said
  * @param node the node in counter and HLC IDs and the state file's name, {@code w<worker>} by
  *     default
  * @param stateDir durable state; null keeps none
- * @param maxLead warn when snowflake or HLC IDs run this far ahead of the wall clock
+ * @param maxLead warn when snowflake or HLC IDs run this far ahead of the wall clock; also how far
+ *     ahead an {@code after=} ID may be
  * @param limits what one client may ask and how long it may take
  */
 public record ServeConfig(
@@ -38,7 +40,6 @@ public record ServeConfig(
   public static final int DEFAULT_MAX_COUNT = 10_000;
   public static final int MAX_MAX_COUNT = 100_000;
   public static final int DEFAULT_MAX_CONNECTIONS = 4096;
-  static final int MAX_WORKER = 1023;
 
   /**
    * What one client may ask and how long it may take.
@@ -75,10 +76,6 @@ public record ServeConfig(
     public Limits withMaxConnections(int n) {
       return new Limits(maxCount, n, maxBodyBytes, requestTimeout, idleTimeout, drainTimeout);
     }
-
-    public Limits withTimeouts(Duration request, Duration idle) {
-      return new Limits(maxCount, maxConnections, maxBodyBytes, request, idle, drainTimeout);
-    }
   }
 
   /** The flags of {@code idmint serve}; null (or false) where not given. */
@@ -110,6 +107,14 @@ public record ServeConfig(
         null,
         Duration.ofSeconds(10),
         Limits.defaults());
+  }
+
+  /**
+   * The state file the library keeps in {@link #stateDir}, named after the node (node names need no
+   * escaping, see {@link #checkNode}); null without a state dir.
+   */
+  Path stateFile() {
+    return stateDir == null ? null : stateDir.resolve(node + ".state");
   }
 
   public ServeConfig withPort(int p) {
@@ -171,9 +176,15 @@ public record ServeConfig(
         source = "host name " + host;
       }
     }
-    if (worker != null && (worker < 0 || worker > MAX_WORKER)) {
+    if (worker != null && (worker < 0 || worker > SnowflakeId.MAX_WORKER)) {
       throw new IllegalArgumentException(
-          "worker id must be 0.." + MAX_WORKER + ", got " + worker + " (from " + source + ")");
+          "worker id must be 0.."
+              + SnowflakeId.MAX_WORKER
+              + ", got "
+              + worker
+              + " (from "
+              + source
+              + ")");
     }
     int w = worker == null ? 0 : worker;
 
@@ -234,14 +245,14 @@ public record ServeConfig(
               + "' does not end in -<ordinal>, so --worker-id-from-hostname cannot take a worker"
               + " id from it (StatefulSet pods are named <name>-0, <name>-1, ...); use --worker-id");
     }
-    if (digits.length() > 4 || Integer.parseInt(digits) > MAX_WORKER) {
+    if (digits.length() > 4 || Integer.parseInt(digits) > SnowflakeId.MAX_WORKER) {
       throw new IllegalArgumentException(
           "host name '"
               + host
               + "' has ordinal "
               + digits
               + ", but worker ids are 0.."
-              + MAX_WORKER
+              + SnowflakeId.MAX_WORKER
               + ": a fleet has at most 1024 instances");
     }
     return Integer.parseInt(digits);

@@ -125,18 +125,14 @@ public final class Server implements AutoCloseable {
       if (dir != null) {
         IdFactory.checkStateDir(dir);
         try {
-          lock = StateLock.acquire(dir, config.node());
+          lock = StateLock.acquire(config.stateFile());
         } catch (StateLock.LockedException e) {
           throw new StartException(
-              "cannot use state file "
-                  + dir.resolve(config.node() + ".state")
-                  + ": "
-                  + e.getMessage(),
-              e);
+              "cannot use state file " + config.stateFile() + ": " + e.getMessage(), e);
         } catch (IOException e) {
           throw new StartException(
               "cannot lock the state file: "
-                  + StateLock.path(dir, config.node())
+                  + StateLock.path(config.stateFile())
                   + ": "
                   + e.getMessage(),
               e);
@@ -255,7 +251,7 @@ public final class Server implements AutoCloseable {
     if (config.stateDir() == null) {
       sb.append("none (no --state-dir: a restart may reissue IDs)");
     } else {
-      sb.append(config.stateDir().resolve(config.node() + ".state").toAbsolutePath());
+      sb.append(config.stateFile().toAbsolutePath());
       String found = service.events().startState();
       if (found != null) {
         sb.append(" (").append(found).append(')');

@@ -32,18 +32,18 @@ final class StateLock implements AutoCloseable {
     this.fileKey = fileKey;
   }
 
-  static Path path(Path stateDir, String node) {
-    return stateDir.resolve(node + ".state.lock");
+  static Path path(Path stateFile) {
+    return stateFile.resolveSibling(stateFile.getFileName() + ".lock");
   }
 
   /**
-   * Takes the lock of {@code node}'s state file in {@code stateDir}.
+   * Takes the lock of {@code stateFile}.
    *
    * @throws LockedException if another process holds it, naming its pid where the file says it
    * @throws IOException if the lock file cannot be opened
    */
-  static StateLock acquire(Path stateDir, String node) throws IOException {
-    Path path = path(stateDir, node);
+  static StateLock acquire(Path stateFile) throws IOException {
+    Path path = path(stateFile);
     FileChannel ch =
         FileChannel.open(
             path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -92,10 +92,6 @@ final class StateLock implements AutoCloseable {
     } catch (IOException e) {
       return null;
     }
-  }
-
-  Path path() {
-    return path;
   }
 
   /**

@@ -17,13 +17,13 @@ class JsonTest {
 
   @Test
   void quote_escapesQuotesBackslashesAndControls() {
-    assertEquals("\"a\\\"b\\\\c\\n\\u0001\\u007f\"", Json.quote("a\"b\\c\n\u0001\u007f"));
+    assertEquals("\"a\\\"b\\\\c\\n\\u0001\\u007f\"", quote("a\"b\\c\n\u0001\u007f"));
   }
 
   @Test
   void quote_loneSurrogate_becomesReplacementCharacter() {
-    assertEquals("\"x\\ufffdy\"", Json.quote("x\ud800y"));
-    assertEquals("\"\ud83d\ude00\"", Json.quote("\ud83d\ude00"));
+    assertEquals("\"x\\ufffdy\"", quote("x\ud800y"));
+    assertEquals("\"\ud83d\ude00\"", quote("\ud83d\ude00"));
   }
 
   @ParameterizedTest
@@ -37,7 +37,7 @@ class JsonTest {
         sb.append((char) (random.nextBoolean() ? random.nextInt(128) : random.nextInt(0x10000)));
       }
       String s = sb.toString();
-      byte[] json = Json.quote(s).getBytes(StandardCharsets.UTF_8);
+      byte[] json = quote(s).getBytes(StandardCharsets.UTF_8);
       try (JsonParser p = JACKSON.createParser(json)) {
         assertEquals(JsonToken.VALUE_STRING, p.nextToken());
         assertEquals(withoutLoneSurrogates(s), p.getText());
@@ -49,6 +49,10 @@ class JsonTest {
   void clip_longInput_isCutTo64Characters() {
     assertEquals(64, Json.clip("x".repeat(100)).length());
     assertEquals("short", Json.clip("short"));
+  }
+
+  private static String quote(String s) {
+    return Json.quote(new StringBuilder(), s).toString();
   }
 
   private static String withoutLoneSurrogates(String s) {
