@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -58,7 +59,7 @@ final class HttpTransport implements Transport {
   private Proxy[] proxies = new Proxy[0];
 
   /** Each instance's last readiness answer, for the reason it did not come up. */
-  private volatile String[] readiness = new String[0];
+  private AtomicReferenceArray<String> readiness = new AtomicReferenceArray<>(0);
 
   private Haproxy haproxy;
 
@@ -98,7 +99,7 @@ final class HttpTransport implements Transport {
     states = new Path[cluster.length];
     proxies = new Proxy[cluster.length];
     proxyAddresses = new InetSocketAddress[cluster.length];
-    readiness = new String[cluster.length];
+    readiness = new AtomicReferenceArray<>(cluster.length);
     Path stateRoot = runDir.resolve("state");
     for (ClusterNode n : cluster) {
       names.add(n.id);
@@ -159,7 +160,7 @@ final class HttpTransport implements Transport {
     long start = System.nanoTime();
     long deadline = start + Cluster.INIT_TIMEOUT_NANOS;
     InetSocketAddress at = new InetSocketAddress("127.0.0.1", ports[n.index]);
-    readiness[n.index] = "was never reachable";
+    readiness.set(n.index, "was never reachable");
     Thread poller =
         new Thread(
             () -> {
@@ -170,9 +171,9 @@ final class HttpTransport implements Transport {
                     p.up.complete(status);
                     return;
                   }
-                  readiness[n.index] = "last answered " + status;
+                  readiness.set(n.index, "last answered " + status);
                 } catch (IOException e) {
-                  readiness[n.index] = "last failed: " + e.getMessage();
+                  readiness.set(n.index, "last failed: " + e.getMessage());
                 }
                 try {
                   Thread.sleep(READY_POLL_MILLIS);
@@ -197,7 +198,7 @@ final class HttpTransport implements Transport {
     return "was not ready within 10 s (GET /readyz on port "
         + ports[n.index]
         + " "
-        + readiness[n.index]
+        + readiness.get(n.index)
         + ")";
   }
 
