@@ -85,7 +85,7 @@ public final class Harness {
     Checker.Result result = Checker.check(inputs);
     Results.writeResults(result, runDir.resolve("results.json"));
     Results.writeHistory(inputs, runDir.resolve("history.jsonl"));
-    List<String> summary = Summary.lines(result, runDir);
+    List<String> summary = Summary.lines(result, shown(runDir));
     String messages = null;
     if (config.http() == null) { // HTTP services send no messages to draw
       messages =
@@ -102,6 +102,12 @@ public final class Harness {
     return result.valid();
   }
 
+  /** A path as the user would type it: relative when it lies under the working directory. */
+  static Path shown(Path dir) {
+    Path cwd = Path.of("").toAbsolutePath();
+    return dir.startsWith(cwd) && !dir.equals(cwd) ? cwd.relativize(dir) : dir;
+  }
+
   private static String banner(Config config, Path runDir) {
     return "idmint test: "
         + config.nodeCount()
@@ -113,7 +119,7 @@ public final class Harness {
             ? ""
             : config.http().lb() ? " over HTTP, behind haproxy" : " over HTTP")
         + "\n             store "
-        + runDir
+        + shown(runDir)
         + (config.demo()
             ? "\n             demo: every fault for "
                 + Summary.num(config.timeLimit())
