@@ -149,18 +149,7 @@ final class Report {
           .append("\" role=\"img\" aria-label=\"latency of the requests ")
           .append(esc(r.instances().get(i).name()))
           .append(" answered\">\n");
-      for (Checker.Period p : r.periods()) {
-        double x0 = x((p.start() - in.t0()) / 1e9, tMax);
-        double x1 = Math.max(x0 + 1, x((p.end() - in.t0()) / 1e9, tMax));
-        rect(
-            h,
-            x0,
-            top,
-            x1 - x0,
-            bottom - top,
-            FAULT_COLOURS.get(p.fault()),
-            " fill-opacity=\"0.35\"");
-      }
+      faultBands(h, r, tMax, top, bottom);
       for (int d = decades[0]; d <= decades[1]; d++) {
         gridLine(h, y(d, decades[0], decades[1], top, bottom), msLabel(d));
       }
@@ -389,6 +378,25 @@ final class Report {
     h.append("</g>\n");
   }
 
+  /** Shades each fault period across a plot's height, behind its data. */
+  private static void faultBands(
+      StringBuilder h, Checker.Result r, double tMax, int top, int bottom) {
+    long t0 = r.in().t0();
+    for (Checker.Period p : r.periods()) {
+      double x0 = x((p.start() - t0) / 1e9, tMax);
+      double x1 = Math.max(x0 + 1, x((p.end() - t0) / 1e9, tMax));
+      rect(
+          h,
+          x0,
+          top,
+          x1 - x0,
+          bottom - top,
+          FAULT_COLOURS.get(p.fault()),
+          " fill-opacity=\"0.35\"");
+      h.append('\n');
+    }
+  }
+
   private static void rect(
       StringBuilder h, double x, double y, double w, double height, String fill, String extra) {
     h.append("<rect x=\"")
@@ -533,19 +541,7 @@ final class Report {
         .append("\" height=\"210\" viewBox=\"0 0 ")
         .append(W)
         .append(" 210\" role=\"img\" aria-label=\"completed operations per second\">\n");
-    for (Checker.Period p : r.periods()) {
-      double x0 = x((p.start() - in.t0()) / 1e9, tMax);
-      double x1 = Math.max(x0 + 1, x((p.end() - in.t0()) / 1e9, tMax));
-      rect(
-          h,
-          x0,
-          top,
-          x1 - x0,
-          bottom - top,
-          FAULT_COLOURS.get(p.fault()),
-          " fill-opacity=\"0.35\"");
-      h.append('\n');
-    }
+    faultBands(h, r, tMax, top, bottom);
     for (int k = 0; k <= 4; k++) {
       gridLine(h, bottom - (bottom - top) * k / 4.0, Summary.num(Math.round(max * k / 4)));
     }
