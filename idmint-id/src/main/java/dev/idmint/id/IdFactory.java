@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -84,6 +85,7 @@ public final class IdFactory {
     private Duration maxObservedLead; // null: maxLead
     private Consumer<? super IdEvent> events; // null: System.Logger "dev.idmint.id"
     private LongSupplier clock; // null: System.currentTimeMillis()
+    private Executor renewalExecutor; // null: the caller renews
 
     Builder() {}
 
@@ -125,6 +127,18 @@ public final class IdFactory {
     /** Keep durable state in {@code dir} so that restarts never reissue an ID; null keeps none. */
     public Builder stateDir(Path dir) {
       this.stateDir = dir;
+      return this;
+    }
+
+    /**
+     * Where snowflake and HLC generators renew their durable lease ahead of need (a file write and
+     * an fsync), so that no caller waits for one while the executor keeps up; an event-loop server
+     * wants this. By default the caller that reaches the renewal point renews, while the others go
+     * on. Either way a caller that reaches the lease's end first renews it itself. Counters reserve
+     * their blocks on the caller's thread.
+     */
+    public Builder renewalExecutor(Executor executor) {
+      this.renewalExecutor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
@@ -195,7 +209,7 @@ public final class IdFactory {
       StateFile file = null;
       if (stateDir != null) {
         checkStateDir(stateDir);
-        file = new StateFile(stateDir, nodeId, scheme, sink);
+        file = new StateFile(stateDir, nodeId, scheme, sink, renewalExecutor);
       }
       if (scheme == Scheme.COUNTER) {
         return new CounterGenerator(nodeId, wallClock, file, sink);

@@ -5,7 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -21,10 +25,17 @@ import java.util.function.LongSupplier;
  * compare-and-set cannot fail under contention. Only when the wall clock has moved past the logical
  * one (about once per millisecond) does a compare-and-set lift the state to it; the stale value the
  * add took is skipped, never issued.
+ *
+ * <p>With durable state, no state past the lease in the file is taken. A lease is renewed ahead of
+ * need, once its last quarter is reached, by the caller that gets there or on the executor given,
+ * while the others go on under the old lease; only a caller that reaches the lease's end waits.
  */
 final class LogicalClock {
   /** How far past the newest timestamp in use the durable lease reaches. */
   static final long LEASE_MILLIS = 1000;
+
+  /** How far before its end a lease is renewed ahead of need. */
+  static final long RENEW_AHEAD_MILLIS = LEASE_MILLIS / 4;
 
   /** How a generator turns a state into its ID, for the state-resumed event. */
   interface Layout {
@@ -47,6 +58,17 @@ final class LogicalClock {
 
   /** The largest state the lease covers; past it, renew first. */
   private volatile long limit;
+
+  /** Past this state, renew the lease ahead of need. */
+  private volatile long renewAt;
+
+  /** Serialises lease writes, so that the lease in the file never moves back. */
+  private final ReentrantLock renewal = new ReentrantLock();
+
+  /** Whether a renewal ahead of need is under way (or queued on the executor). */
+  private final AtomicBoolean renewing = new AtomicBoolean();
+
+  private final Runnable renewAhead = new RenewAhead();
 
   /** The latest wall-clock reading, to spot backward jumps. */
   private volatile long lastWall;
@@ -81,6 +103,7 @@ final class LogicalClock {
     long start = 0;
     if (file == null) {
       limit = maxState;
+      renewAt = Long.MAX_VALUE; // nothing to renew
     } else {
       OptionalLong lease = file.read();
       if (lease.isPresent()) {
@@ -130,7 +153,11 @@ final class LogicalClock {
       first = last - count + 1;
     }
     if (wall != seen || (first & mask) == 0 || (first ^ last) >>> bits != 0) {
+      // About once per millisecond, and at every millisecond boundary, where renewAt lies.
       track(seen, wall, last);
+      if (last >= renewAt && renewing.compareAndSet(false, true)) {
+        startRenewal();
+      }
     }
     return last;
   }
@@ -217,28 +244,72 @@ final class LogicalClock {
   }
 
   /** The slow path at the lease boundary: renew, then take the states. */
-  private synchronized long renewAndAdvance(long floor, int count) {
-    for (; ; ) {
-      long prev = state.get();
-      long last = Math.max(prev + 1, floor) + count - 1;
-      if (last > limit) {
-        if (last > maxState) {
-          throw exhausted(drift.scheme());
+  private long renewAndAdvance(long floor, int count) {
+    renewal.lock();
+    try {
+      for (; ; ) {
+        long prev = state.get();
+        long last = Math.max(prev + 1, floor) + count - 1;
+        if (last > limit) {
+          if (last > maxState) {
+            throw exhausted(drift.scheme());
+          }
+          renew(last >>> bits);
+        } else if (state.compareAndSet(prev, last)) {
+          return last;
         }
-        renew(last >>> bits);
-      } else if (state.compareAndSet(prev, last)) {
-        return last;
+      }
+    } finally {
+      renewal.unlock();
+    }
+  }
+
+  /** Renews the lease ahead of need: here, or on the state file's executor if it has one. */
+  private void startRenewal() {
+    Executor renewer = file.renewer();
+    if (renewer == null) {
+      renewAhead.run();
+      return;
+    }
+    try {
+      renewer.execute(renewAhead);
+    } catch (RejectedExecutionException e) {
+      renewing.set(false); // the caller that reaches the lease's end renews it
+    }
+  }
+
+  /** A renewal ahead of need, from the newest timestamp in use. */
+  private final class RenewAhead implements Runnable {
+    @Override
+    public void run() {
+      renewal.lock();
+      try {
+        renew(Math.min(state.get(), limit) >>> bits); // a state past the limit is never issued
+      } catch (IdStateException e) {
+        // No ID depends on it: the caller that reaches the lease's end tries again and fails
+        // with this cause. Until then, no more early attempts.
+        renewAt = limit;
+      } finally {
+        renewal.unlock();
+        renewing.set(false);
       }
     }
   }
 
-  /** Leases time up to {@code time + LEASE_MILLIS}, durably before any ID uses it. */
+  /**
+   * Leases time up to {@code time + LEASE_MILLIS}, durably before any ID uses it; a lease that
+   * would not reach past the current one is not written. Called with {@link #renewal} held, or from
+   * the constructor.
+   */
   private void renew(long time) {
     long lease = Math.min(time + LEASE_MILLIS, maxTime);
-    if (file != null) {
-      file.write(lease + epoch);
+    long covers = (lease << bits) | mask;
+    if (covers <= limit) {
+      return;
     }
-    limit = (lease << bits) | mask;
+    file.write(lease + epoch);
+    limit = covers;
+    renewAt = Math.max(lease - RENEW_AHEAD_MILLIS, 0) << bits;
   }
 
   private IdStateException exhausted(Scheme scheme) {

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.zip.CRC32;
 
@@ -43,12 +44,22 @@ final class StateFile {
   private final String node;
   private final Scheme scheme;
   private final Consumer<IdEvent> events;
+  private final Executor renewer;
 
   StateFile(Path dir, String node, Scheme scheme, Consumer<IdEvent> events) {
+    this(dir, node, scheme, events, null);
+  }
+
+  /**
+   * @param renewer where leases are renewed ahead of need; null: by the caller that passes the
+   *     renewal point
+   */
+  StateFile(Path dir, String node, Scheme scheme, Consumer<IdEvent> events, Executor renewer) {
     this.dir = dir;
     this.node = node;
     this.scheme = scheme;
     this.events = events;
+    this.renewer = renewer;
     String name = escape(node);
     this.file = dir.resolve(name + ".state");
     this.temp = dir.resolve(name + ".state.tmp");
@@ -56,6 +67,11 @@ final class StateFile {
 
   Path path() {
     return file;
+  }
+
+  /** Where leases are renewed ahead of need, or null for the caller's thread. */
+  Executor renewer() {
+    return renewer;
   }
 
   /**

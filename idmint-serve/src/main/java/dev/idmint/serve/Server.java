@@ -305,7 +305,7 @@ public final class Server implements AutoCloseable {
     listener.close().awaitUninterruptibly();
     channels.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
-    service.readiness().close();
+    service.close();
     if (lock != null) {
       lock.close();
     }

@@ -3,12 +3,21 @@ package dev.idmint.serve;
 import dev.idmint.id.IdFactory;
 import dev.idmint.id.IdGenerator;
 import dev.idmint.id.Scheme;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /** The service without its transport: the generator and what answers and watches it. */
 record Service(
-    IdGenerator generator, Metrics metrics, Readiness readiness, Events events, Api api) {
+    IdGenerator generator,
+    Metrics metrics,
+    Readiness readiness,
+    Events events,
+    Api api,
+    ExecutorService renewer) {
   static final LongSupplier NANO_TIME = System::nanoTime;
 
   /**
@@ -31,6 +40,20 @@ record Service(
             .stateDir(config.stateDir())
             .maxLead(config.maxLead())
             .events(events);
+    // Lease renewals (a write and an fsync) on a thread of their own, off the event loops.
+    ExecutorService renewer =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "idmint-lease-renewal");
+              t.setDaemon(true);
+              return t;
+            });
+    b.renewalExecutor(renewer);
     if (config.scheme() == Scheme.SNOWFLAKE) {
       b.workerId(config.worker());
     }
@@ -38,7 +61,18 @@ record Service(
     metrics.generator(generator);
     Api api =
         new Api(generator, config, metrics, readiness, events, version, transport, NANO_TIME, log);
-    return new Service(generator, metrics, readiness, events, api);
+    return new Service(generator, metrics, readiness, events, api, renewer);
+  }
+
+  /** Lets a renewal under way finish, so that none writes after the state lock is released. */
+  void close() {
+    renewer.shutdown();
+    try {
+      renewer.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    readiness.close();
   }
 
   static String version() {

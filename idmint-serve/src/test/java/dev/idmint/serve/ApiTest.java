@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.ThreadPoolExecutor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -420,6 +421,25 @@ class ApiTest {
             .matcher(m);
     assertTrue(c.find(), m);
     assertTrue(Integer.parseInt(c.group(1)) >= 4, m); // the first write and three renewals
+  }
+
+  @Test
+  void snowflakeLease_isRenewedOnTheRenewalThread_notTheCaller(@TempDir Path dir)
+      throws InterruptedException {
+    Fixture f = new Fixture(ServeConfig.defaults().withStateDir(dir));
+    ThreadPoolExecutor renewer = (ThreadPoolExecutor) f.service.renewer();
+    // 4,096 IDs a millisecond: about 300 requests of 10,000 run the clock into the lease's last
+    // quarter, where it is renewed ahead of need.
+    for (int i = 0; i < 2000 && renewer.getTaskCount() == 0; i++) {
+      assertEquals(200, f.call("GET", "/v1/ids?count=10000").status());
+    }
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (renewer.getCompletedTaskCount() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertTrue(renewer.getCompletedTaskCount() > 0, "a renewal ran on idmint-lease-renewal");
+    f.service.close();
+    assertTrue(renewer.isShutdown());
   }
 
   @ParameterizedTest
