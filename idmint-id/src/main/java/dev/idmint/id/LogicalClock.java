@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -45,6 +45,10 @@ final class LogicalClock {
   private static final AtomicLongFieldUpdater<LogicalClock> LAST_WALL =
       AtomicLongFieldUpdater.newUpdater(LogicalClock.class, "lastWall");
 
+  // Field updaters, not AtomicBoolean: its VarHandles cost the node's start-up.
+  private static final AtomicIntegerFieldUpdater<LogicalClock> RENEWING =
+      AtomicIntegerFieldUpdater.newUpdater(LogicalClock.class, "renewing");
+
   private final PaddedLong state;
   private final int bits;
   private final long mask;
@@ -65,8 +69,8 @@ final class LogicalClock {
   /** Serialises lease writes, so that the lease in the file never moves back. */
   private final ReentrantLock renewal = new ReentrantLock();
 
-  /** Whether a renewal ahead of need is under way (or queued on the executor). */
-  private final AtomicBoolean renewing = new AtomicBoolean();
+  /** 1 while a renewal ahead of need is under way (or queued on the executor), else 0. */
+  private volatile int renewing;
 
   private final Runnable renewAhead = new RenewAhead();
 
@@ -155,7 +159,7 @@ final class LogicalClock {
     if (wall != seen || (first & mask) == 0 || (first ^ last) >>> bits != 0) {
       // About once per millisecond, and at every millisecond boundary, where renewAt lies.
       track(seen, wall, last);
-      if (last >= renewAt && renewing.compareAndSet(false, true)) {
+      if (last >= renewAt && RENEWING.compareAndSet(this, 0, 1)) {
         startRenewal();
       }
     }
@@ -274,7 +278,7 @@ final class LogicalClock {
     try {
       renewer.execute(renewAhead);
     } catch (RejectedExecutionException e) {
-      renewing.set(false); // the caller that reaches the lease's end renews it
+      renewing = 0; // the caller that reaches the lease's end renews it
     }
   }
 
@@ -291,7 +295,7 @@ final class LogicalClock {
         renewAt = limit;
       } finally {
         renewal.unlock();
-        renewing.set(false);
+        renewing = 0;
       }
     }
   }
