@@ -2,6 +2,9 @@ package dev.idmint.id;
 
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -10,6 +13,9 @@ import java.util.function.LongSupplier;
  * state, blocks of numbers are reserved in the state file ahead of use. A block that lasts under a
  * second doubles the next one (up to {@link #MAX_BLOCK}), one that lasts over a minute halves it
  * (down to {@link #MIN_BLOCK}): a fast counter rarely fsyncs, a slow one wastes little on restart.
+ * The next block is reserved ahead of need, once the last quarter of the current one is reached, by
+ * the caller that gets there or on the state file's executor, while the others go on; only a caller
+ * that reaches the block's end waits.
  */
 final class CounterGenerator implements IdGenerator {
   static final long MIN_BLOCK = 1024;
@@ -26,8 +32,20 @@ final class CounterGenerator implements IdGenerator {
   private final StateFile file; // null: no durable state
   private final LongSupplier clock;
 
+  // A field updater, not AtomicBoolean: its VarHandles cost the node's start-up.
+  private static final AtomicIntegerFieldUpdater<CounterGenerator> RESERVING =
+      AtomicIntegerFieldUpdater.newUpdater(CounterGenerator.class, "reserving");
+
   /** Numbers below this are reserved; at it, reserve more first. */
   private volatile long limit;
+
+  /** From this number on, reserve the next block ahead of need; never above {@link #limit}. */
+  private volatile long reserveAt;
+
+  /** 1 while a reservation ahead of need is under way (or queued on the executor), else 0. */
+  private volatile int reserving;
+
+  private final Runnable reserveAhead = new ReserveAhead();
 
   private long block = MIN_BLOCK; // guarded by this
   private long blockStartMillis; // guarded by this
@@ -39,6 +57,7 @@ final class CounterGenerator implements IdGenerator {
     long start = 0;
     if (file == null) {
       limit = Long.MAX_VALUE;
+      reserveAt = Long.MAX_VALUE;
     } else {
       OptionalLong reserved = file.read();
       if (reserved.isPresent()) {
@@ -48,7 +67,7 @@ final class CounterGenerator implements IdGenerator {
         }
       }
       blockStartMillis = clock.getAsLong();
-      limit = write(start, block);
+      reserved(write(start, block), block);
       events.accept(
           reserved.isPresent()
               ? new IdEvent.StateResumed(file.path(), new CounterId(node, start))
@@ -66,10 +85,30 @@ final class CounterGenerator implements IdGenerator {
   public long nextLong() {
     long n = next.getAndIncrement();
     // Unsigned, so a wrapped (negative) n also takes the slow path.
-    if (Long.compareUnsigned(n, limit) < 0) {
+    if (Long.compareUnsigned(n, reserveAt) < 0) {
       return n;
     }
-    return reserveFor(n);
+    return pastReservePoint(n);
+  }
+
+  /** Within the block, starts reserving the next one ahead of need; past it, reserves first. */
+  private long pastReservePoint(long n) {
+    if (Long.compareUnsigned(n, limit) >= 0) {
+      return reserveFor(n);
+    }
+    if (reserving == 0 && RESERVING.compareAndSet(this, 0, 1)) { // a read first: no CAS storm
+      Executor renewer = file.renewer();
+      if (renewer == null) {
+        reserveAhead.run();
+      } else {
+        try {
+          renewer.execute(reserveAhead);
+        } catch (RejectedExecutionException e) {
+          reserving = 0; // the caller that reaches the block's end reserves
+        }
+      }
+    }
+    return n;
   }
 
   @Override
@@ -86,11 +125,11 @@ final class CounterGenerator implements IdGenerator {
     long first = next.getAndAdd(count);
     long last = first + count - 1;
     // Unsigned, so a wrapped (negative) n also takes the slow path.
-    if (Long.compareUnsigned(first, limit) >= 0 || Long.compareUnsigned(last, limit) >= 0) {
+    if (Long.compareUnsigned(first, reserveAt) >= 0 || Long.compareUnsigned(last, reserveAt) >= 0) {
       if (first < 0) {
         reserveFor(first); // throws
       }
-      reserveFor(last);
+      pastReservePoint(last);
     }
     for (int i = from; i < from + count; i++) {
       into[i] = first++;
@@ -131,19 +170,52 @@ final class CounterGenerator implements IdGenerator {
     }
     // If this throws, n is skipped but never issued: a gap, not a duplicate.
     while (n >= limit) {
-      long now = clock.getAsLong();
-      long lasted = now - blockStartMillis; // a wall clock that went back just keeps the size
-      long size = block;
-      if (lasted >= 0 && lasted < 1000) {
-        size = Math.min(block * 2, MAX_BLOCK);
-      } else if (lasted > 60_000) {
-        size = Math.max(block / 2, MIN_BLOCK);
-      }
-      limit = write(n, size);
-      block = size;
-      blockStartMillis = now;
+      reserveNext(n);
     }
     return n;
+  }
+
+  /** A reservation ahead of need: the next block, from the end of this one. */
+  private final class ReserveAhead implements Runnable {
+    @Override
+    public void run() {
+      try {
+        synchronized (CounterGenerator.this) {
+          try {
+            reserveNext(limit);
+          } catch (IdStateException e) {
+            // No ID depends on it: the caller that reaches the block's end tries again and fails
+            // with this cause. Until then, no more early attempts.
+            reserveAt = limit;
+          }
+        }
+      } finally {
+        reserving = 0;
+      }
+    }
+  }
+
+  /**
+   * Durably reserves the next block from {@code from} on, sized by how long the last one lasted.
+   */
+  private void reserveNext(long from) { // guarded by this
+    long now = clock.getAsLong();
+    long lasted = now - blockStartMillis; // a wall clock that went back just keeps the size
+    long size = block;
+    if (lasted >= 0 && lasted < 1000) {
+      size = Math.min(block * 2, MAX_BLOCK);
+    } else if (lasted > 60_000) {
+      size = Math.max(block / 2, MIN_BLOCK);
+    }
+    reserved(write(from, size), size);
+    block = size;
+    blockStartMillis = now;
+  }
+
+  /** Numbers below {@code end} are now reserved; the next block is due in the last quarter. */
+  private void reserved(long end, long size) {
+    limit = end;
+    reserveAt = end - size / 4;
   }
 
   /** Durably reserves {@code size} numbers from {@code from} on, and returns the end. */

@@ -131,11 +131,11 @@ public final class IdFactory {
     }
 
     /**
-     * Where snowflake and HLC generators renew their durable lease ahead of need (a file write and
-     * an fsync), so that no caller waits for one while the executor keeps up; an event-loop server
-     * wants this. By default the caller that reaches the renewal point renews, while the others go
-     * on. Either way a caller that reaches the lease's end first renews it itself. Counters reserve
-     * their blocks on the caller's thread.
+     * Where durable state is renewed ahead of need (a snowflake or HLC lease, a counter's next
+     * block: a file write and an fsync), so that no caller waits for one while the executor keeps
+     * up; an event-loop server wants this. By default the caller that reaches the renewal point
+     * renews, while the others go on. Either way a caller that reaches the end of the lease or
+     * block renews it itself, and gets the error if that fails.
      */
     public Builder renewalExecutor(Executor executor) {
       this.renewalExecutor = Objects.requireNonNull(executor, "executor");

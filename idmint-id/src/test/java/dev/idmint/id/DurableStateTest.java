@@ -45,6 +45,18 @@ class DurableStateTest {
         .build();
   }
 
+  /** Renewals ahead of need go to an executor that never runs them. */
+  IdGenerator withoutRenewalAhead(Scheme scheme) {
+    return IdFactory.builder()
+        .scheme(scheme)
+        .node("n1", List.of("n1"))
+        .stateDir(dir)
+        .clock(clock)
+        .events(events::add)
+        .renewalExecutor(task -> {})
+        .build();
+  }
+
   Path stateFile() {
     return dir.resolve("n1.state");
   }
@@ -183,15 +195,7 @@ class DurableStateTest {
 
   @Test
   void restart_rightAtTheLeaseEnd_stillIssuesLargerIds() throws IOException {
-    IdGenerator gen = // renewals ahead of need go to an executor that never runs them
-        IdFactory.builder()
-            .scheme(Scheme.SNOWFLAKE)
-            .node("n1", List.of("n1"))
-            .stateDir(dir)
-            .clock(clock)
-            .events(events::add)
-            .renewalExecutor(task -> {})
-            .build();
+    IdGenerator gen = withoutRenewalAhead(Scheme.SNOWFLAKE);
     long lease = stored(Scheme.SNOWFLAKE);
     long last = 0;
     while (last >>> 22 < lease || (last & 0xfff) != 0xfff) { // the clock is frozen: bursts carry
@@ -201,7 +205,7 @@ class DurableStateTest {
     assertTrue(open(Scheme.SNOWFLAKE).nextLong() > last);
 
     Files.delete(stateFile());
-    IdGenerator counter = open(Scheme.COUNTER);
+    IdGenerator counter = withoutRenewalAhead(Scheme.COUNTER);
     long n = 0;
     while (n < CounterGenerator.MIN_BLOCK - 1) {
       n = counter.nextLong();

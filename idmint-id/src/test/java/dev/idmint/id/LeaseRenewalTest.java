@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Leases renewed ahead of need, on the caller's thread or on an executor. */
+/** Leases and counter blocks renewed ahead of need, on the caller's thread or on an executor. */
 class LeaseRenewalTest {
   @TempDir Path dir;
   final ScriptedClock clock = new ScriptedClock("2025-06-01T12:00:00Z");
@@ -66,6 +66,17 @@ class LeaseRenewalTest {
     String line = Files.readString(dir.resolve("n1.state"));
     long ms = Instant.parse(line.replaceAll(".* lease=(\\S+) .*\\n", "$1")).toEpochMilli();
     return scheme == Scheme.SNOWFLAKE ? ms - SnowflakeId.EPOCH_MILLIS : ms;
+  }
+
+  /** The counter's reserved end in the file: every n issued is below it. */
+  long reserved() throws IOException {
+    String line = Files.readString(dir.resolve("n1.state"));
+    return Long.parseLong(line.replaceAll(".* reserved=(\\S+) .*\\n", "$1"));
+  }
+
+  /** Whether the file covers {@code id}. */
+  boolean covered(Scheme scheme, long id) throws IOException {
+    return scheme == Scheme.COUNTER ? id < reserved() : time(scheme, id) <= lease(scheme);
   }
 
   static long time(Scheme scheme, long id) {
@@ -179,7 +190,7 @@ class LeaseRenewalTest {
   void restart_withRenewalsOnAnExecutor_issuesOnlyLargerIdsAllCovered(long seed)
       throws IOException {
     Random rnd = new Random(seed);
-    for (Scheme scheme : new Scheme[] {Scheme.SNOWFLAKE, Scheme.HLC}) {
+    for (Scheme scheme : Scheme.values()) {
       Files.deleteIfExists(dir.resolve("n1.state"));
       long max = -1;
       for (int life = 0; life < 8; life++) {
@@ -209,15 +220,80 @@ class LeaseRenewalTest {
           assertTrue(id > max, where + ": " + id + " after " + max);
           max = id;
           if (i % 97 == 0) {
-            assertTrue(lease(scheme) >= time(scheme, id), where + ": the file covers every ID");
+            assertTrue(covered(scheme, id), where + ": the file covers every ID");
           }
         }
         if (max >= 0) {
-          assertTrue(lease(scheme) >= time(scheme, max), "the file covers every ID issued");
+          assertTrue(covered(scheme, max), "the file covers every ID issued");
         }
         if (rnd.nextBoolean()) {
           queue.runAll(); // a renewal that finishes after the last ID, before the kill
         }
+      }
+    }
+  }
+
+  @Test
+  void counter_pastReservePoint_queuesTheNextBlockAndGoesOnUnderThisOne() throws IOException {
+    Queue queue = new Queue();
+    IdGenerator gen = open(Scheme.COUNTER, queue);
+    long n = -1;
+    while (queue.tasks.isEmpty() && n < CounterGenerator.MIN_BLOCK) {
+      n = gen.nextLong();
+    }
+    assertEquals(CounterGenerator.MIN_BLOCK * 3 / 4, n, "at the block's last quarter");
+    while (n < CounterGenerator.MIN_BLOCK - 1) {
+      n = gen.nextLong();
+    }
+    assertEquals(1, queue.tasks.size(), "one reservation at a time");
+    assertEquals(CounterGenerator.MIN_BLOCK, reserved(), "nobody waited for a write");
+
+    queue.runAll();
+    // The clock is frozen, so the block lasted under a second: the next one is twice the size.
+    assertEquals(3 * CounterGenerator.MIN_BLOCK, reserved());
+    assertEquals(CounterGenerator.MIN_BLOCK, gen.nextLong(), "no gap: the blocks are contiguous");
+  }
+
+  @Test
+  void counter_withoutExecutor_reservesBeforeTheBlockRunsOut() throws IOException {
+    IdGenerator gen = open(Scheme.COUNTER, null);
+    int written = writes.get();
+    long n = -1;
+    while (writes.get() == written) {
+      n = gen.nextLong();
+    }
+    assertEquals(CounterGenerator.MIN_BLOCK * 3 / 4, n);
+    assertEquals(3 * CounterGenerator.MIN_BLOCK, reserved());
+  }
+
+  @Test
+  void counter_reservationAheadFails_issuesUpToTheBlockThenThrows() throws IOException {
+    IdGenerator gen = open(Scheme.COUNTER, null);
+    Files.createDirectory(dir.resolve("n1.state.tmp")); // writes fail from now on
+    long n = -1;
+    IdStateException e;
+    for (; ; ) {
+      try {
+        n = gen.nextLong();
+      } catch (IdStateException thrown) {
+        e = thrown;
+        break;
+      }
+    }
+    assertEquals(CounterGenerator.MIN_BLOCK - 1, n, "every number of the block, and no further");
+    assertTrue(e.getMessage().contains("cannot write state file"), e.getMessage());
+  }
+
+  @Test
+  void counter_batchesAcrossTheReservePoint_stayCovered() throws IOException {
+    Queue queue = new Queue();
+    IdGenerator gen = open(Scheme.COUNTER, queue);
+    long[] ids = new long[700];
+    for (int k = 0; k < 30; k++) {
+      gen.nextLongs(ids, 0, ids.length);
+      assertTrue(covered(Scheme.COUNTER, ids[ids.length - 1]));
+      if (k % 3 == 2) {
+        queue.runAll();
       }
     }
   }
