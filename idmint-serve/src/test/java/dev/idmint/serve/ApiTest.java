@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ApiTest {
@@ -423,17 +424,18 @@ class ApiTest {
     assertTrue(Integer.parseInt(c.group(1)) >= 4, m); // the first write and three renewals
   }
 
-  @Test
-  void snowflakeLease_isRenewedOnTheRenewalThread_notTheCaller(@TempDir Path dir)
+  @ParameterizedTest
+  @EnumSource(Scheme.class)
+  void durableState_isRenewedOnTheRenewalThread_notTheCaller(Scheme scheme, @TempDir Path dir)
       throws InterruptedException {
-    Fixture f = new Fixture(ServeConfig.defaults().withStateDir(dir));
+    Fixture f = new Fixture(ServeConfig.defaults().withScheme(scheme).withStateDir(dir));
     ThreadPoolExecutor renewer = (ThreadPoolExecutor) f.service.renewer();
-    // 4,096 IDs a millisecond: about 300 requests of 10,000 run the clock into the lease's last
-    // quarter, where it is renewed ahead of need.
-    for (int i = 0; i < 2000 && renewer.getTaskCount() == 0; i++) {
-      assertEquals(200, f.call("GET", "/v1/ids?count=10000").status());
-    }
+    // A counter's first block ends at 1,024; a lease's last quarter comes within 750 ms of wall
+    // time, sooner while bursts run the clock ahead.
     long deadline = System.nanoTime() + 10_000_000_000L;
+    while (renewer.getTaskCount() == 0 && System.nanoTime() < deadline) {
+      assertEquals(200, f.call("GET", "/v1/ids?count=1000").status());
+    }
     while (renewer.getCompletedTaskCount() == 0 && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
