@@ -197,7 +197,14 @@ final class TestCommand implements Callable<Integer> {
       return;
     }
     for (String arg : spec.commandLine().getParseResult().originalArgs()) {
-      String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+      if (arg.equals("--")) {
+        break; // the rest belongs to the --bin program
+      }
+      // -nn1 is -n with its value attached, as picocli reads it
+      String flag =
+          !arg.startsWith("--") && arg.startsWith("-n")
+              ? "-n"
+              : arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
       switch (flag) {
         case "--username",
             "--password",

@@ -36,6 +36,8 @@ class CliIT {
         "--ssh-private-key /root/.ssh/id_rsa           | no host to log in to",
         "--no-ssh                                      | Jepsen's SSH flags",
         "--nodes n1,n2,n3                              | use --node-count",
+        "-nn1                                          | -n is Jepsen's list of hosts",
+        "-n=n1                                         | -n is Jepsen's list of hosts",
         "--frobnicate                                  | unknown option '--frobnicate'",
         "stray                                         | unexpected argument 'stray'",
       })
