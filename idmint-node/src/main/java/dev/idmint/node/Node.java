@@ -239,7 +239,7 @@ public final class Node {
 
   /** The Identifier track's messages beyond generate: decoding, the clocks, comparisons. */
   private Reply track(Request request) {
-    String self = nodeId != null ? nodeId : request.dest();
+    String self = self(request);
     String src = request.src();
     String msgId = request.msgId();
     if (request instanceof Request.Decompose d) {
@@ -341,8 +341,7 @@ public final class Node {
         "idmint node: simulate_backward: the clock now reads "
             + (-clock.offset)
             + " ms behind the real one");
-    String self = nodeId != null ? nodeId : s.dest();
-    return new Reply.SimulateBackwardOk(self, s.src(), s.msgId(), nextMsgId++);
+    return new Reply.SimulateBackwardOk(self(s), s.src(), s.msgId(), nextMsgId++);
   }
 
   /** The node's hybrid logical clock: the generator itself in the HLC scheme. */
@@ -431,10 +430,13 @@ public final class Node {
     return new Reply.InitOk(nodeId, init.src(), init.msgId(), nextMsgId++);
   }
 
-  /** Before init the node answers as whatever the request was addressed to. */
   private Reply error(Request request, int code, String text) {
-    String self = nodeId != null ? nodeId : request.dest();
-    return new Reply.Error(self, request.src(), request.msgId(), nextMsgId++, code, text);
+    return new Reply.Error(self(request), request.src(), request.msgId(), nextMsgId++, code, text);
+  }
+
+  /** Before init the node answers as whatever the request was addressed to. */
+  private String self(Request request) {
+    return nodeId != null ? nodeId : request.dest();
   }
 
   private void badLine(String why, byte[] buf, int off, int len) {
