@@ -369,20 +369,21 @@ public final class Node {
    * state file belongs to the node's own scheme).
    */
   private IdFactory.Builder side(Scheme scheme) {
-    return builder(scheme).node(nodeId, nodeIds).events(new EventLog(err, "[" + scheme + "] "));
+    return builder(scheme, "[" + scheme + "] ").node(nodeId, nodeIds);
   }
 
   /**
    * The track's hlc_receive takes any remote time, so the HLC's bound on observed times is lifted;
-   * the lead warning still reports a remote clock running far ahead.
+   * the lead warning still reports a remote clock running far ahead. Events are logged with {@code
+   * tag} before them.
    */
-  private IdFactory.Builder builder(Scheme scheme) {
+  private IdFactory.Builder builder(Scheme scheme, String tag) {
     return IdFactory.builder()
         .scheme(scheme)
         .maxLead(config.maxLead())
         .maxObservedLead(UNBOUNDED)
         .clock(clock)
-        .events(new EventLog(err, ""));
+        .events(new EventLog(err, tag));
   }
 
   private Reply notInitialised(Request request) {
@@ -405,7 +406,9 @@ public final class Node {
           "already initialised as " + nodeId + "; cannot become " + init.nodeId());
     }
     IdFactory.Builder builder =
-        builder(config.scheme()).node(init.nodeId(), init.nodeIds()).stateDir(config.stateDir());
+        builder(config.scheme(), "")
+            .node(init.nodeId(), init.nodeIds())
+            .stateDir(config.stateDir());
     if (config.workerId() != null) {
       builder.workerId(config.workerId());
     }
