@@ -239,7 +239,7 @@ public final class Node {
 
   /** The Identifier track's messages beyond generate: decoding, the clocks, comparisons. */
   private Reply track(Request request) {
-    String self = nodeId != null ? nodeId : request.dest();
+    String self = self(request);
     String src = request.src();
     String msgId = request.msgId();
     if (request instanceof Request.Decompose d) {
@@ -341,8 +341,7 @@ public final class Node {
         "idmint node: simulate_backward: the clock now reads "
             + (-clock.offset)
             + " ms behind the real one");
-    String self = nodeId != null ? nodeId : s.dest();
-    return new Reply.SimulateBackwardOk(self, s.src(), s.msgId(), nextMsgId++);
+    return new Reply.SimulateBackwardOk(self(s), s.src(), s.msgId(), nextMsgId++);
   }
 
   /** The node's hybrid logical clock: the generator itself in the HLC scheme. */
@@ -370,20 +369,21 @@ public final class Node {
    * state file belongs to the node's own scheme).
    */
   private IdFactory.Builder side(Scheme scheme) {
-    return builder(scheme).node(nodeId, nodeIds).events(new EventLog(err, "[" + scheme + "] "));
+    return builder(scheme, "[" + scheme + "] ").node(nodeId, nodeIds);
   }
 
   /**
    * The track's hlc_receive takes any remote time, so the HLC's bound on observed times is lifted;
-   * the lead warning still reports a remote clock running far ahead.
+   * the lead warning still reports a remote clock running far ahead. Events are logged with {@code
+   * tag} before them.
    */
-  private IdFactory.Builder builder(Scheme scheme) {
+  private IdFactory.Builder builder(Scheme scheme, String tag) {
     return IdFactory.builder()
         .scheme(scheme)
         .maxLead(config.maxLead())
         .maxObservedLead(UNBOUNDED)
         .clock(clock)
-        .events(new EventLog(err, ""));
+        .events(new EventLog(err, tag));
   }
 
   private Reply notInitialised(Request request) {
@@ -406,7 +406,9 @@ public final class Node {
           "already initialised as " + nodeId + "; cannot become " + init.nodeId());
     }
     IdFactory.Builder builder =
-        builder(config.scheme()).node(init.nodeId(), init.nodeIds()).stateDir(config.stateDir());
+        builder(config.scheme(), "")
+            .node(init.nodeId(), init.nodeIds())
+            .stateDir(config.stateDir());
     if (config.workerId() != null) {
       builder.workerId(config.workerId());
     }
@@ -431,10 +433,13 @@ public final class Node {
     return new Reply.InitOk(nodeId, init.src(), init.msgId(), nextMsgId++);
   }
 
-  /** Before init the node answers as whatever the request was addressed to. */
   private Reply error(Request request, int code, String text) {
-    String self = nodeId != null ? nodeId : request.dest();
-    return new Reply.Error(self, request.src(), request.msgId(), nextMsgId++, code, text);
+    return new Reply.Error(self(request), request.src(), request.msgId(), nextMsgId++, code, text);
+  }
+
+  /** Before init the node answers as whatever the request was addressed to. */
+  private String self(Request request) {
+    return nodeId != null ? nodeId : request.dest();
   }
 
   private void badLine(String why, byte[] buf, int off, int len) {

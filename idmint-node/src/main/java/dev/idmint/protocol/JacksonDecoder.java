@@ -63,9 +63,7 @@ final class JacksonDecoder {
       JsonToken t = p.nextToken();
       switch (name) {
         case "type" -> f.type = t == JsonToken.VALUE_STRING ? p.getText() : Fields.WRONG_TYPE;
-        // getText() of an integer token is its exact source text: no precision is lost.
-        case "msg_id" ->
-            f.msgId = t == JsonToken.VALUE_NUMBER_INT ? p.getText() : Fields.WRONG_TYPE;
+        case "msg_id" -> f.msgId = integer(p, t);
         case "node_id" -> f.nodeId = t == JsonToken.VALUE_STRING ? p.getText() : Fields.WRONG_TYPE;
         case "node_ids" -> f.nodeIds = t == JsonToken.START_ARRAY ? strings(p) : Fields.WRONG_TYPE;
         case "count" -> f.count = integer(p, t);
@@ -83,6 +81,10 @@ final class JacksonDecoder {
     }
   }
 
+  /**
+   * An integer's exact source text (getText() of an integer token: no precision is lost), else
+   * {@link Fields#WRONG_TYPE}.
+   */
   private static Object integer(JsonParser p, JsonToken t) throws IOException {
     return t == JsonToken.VALUE_NUMBER_INT ? p.getText() : Fields.WRONG_TYPE;
   }
