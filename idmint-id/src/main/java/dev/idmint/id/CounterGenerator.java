@@ -181,6 +181,9 @@ final class CounterGenerator implements IdGenerator {
     public void run() {
       try {
         synchronized (CounterGenerator.this) {
+          if (Long.compareUnsigned(next.get(), reserveAt) < 0) {
+            return; // run late: a caller at the block's end has reserved already, none is due
+          }
           try {
             reserveNext(limit);
           } catch (IdStateException e) {

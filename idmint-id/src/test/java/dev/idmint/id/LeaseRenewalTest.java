@@ -299,6 +299,26 @@ class LeaseRenewalTest {
   }
 
   @Test
+  void counter_reservationRunningLate_reservesNothingNotDue() throws IOException {
+    Queue queue = new Queue();
+    IdGenerator gen = open(Scheme.COUNTER, queue);
+    long n = -1;
+    while (queue.tasks.isEmpty()) {
+      n = gen.nextLong();
+    }
+    Runnable late = queue.tasks.poll(); // runs only after a caller reserved at the block's end
+    while (n < CounterGenerator.MIN_BLOCK) {
+      n = gen.nextLong();
+    }
+    long reserved = reserved();
+    int written = writes.get();
+    late.run();
+    assertEquals(reserved, reserved(), "the next block is not due yet");
+    assertEquals(written, writes.get());
+    assertTrue(covered(Scheme.COUNTER, gen.nextLong()));
+  }
+
+  @Test
   void renewal_runningLate_neverMovesTheLeaseBack() throws IOException {
     Queue queue = new Queue();
     IdGenerator gen = open(Scheme.SNOWFLAKE, queue);
