@@ -520,7 +520,6 @@ final class HttpTransport implements Transport {
               : r.instance() == null ? Op.LB : index.getOrDefault(r.instance(), Op.LB);
       statuses.computeIfAbsent(r.status(), k -> new LongAdder()).increment();
       int status = r.status();
-      String body = new String(r.body(), StandardCharsets.UTF_8);
       int type;
       Object id = null;
       String error = null;
@@ -530,7 +529,7 @@ final class HttpTransport implements Transport {
           id = HttpResponse.singleId(r.body());
           type = Op.OK;
         } catch (HttpResponse.Malformed m) {
-          violation(servedBy, "malformed-body", "answered 200 with " + m.getMessage(), body);
+          violation(servedBy, "malformed-body", "answered 200 with " + m.getMessage(), bodyText(r));
           type = Op.INFO;
           error = "malformed-response";
           text = m.getMessage();
@@ -539,13 +538,13 @@ final class HttpTransport implements Transport {
         // A definite error is a fail; a server error may or may not have issued the ID: info.
         type = status < 500 ? Op.FAIL : Op.INFO;
         error = "http-" + status;
-        text = Violation.shorten(body.strip());
+        text = Violation.shorten(bodyText(r).strip());
       } else {
         text =
             "answered POST /v1/ids with status "
                 + status
                 + " (expected 200, or 4xx or 5xx for an error)";
-        violation(servedBy, "unexpected-status", text, body);
+        violation(servedBy, "unexpected-status", text, bodyText(r));
         type = Op.INFO;
         error = "malformed-response";
       }
@@ -556,6 +555,11 @@ final class HttpTransport implements Transport {
         close();
       }
       workload.complete(o, type, at, id, error, type == Op.OK ? -1 : status, text, servedBy);
+    }
+
+    /** The body as text: decoded only off the ok path, which never shows it. */
+    private static String bodyText(HttpResponse r) {
+      return new String(r.body(), StandardCharsets.UTF_8);
     }
 
     /** Ends the connection after an error, and the request in flight with it (info). */

@@ -608,12 +608,7 @@ final class Network implements Transport {
    */
   byte[] clientMessage(String client, String dest, Map<String, Object> body) {
     long id = messageIds.incrementAndGet();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", id);
-    m.put("src", client);
-    m.put("dest", dest);
-    m.put("body", body);
-    byte[] line = (Json.toJson(m) + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] line = envelope(id, client, dest, body);
     clientSent.increment();
     clientReceived.increment();
     if (traffic.on()) {
@@ -788,12 +783,13 @@ final class Network implements Transport {
   void deliveredToService(ServiceNode service, ServiceNode.Request r) {
     serverReceived.increment();
     if (traffic.watches(r.id())) {
-      byte[] msg = serviceMessage(r.id(), r.src(), service.name, r.body());
+      byte[] msg = envelope(r.id(), r.src(), service.name, r.body());
       traffic.delivered(r.id(), msg, msg.length - 1, System.nanoTime());
     }
   }
 
-  private static byte[] serviceMessage(long id, String src, String dest, Map<String, Object> body) {
+  /** A message as the network stamps it, with its message id first, as Maelstrom records it. */
+  private static byte[] envelope(long id, String src, String dest, Map<String, Object> body) {
     return ("{\"id\":"
             + id
             + ",\"src\":"
@@ -811,7 +807,7 @@ final class Network implements Transport {
     int destNode = nodeIndex(dest);
     long now = System.nanoTime();
     long id = messageIds.incrementAndGet();
-    byte[] msg = serviceMessage(id, service.name, dest, body);
+    byte[] msg = envelope(id, service.name, dest, body);
     if (destNode < 0) {
       serviceNote(
           service.name
