@@ -336,7 +336,7 @@ final class Cluster {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write " + n.clockFile, e);
       }
-      moved.put(n.id, Results.map("delta_ms", delta, "offset_ms", n.clockOffset));
+      moved.put(n.id, JsonMap.of("delta_ms", delta, "offset_ms", n.clockOffset));
     }
     return moved;
   }

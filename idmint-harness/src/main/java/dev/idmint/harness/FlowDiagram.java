@@ -1,13 +1,10 @@
 package dev.idmint.harness;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The message-flow (Lamport) diagram of the load's first messages, as Maelstrom's messages.svg: a
@@ -29,12 +26,10 @@ final class FlowDiagram {
   private static final String DROPPED = "#D62728";
 
   /**
-   * @param nodeIds every node, each gets a lane even if it sent nothing
+   * @param lanes who gets a lane, left to right ({@link Traffic#lanes})
    * @param partitions partition periods, shaded over the rows they cover
    */
-  static String svg(
-      List<Traffic.Flow> flows, List<String> nodeIds, List<Checker.Period> partitions) {
-    List<String> lanes = lanes(flows, nodeIds);
+  static String svg(List<Traffic.Flow> flows, List<String> lanes, List<Checker.Period> partitions) {
     Map<String, Integer> lane = new LinkedHashMap<>();
     lanes.forEach(l -> lane.put(l, lane.size()));
     long[] times = moments(flows);
@@ -97,27 +92,6 @@ final class FlowDiagram {
           .append("\"/></marker>");
     }
     h.append("</defs>\n");
-  }
-
-  /** Clients in number order, then every node, then the services that were used. */
-  static List<String> lanes(List<Traffic.Flow> flows, List<String> nodeIds) {
-    TreeMap<Integer, String> clients = new TreeMap<>();
-    List<String> services = new ArrayList<>();
-    for (Traffic.Flow f : flows) {
-      for (String who : new String[] {f.src(), f.dest()}) {
-        int c = Network.index(who, 'c', Integer.MAX_VALUE);
-        if (c >= 0) {
-          clients.put(c, who);
-        } else if (Service.NAMES.contains(who) && !services.contains(who)) {
-          services.add(who);
-        }
-      }
-    }
-    services.sort(Comparator.comparingInt(Service.NAMES::indexOf));
-    List<String> lanes = new ArrayList<>(clients.values());
-    lanes.addAll(nodeIds);
-    lanes.addAll(services);
-    return lanes;
   }
 
   /** Every distinct moment a message was sent, delivered or dropped, in order: one row each. */

@@ -32,7 +32,7 @@ final class Haproxy {
   private volatile boolean started;
 
   /** Why HAProxy is not what the run needs: it exited, or never answered. */
-  static final class Failure extends Harness.SetupException {
+  static final class Failure extends SetupFailure {
     private static final long serialVersionUID = 1L;
 
     Failure(String message) {

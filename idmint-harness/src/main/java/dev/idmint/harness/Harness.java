@@ -31,7 +31,15 @@ public final class Harness {
    */
   public static int run(Config config, PrintWriter out, PrintWriter err, boolean terminal)
       throws IOException, InterruptedException {
-    Console console = new Console(err, terminal);
+    try {
+      return runAll(config, out, new Console(err, terminal));
+    } catch (SetupFailure e) {
+      throw new SetupException(e);
+    }
+  }
+
+  private static int runAll(Config config, PrintWriter out, Console console)
+      throws IOException, InterruptedException {
     for (String w : config.warnings()) {
       console.println("idmint test: " + w);
     }
@@ -91,7 +99,7 @@ public final class Harness {
       messages =
           FlowDiagram.svg(
               inputs.flows(),
-              config.nodeIds(),
+              Traffic.lanes(inputs.flows(), config.nodeIds()),
               result.periods().stream().filter(p -> p.fault() == Fault.PARTITION).toList());
       Files.writeString(runDir.resolve("messages.svg"), messages, StandardCharsets.UTF_8);
     }
@@ -218,7 +226,7 @@ public final class Harness {
     Nemesis nemesis =
         new Nemesis(
             NemesisPlan.plan(
-                NemesisPlan.mix(config.seed(), 100),
+                Seeds.nemesis(config.seed()),
                 config.nemesis(),
                 config.nodeCount(),
                 config.nemesisInterval(),
@@ -260,11 +268,11 @@ public final class Harness {
    * The run could not be set up for a reason outside the node and outside idmint, e.g. HAProxy
    * would not start: the harness failed (exit 255), and the message says why.
    */
-  public static class SetupException extends IOException {
+  public static final class SetupException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    SetupException(String message) {
-      super(message);
+    SetupException(SetupFailure cause) {
+      super(cause.getMessage(), cause);
     }
   }
 

@@ -112,7 +112,7 @@ final class HttpTransport implements Transport {
               n.id,
               ports[n.index],
               loop,
-              NemesisPlan.mix(config.seed(), Network.DRAW_SALT + n.index),
+              Seeds.sender(config.seed(), n.index),
               config.latencyDist(),
               config.latencyMs());
       proxyAddresses[n.index] = new InetSocketAddress("127.0.0.1", proxies[n.index].port);
@@ -323,6 +323,9 @@ final class HttpTransport implements Transport {
     return instance == Op.LB ? Op.LB : (instance + 1) % nodes.length;
   }
 
+  /** Where the warm-up's checksum goes, so the JIT cannot drop the work as unused. */
+  private static volatile long warmUpSink;
+
   @Override
   public void warmUp() {
     byte[] ok =
@@ -337,7 +340,7 @@ final class HttpTransport implements Transport {
         throw new IllegalStateException(e);
       }
     }
-    Warmup.sink = sum;
+    warmUpSink = sum;
   }
 
   /** The request, as bytes to write for a connection to {@code port}. */
@@ -643,7 +646,7 @@ final class HttpTransport implements Transport {
     }
     String from = config.http().lb() ? "haproxy" : "their clients";
     return new Nemesis.Effect(
-        Results.map("spec", e.spec(), "kind", e.kind(), "cut", cut),
+        JsonMap.of("spec", e.spec(), "kind", e.kind(), "cut", cut),
         "cut "
             + Nemesis.join(cut)
             + " off from "
@@ -659,7 +662,7 @@ final class HttpTransport implements Transport {
       x.loss(p);
     }
     return new Nemesis.Effect(
-        Results.map("reset_fraction", p),
+        JsonMap.of("reset_fraction", p),
         on
             ? "resetting the connections of "
                 + Math.round(p * 100)
@@ -746,14 +749,14 @@ final class HttpTransport implements Transport {
       http.put("responses_by_status", st);
       http.put("connections_opened", connections);
       http.put(
-          "connection_errors", Results.map("refused", refused, "reset", resets, "closed", closes));
+          "connection_errors", JsonMap.of("refused", refused, "reset", resets, "closed", closes));
       http.put("unsolicited_responses", unsolicited);
       http.put(
-          "load_balancer", lb == null ? null : Results.map("haproxy", lb, "exit_status", lbExit));
+          "load_balancer", lb == null ? null : JsonMap.of("haproxy", lb, "exit_status", lbExit));
       List<Object> px = new ArrayList<>();
       for (Proxy.Stats p : proxies) {
         px.add(
-            Results.map(
+            JsonMap.of(
                 "instance", p.instance(),
                 "port", p.port(),
                 "instance_port", p.targetPort(),

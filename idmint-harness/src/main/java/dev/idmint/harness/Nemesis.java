@@ -135,7 +135,7 @@ final class Nemesis {
       }
     }
     return new Effect(
-        Results.map("spec", e.spec(), "killed", killed),
+        JsonMap.of("spec", e.spec(), "killed", killed),
         killed.isEmpty() ? "no node up to kill" : "killed " + join(killed));
   }
 
@@ -161,14 +161,14 @@ final class Nemesis {
     if (!e.start()) {
       stopStrobe();
       return new Effect(
-          Results.map("kind", "reset", "nodes", cluster.shiftClocks(null)), "reset all clocks");
+          JsonMap.of("kind", "reset", "nodes", cluster.shiftClocks(null)), "reset all clocks");
     }
     List<String> targets = new ArrayList<>();
     e.nodes().forEach(i -> targets.add(ids.get(i)));
     if (e.strobe() != null) {
       startStrobe(e.nodes(), e.strobe());
       return new Effect(
-          Results.map(
+          JsonMap.of(
               "kind", "strobe",
               "spec", e.spec(),
               "nodes", targets,
@@ -187,7 +187,7 @@ final class Nemesis {
     moved.forEach((node, v) -> s.add(node + " " + millis((Long) ((Map<?, ?>) v).get("delta_ms"))));
     boolean rewind = "rewind".equals(e.kind());
     return new Effect(
-        Results.map("kind", e.kind(), "spec", e.spec(), "nodes", moved),
+        JsonMap.of("kind", e.kind(), "spec", e.spec(), "nodes", moved),
         (rewind ? "rewound " : "bumped ")
             + s
             + (rewind ? " (into time already used since the clock was last set)" : ""));

@@ -114,7 +114,7 @@ final class NemesisPlan {
     long limit = (long) (timeLimitSec * 1e9);
     double maxGap = 2 * intervalSec * 1e9;
     for (Fault fault : faults) {
-      SplittableRandom r = new SplittableRandom(mix(seed, fault.ordinal() + 1));
+      SplittableRandom r = new SplittableRandom(Seeds.mix(seed, fault.ordinal() + 1));
       long[] clockSet = new long[n]; // when each node's clock was last set; the load starts at 0
       boolean start = true;
       for (long t = 0; t < limit; t += (long) (r.nextDouble() * maxGap)) {
@@ -237,13 +237,5 @@ final class NemesisPlan {
     List<Integer> picked = new ArrayList<>(s.subList(0, k));
     picked.sort(null);
     return picked;
-  }
-
-  /** An independent stream per purpose, so adding a fault does not move the others. */
-  static long mix(long seed, long salt) {
-    long z = seed + salt * 0x9E3779B97F4A7C15L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 }

@@ -69,7 +69,7 @@ final class Network implements Transport {
       List<Object> svc = new ArrayList<>();
       for (ServiceNode.Stats s : services) {
         svc.add(
-            Results.map(
+            JsonMap.of(
                 "service", s.name(),
                 "requests", s.requests(),
                 "ignored", s.unhandled(),
@@ -80,11 +80,11 @@ final class Network implements Transport {
     }
 
     private static Map<String, Object> netCounts(long sent, long received, int ops) {
-      return Results.map(
+      return JsonMap.of(
           "send_count", sent,
           "recv_count", received,
           "msg_count", sent,
-          "msgs_per_op", ops == 0 ? 0.0 : Results.round((double) sent / ops, 4));
+          "msgs_per_op", ops == 0 ? 0.0 : JsonMap.round((double) sent / ops, 4));
     }
 
     @Override
@@ -209,16 +209,13 @@ final class Network implements Transport {
     this.violations = new Violations(console);
   }
 
-  /** Salts the per-sender draw streams apart from the request plan's and the nemesis's. */
-  static final long DRAW_SALT = 1L << 32;
-
   @Override
   public void attach(ClusterNode[] cluster) {
     SplittableRandom[] d = new SplittableRandom[cluster.length];
     NodePipe[] pipes = new NodePipe[cluster.length];
     List<String> names = new ArrayList<>();
     for (int i = 0; i < d.length; i++) {
-      d[i] = new SplittableRandom(NemesisPlan.mix(seed, DRAW_SALT + i));
+      d[i] = new SplittableRandom(Seeds.sender(seed, i));
       pipes[i] = new NodePipe(cluster[i], this);
       names.add(cluster[i].id);
     }
@@ -433,7 +430,7 @@ final class Network implements Transport {
   public void start() {
     for (int i = 0; i < Service.NAMES.size(); i++) {
       String name = Service.NAMES.get(i);
-      ServiceNode s = new ServiceNode(name, NemesisPlan.mix(seed, 2 * DRAW_SALT + i), this);
+      ServiceNode s = new ServiceNode(name, Seeds.service(seed, i), this);
       services.put(name, s);
       s.start();
     }
@@ -472,7 +469,7 @@ final class Network implements Transport {
     }
     partition(Grudges.matrix(e.grudge(), ids.size()));
     return new Nemesis.Effect(
-        Results.map("shape", e.spec(), "grudge", Grudges.named(e.grudge(), ids)),
+        JsonMap.of("shape", e.spec(), "grudge", Grudges.named(e.grudge(), ids)),
         e.spec() + " " + components(e),
         e.spec());
   }
@@ -497,7 +494,7 @@ final class Network implements Transport {
     double p = on ? NemesisPlan.LOSS : 0;
     setLoss(p);
     return new Nemesis.Effect(
-        Results.map("loss", p),
+        JsonMap.of("loss", p),
         on ? "dropping " + Math.round(p * 100) + "% of node-to-node messages" : "stopped",
         Math.round(NemesisPlan.LOSS * 100) + "%");
   }

@@ -33,14 +33,14 @@ final class Results {
     m.put("workload", workload(r));
     m.put(
         "availability",
-        map(
+        JsonMap.of(
             "valid", r.availability().json(),
             "ok_fraction", r.okFraction(),
             "required", required(in.config())));
     m.put("stats", stats(r));
     m.put(
         "latency",
-        map(
+        JsonMap.of(
             "unit", "ms",
             "of", "ok operations",
             "ok", quantiles(r.latency().all()),
@@ -68,7 +68,7 @@ final class Results {
     workload.put("duplicated_count", ids.duplicatedCount());
     List<Object> dups = new ArrayList<>();
     for (Map.Entry<Object, Integer> e : ids.duplicated()) {
-      dups.add(map("id", e.getKey(), "count", e.getValue()));
+      dups.add(JsonMap.of("id", e.getKey(), "count", e.getValue()));
     }
     workload.put("duplicated", dups);
     workload.put("range", ids.range() == null ? null : Arrays.asList(ids.range()));
@@ -98,12 +98,12 @@ final class Results {
           "first_order_violation",
           i.firstViolation() == null
               ? null
-              : map(
+              : JsonMap.of(
                   "id", i.firstViolation().value(),
-                  "sent", seconds(i.firstViolation().invokeAt - t0),
-                  "answered", seconds(i.firstViolation().completeAt() - t0),
+                  "sent", JsonMap.seconds(i.firstViolation().invokeAt - t0),
+                  "answered", JsonMap.seconds(i.firstViolation().completeAt() - t0),
                   "not_above", i.after().value(),
-                  "which_was_answered", seconds(i.after().completeAt() - t0)));
+                  "which_was_answered", JsonMap.seconds(i.after().completeAt() - t0)));
       out.add(m);
     }
     return out;
@@ -121,7 +121,7 @@ final class Results {
     Map<String, Object> generate = new LinkedHashMap<>();
     generate.put("valid", r.stats().json());
     generate.putAll(Checker.counts(r.attempted(), r.ok(), r.info(), r.fail()));
-    stats.put("by_f", map("generate", generate));
+    stats.put("by_f", JsonMap.of("generate", generate));
     return stats;
   }
 
@@ -129,22 +129,23 @@ final class Results {
     Checker.Inputs in = r.in();
     Config c = in.config();
     long window = in.loadEnd() - in.t0();
-    return map(
+    return JsonMap.of(
         "asked", c.rate(),
         // The seeded plan's own rate: uniform gaps average out only over many requests.
         "planned",
             in.ranLoad()
-                ? round(Workload.planned(c.seed(), c.rate(), window) / in.loadSeconds(), 1)
+                ? JsonMap.round(Workload.planned(c.seed(), c.rate(), window) / in.loadSeconds(), 1)
                 : 0.0,
-        "achieved", round(r.achievedRate(), 1),
-        "seconds", round(in.loadSeconds(), 3),
+        "achieved", JsonMap.round(r.achievedRate(), 1),
+        "seconds", JsonMap.round(in.loadSeconds(), 3),
         // CPU the harness itself used during the load, in cores: well under 1 on a 2-core
         // machine means it was not what held the rate back.
-        "harness_cpu_cores", window > 0 ? round(in.harnessCpuNanos() / (double) window, 3) : 0.0,
+        "harness_cpu_cores",
+            window > 0 ? JsonMap.round(in.harnessCpuNanos() / (double) window, 3) : 0.0,
         // Requests that went out late because every worker was waiting for a reply; the plan
         // then restarts from that moment, as Jepsen's stagger does.
         "slips", in.load().slips(),
-        "slipped_seconds", seconds(in.load().slippedNanos()));
+        "slipped_seconds", JsonMap.seconds(in.load().slippedNanos()));
   }
 
   private static Map<String, Object> nemesis(Checker.Result r) {
@@ -155,9 +156,9 @@ final class Results {
     List<Object> events = new ArrayList<>();
     for (Nemesis.Entry e : in.timeline()) {
       events.add(
-          map(
-              "time", seconds(e.at() - in.t0()),
-              "took", seconds(e.done() - e.at()),
+          JsonMap.of(
+              "time", JsonMap.seconds(e.at() - in.t0()),
+              "took", JsonMap.seconds(e.done() - e.at()),
               "fault", e.fault().label(),
               "f", e.f(),
               "summary", e.summary(),
@@ -167,10 +168,10 @@ final class Results {
     List<Object> periods = new ArrayList<>();
     for (Checker.Period p : r.periods()) {
       periods.add(
-          map(
+          JsonMap.of(
               "fault", p.fault().label(),
-              "start", seconds(p.start() - in.t0()),
-              "end", seconds(p.end() - in.t0()),
+              "start", JsonMap.seconds(p.start() - in.t0()),
+              "end", JsonMap.seconds(p.end() - in.t0()),
               "label", p.label()));
     }
     nemesis.put("periods", periods);
@@ -182,15 +183,15 @@ final class Results {
     List<Object> violations = new ArrayList<>();
     for (Violation v : in.net().violations()) {
       violations.add(
-          map(
-              "time", seconds(v.at() - in.t0()),
+          JsonMap.of(
+              "time", JsonMap.seconds(v.at() - in.t0()),
               "node", v.node(),
               "kind", v.kind(),
               "message", v.message(),
               "stopped_reading_node", v.killsOutput(),
               "line", v.line()));
     }
-    return map(
+    return JsonMap.of(
         "valid",
         r.protocol().json(),
         "violation_count",
@@ -204,8 +205,8 @@ final class Results {
     List<Object> crashes = new ArrayList<>();
     for (Cluster.Crash x : in.cluster().crashes()) {
       crashes.add(
-          map(
-              "time", seconds(x.at() - in.t0()),
+          JsonMap.of(
+              "time", JsonMap.seconds(x.at() - in.t0()),
               "node", x.node(),
               "exit_status", x.exitCode(),
               "stderr_tail", x.stderrTail()));
@@ -213,14 +214,14 @@ final class Results {
     List<Object> inits = new ArrayList<>();
     for (Cluster.InitFailure x : in.cluster().initFailures()) {
       inits.add(
-          map(
-              "time", in.ranLoad() ? seconds(x.at() - in.t0()) : null,
+          JsonMap.of(
+              "time", in.ranLoad() ? JsonMap.seconds(x.at() - in.t0()) : null,
               "node", x.node(),
               "after_restart", x.restart(),
               "reason", x.reason(),
               "stderr_tail", x.stderrTail()));
     }
-    return map("valid", r.nodes().json(), "crashes", crashes, "init_failures", inits);
+    return JsonMap.of("valid", r.nodes().json(), "crashes", crashes, "init_failures", inits);
   }
 
   /** The settings, as resolved. */
@@ -228,7 +229,7 @@ final class Results {
     Map<String, Object> test = new LinkedHashMap<>();
     test.put("workload", "unique-ids");
     if (c.http() != null) {
-      test.put("http", map("lb", c.http().lb() ? "haproxy" : null));
+      test.put("http", JsonMap.of("lb", c.http().lb() ? "haproxy" : null));
     }
     test.put("bin", c.command());
     test.put("node_count", c.nodeCount());
@@ -246,7 +247,7 @@ final class Results {
     test.put("topology", c.topology());
     test.put(
         "log",
-        map(
+        JsonMap.of(
             "stderr", c.logging().stderr(),
             "net_send", c.logging().netSend(),
             "net_recv", c.logging().netRecv()));
@@ -256,25 +257,8 @@ final class Results {
   }
 
   private static Map<String, Object> quantiles(Checker.Quantiles q) {
-    return map("count", q.count(), "p50", q.p50(), "p95", q.p95(), "p99", q.p99(), "max", q.max());
-  }
-
-  /** A map in the given key, value order. */
-  static Map<String, Object> map(Object... kv) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put((String) kv[i], kv[i + 1]);
-    }
-    return m;
-  }
-
-  static double seconds(long nanos) {
-    return round(nanos / 1e9, 6);
-  }
-
-  static double round(double v, int places) {
-    double f = Math.pow(10, places);
-    return Math.round(v * f) / f;
+    return JsonMap.of(
+        "count", q.count(), "p50", q.p50(), "p95", q.p95(), "p99", q.p99(), "max", q.max());
   }
 
   /**

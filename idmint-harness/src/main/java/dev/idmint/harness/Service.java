@@ -58,7 +58,7 @@ abstract class Service {
   }
 
   static Map<String, Object> reply(Object... kv) {
-    return Results.map(kv);
+    return JsonMap.of(kv);
   }
 
   static Map<String, Object> error(int code, String text) {

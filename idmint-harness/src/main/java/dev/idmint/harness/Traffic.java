@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -178,6 +179,30 @@ final class Traffic {
     }
     out.sort(Comparator.comparingLong(Flow::sentAt).thenComparingLong(Flow::id));
     return out;
+  }
+
+  /**
+   * The message-flow diagram's lanes: clients in number order, then every node (each gets a lane
+   * even if it sent nothing), then the services that were used.
+   */
+  static List<String> lanes(List<Flow> flows, List<String> nodeIds) {
+    TreeMap<Integer, String> clients = new TreeMap<>();
+    List<String> services = new ArrayList<>();
+    for (Flow f : flows) {
+      for (String who : new String[] {f.src(), f.dest()}) {
+        int c = Network.index(who, 'c', Integer.MAX_VALUE);
+        if (c >= 0) {
+          clients.put(c, who);
+        } else if (Service.NAMES.contains(who) && !services.contains(who)) {
+          services.add(who);
+        }
+      }
+    }
+    services.sort(Comparator.comparingInt(Service.NAMES::indexOf));
+    List<String> lanes = new ArrayList<>(clients.values());
+    lanes.addAll(nodeIds);
+    lanes.addAll(services);
+    return lanes;
   }
 
   /** Writes what is left of the journal and closes it. */

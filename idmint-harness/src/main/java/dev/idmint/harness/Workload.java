@@ -88,8 +88,7 @@ final class Workload {
   Workload(Config config, Transport transport) {
     this.transport = transport;
     this.idle = config.rate() == 0;
-    this.stagger =
-        new Stagger(NemesisPlan.mix(config.seed(), 0), config.rate()); // as planned() does
+    this.stagger = new Stagger(Seeds.requests(config.seed()), config.rate()); // as planned() does
     workers = new Worker[config.concurrency()];
     for (int i = 0; i < workers.length; i++) {
       workers[i] = new Worker(i, transport.home(i, config.nodeCount()), this, transport);
@@ -155,7 +154,7 @@ final class Workload {
     if (rate == 0) {
       return 0;
     }
-    Stagger s = new Stagger(NemesisPlan.mix(seed, 0), rate);
+    Stagger s = new Stagger(Seeds.requests(seed), rate);
     long n = 0;
     for (long t = 0; t < nanos; t += s.nextGapNanos()) {
       n++;
