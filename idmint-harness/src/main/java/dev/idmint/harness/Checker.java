@@ -462,9 +462,9 @@ final class Checker {
       Double required = in.config().availability();
       reasons.add(
           "availability "
-              + fraction(okFraction)
+              + Text.fraction(okFraction)
               + " is below the required "
-              + (required == 1.0 ? "total (1)" : fraction(required)));
+              + (required == 1.0 ? "total (1)" : Text.fraction(required)));
     }
     if (stats == Validity.FALSE) {
       reasons.add("no generate operation succeeded");
@@ -478,12 +478,6 @@ final class Checker {
       reasons.add(ids.error());
     }
     return List.copyOf(reasons);
-  }
-
-  static String fraction(double f) {
-    return String.format(java.util.Locale.ROOT, "%.4f", f)
-        .replaceAll("0+$", "")
-        .replaceAll("\\.$", ".0");
   }
 
   /** Counts of operations by outcome for the JSON stats section. */

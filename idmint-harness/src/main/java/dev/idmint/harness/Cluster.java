@@ -1,7 +1,6 @@
 package dev.idmint.harness;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
@@ -135,7 +134,7 @@ final class Cluster {
       String reason = failed.get(n.id);
       if (reason != null) {
         n.state = ClusterNode.State.FAILED;
-        String tail = tail(n.log);
+        String tail = Logs.tail(n.log);
         initFailures.add(new InitFailure(System.nanoTime(), n.id, restart, reason, tail));
         console.println(
             "\nidmint test: "
@@ -144,7 +143,7 @@ final class Cluster {
                 + reason
                 + (tail.isEmpty()
                     ? "; its stderr is empty"
-                    : "; the end of its stderr:\n" + indent(tail)));
+                    : "; the end of its stderr:\n" + Text.indent(tail)));
       }
     }
     return failed;
@@ -245,14 +244,14 @@ final class Cluster {
       n.lock.unlock();
     }
     int code = p.process.exitValue();
-    String tail = tail(n.log);
+    String tail = Logs.tail(n.log);
     crashes.add(new Crash(System.nanoTime(), n.id, code, tail));
     console.println(
         "\nidmint test: "
             + n.id
             + " exited on its own with status "
             + code
-            + (tail.isEmpty() ? "" : "; the end of its stderr:\n" + indent(tail)));
+            + (tail.isEmpty() ? "" : "; the end of its stderr:\n" + Text.indent(tail)));
   }
 
   /** Lets the --log-stderr copier reach the log's end, so the tail we report is complete. */
@@ -375,27 +374,5 @@ final class Cluster {
     } catch (IOException e) {
       // the log is a convenience; the run goes on without the marker
     }
-  }
-
-  /** The last lines of a node's stderr log. */
-  static String tail(Path log) {
-    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-      long len = f.length();
-      int n = (int) Math.min(len, 2048);
-      byte[] b = new byte[n];
-      f.seek(len - n);
-      f.readFully(b);
-      String s = new String(b, StandardCharsets.UTF_8).strip();
-      String[] lines = s.split("\n");
-      int from = Math.max(lines.length - 10, n < len ? 1 : 0); // a cut first line is dropped
-      return String.join(
-          "\n", java.util.Arrays.asList(lines).subList(Math.min(from, lines.length), lines.length));
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  static String indent(String s) {
-    return "    " + s.replace("\n", "\n    ");
   }
 }

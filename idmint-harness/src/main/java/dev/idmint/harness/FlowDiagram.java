@@ -285,6 +285,6 @@ final class FlowDiagram {
   }
 
   private static String fmt(double v) {
-    return Report.fmt(v, 1);
+    return Text.fixed(v, 1);
   }
 }

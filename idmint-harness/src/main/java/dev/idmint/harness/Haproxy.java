@@ -163,7 +163,7 @@ final class Haproxy {
   }
 
   private String tail() {
-    String t = Cluster.tail(log);
-    return t.isEmpty() ? "" : "; the end of its log (" + log + "):\n" + Cluster.indent(t);
+    String t = Logs.tail(log);
+    return t.isEmpty() ? "" : "; the end of its log (" + log + "):\n" + Text.indent(t);
   }
 }

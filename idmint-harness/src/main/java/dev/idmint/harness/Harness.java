@@ -130,7 +130,7 @@ public final class Harness {
         + shown(runDir)
         + (config.demo()
             ? "\n             demo: every fault for "
-                + Summary.num(config.timeLimit())
+                + Text.num(config.timeLimit())
                 + " s (give any test flag to get Maelstrom's defaults instead)"
             : "");
   }
@@ -220,7 +220,7 @@ public final class Harness {
                 ? "nodes answered init"
                 : config.http().lb() ? "instances ready and haproxy up" : "instances ready",
             (System.nanoTime() - startAt) / 1e9,
-            Summary.num(config.timeLimit())));
+            Text.num(config.timeLimit())));
     net.warmUp();
     Workload workload = new Workload(config, net);
     Nemesis nemesis =

@@ -648,11 +648,11 @@ final class HttpTransport implements Transport {
     return new Nemesis.Effect(
         JsonMap.of("spec", e.spec(), "kind", e.kind(), "cut", cut),
         "cut "
-            + Nemesis.join(cut)
+            + Text.join(cut)
             + " off from "
             + from
             + (refuse ? " (connections refused)" : " (connections stall)"),
-        Nemesis.join(cut) + (refuse ? " refused" : " stalled"));
+        Text.join(cut) + (refuse ? " refused" : " stalled"));
   }
 
   @Override

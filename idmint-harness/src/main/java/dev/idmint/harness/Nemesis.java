@@ -136,7 +136,7 @@ final class Nemesis {
     }
     return new Effect(
         JsonMap.of("spec", e.spec(), "killed", killed),
-        killed.isEmpty() ? "no node up to kill" : "killed " + join(killed));
+        killed.isEmpty() ? "no node up to kill" : "killed " + Text.join(killed));
   }
 
   private Effect restart() {
@@ -153,8 +153,8 @@ final class Nemesis {
         result.isEmpty()
             ? "nothing to restart"
             : "restarted "
-                + join(result.keySet())
-                + (failed.isEmpty() ? "" : " (init failed: " + join(failed) + ")"));
+                + Text.join(result.keySet())
+                + (failed.isEmpty() ? "" : " (init failed: " + Text.join(failed) + ")"));
   }
 
   private Effect clock(NemesisPlan.Event e) {
@@ -175,16 +175,17 @@ final class Nemesis {
               "delta_ms", e.strobe().deltaMs(),
               "period_ms", e.strobe().periodMs()),
           "strobing "
-              + join(targets)
+              + Text.join(targets)
               + " by "
-              + millis(e.strobe().deltaMs())
+              + Text.signedMillis(e.strobe().deltaMs())
               + " every "
               + e.strobe().periodMs()
               + " ms");
     }
     Map<String, Object> moved = cluster.shiftClocks(e.deltas());
     StringJoiner s = new StringJoiner(", ");
-    moved.forEach((node, v) -> s.add(node + " " + millis((Long) ((Map<?, ?>) v).get("delta_ms"))));
+    moved.forEach(
+        (node, v) -> s.add(node + " " + Text.signedMillis((Long) ((Map<?, ?>) v).get("delta_ms"))));
     boolean rewind = "rewind".equals(e.kind());
     return new Effect(
         JsonMap.of("kind", e.kind(), "spec", e.spec(), "nodes", moved),
@@ -240,27 +241,7 @@ final class Nemesis {
   /** While a kill or a clock fault lasts: who is down, whose clock moved. */
   private String activeLabel(NemesisPlan.Event e, String summary) {
     return e.fault() == Fault.KILL
-        ? "down " + join(cluster.down())
+        ? "down " + Text.join(cluster.down())
         : summary.replaceFirst(" \\(into time.*", "");
-  }
-
-  static String join(java.util.Collection<?> c) {
-    StringJoiner s = new StringJoiner(" ");
-    c.forEach(x -> s.add(String.valueOf(x)));
-    return s.toString();
-  }
-
-  /** A signed clock jump in the largest fitting unit, e.g. {@code -2.5 s} or {@code +1.9 h}. */
-  static String millis(long ms) {
-    String sign = ms < 0 ? "-" : "+";
-    double a = Math.abs(ms);
-    if (a < 1000) {
-      return sign + (long) a + " ms";
-    } else if (a < 60_000) {
-      return sign + String.format(java.util.Locale.ROOT, "%.1f s", a / 1000);
-    } else if (a < 3_600_000) {
-      return sign + String.format(java.util.Locale.ROOT, "%.1f min", a / 60_000);
-    }
-    return sign + String.format(java.util.Locale.ROOT, "%.1f h", a / 3_600_000);
   }
 }

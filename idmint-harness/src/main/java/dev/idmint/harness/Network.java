@@ -485,7 +485,7 @@ final class Network implements Transport {
             (node, drops) ->
                 groups.computeIfAbsent(drops.toString(), k -> new ArrayList<>()).add(node));
     java.util.StringJoiner s = new java.util.StringJoiner(" | ");
-    groups.values().forEach(g -> s.add(Nemesis.join(g.stream().map(ids::get).toList())));
+    groups.values().forEach(g -> s.add(Text.join(g.stream().map(ids::get).toList())));
     return s.toString();
   }
 

@@ -172,13 +172,13 @@ final class Report {
           .append("</td><td>")
           .append(i.fail())
           .append("</td><td>")
-          .append(Summary.num(q.p50()))
+          .append(Text.num(q.p50()))
           .append("</td><td>")
-          .append(Summary.num(q.p95()))
+          .append(Text.num(q.p95()))
           .append("</td><td>")
-          .append(Summary.num(q.p99()))
+          .append(Text.num(q.p99()))
           .append("</td><td>")
-          .append(Summary.num(q.max()))
+          .append(Text.num(q.max()))
           .append("</td><td>")
           .append(
               i.orderViolations() == 0
@@ -230,7 +230,7 @@ final class Report {
         "<h2>Nemesis</h2>\n<table><tr><th>time (s)</th><th>fault</th><th>operation</th><th>what happened</th></tr>\n");
     for (Nemesis.Entry e : in.timeline()) {
       h.append("<tr><td>")
-          .append(fmt((e.at() - in.t0()) / 1e9, 3))
+          .append(Text.fixed((e.at() - in.t0()) / 1e9, 3))
           .append("</td><td>")
           .append(e.fault().label())
           .append("</td><td><code>")
@@ -253,7 +253,7 @@ final class Report {
         .append("<table><tr><th>time (s)</th><th>node</th><th>problem</th><th>line</th></tr>\n");
     for (Violation v : violations.subList(0, Math.min(100, violations.size()))) {
       h.append("<tr><td>")
-          .append(in.ranLoad() ? fmt((v.at() - in.t0()) / 1e9, 3) : "")
+          .append(in.ranLoad() ? Text.fixed((v.at() - in.t0()) / 1e9, 3) : "")
           .append("</td><td>")
           .append(esc(v.node()))
           .append("</td><td>")
@@ -357,9 +357,9 @@ final class Report {
                     + ": "
                     + p.label()
                     + " ("
-                    + fmt((p.start() - t0) / 1e9, 2)
+                    + Text.fixed((p.start() - t0) / 1e9, 2)
                     + "–"
-                    + fmt((p.end() - t0) / 1e9, 2)
+                    + Text.fixed((p.end() - t0) / 1e9, 2)
                     + " s)"))
         .append("</title>");
     rect(h, x0, top, x1 - x0, bottom - top, colour, " fill-opacity=\"0.45\"");
@@ -368,7 +368,7 @@ final class Report {
     int fit = (int) ((x1 - x0 - 4) / 6);
     if (fit >= 4) {
       h.append("<text x=\"")
-          .append(fmt(x0 + 2, 1))
+          .append(Text.fixed(x0 + 2, 1))
           .append("\" y=\"")
           .append(6 + row * ROW + 10)
           .append("\">")
@@ -400,13 +400,13 @@ final class Report {
   private static void rect(
       StringBuilder h, double x, double y, double w, double height, String fill, String extra) {
     h.append("<rect x=\"")
-        .append(fmt(x, 1))
+        .append(Text.fixed(x, 1))
         .append("\" y=\"")
-        .append(fmt(y, 1))
+        .append(Text.fixed(y, 1))
         .append("\" width=\"")
-        .append(fmt(w, 1))
+        .append(Text.fixed(w, 1))
         .append("\" height=\"")
-        .append(fmt(height, 1))
+        .append(Text.fixed(height, 1))
         .append("\" fill=\"")
         .append(fill)
         .append('"')
@@ -421,13 +421,13 @@ final class Report {
         .append("\" x2=\"")
         .append(W - RIGHT)
         .append("\" y1=\"")
-        .append(fmt(y, 1))
+        .append(Text.fixed(y, 1))
         .append("\" y2=\"")
-        .append(fmt(y, 1))
+        .append(Text.fixed(y, 1))
         .append("\"/><text x=\"")
         .append(LEFT - 6)
         .append("\" y=\"")
-        .append(fmt(y + 4, 1))
+        .append(Text.fixed(y + 4, 1))
         .append("\" text-anchor=\"end\">")
         .append(label)
         .append("</text>\n");
@@ -478,9 +478,9 @@ final class Report {
         h.append("<circle class=\"")
             .append(name)
             .append("\" cx=\"")
-            .append(fmt(x((op.invokeAt - in.t0()) / 1e9, tMax), 1))
+            .append(Text.fixed(x((op.invokeAt - in.t0()) / 1e9, tMax), 1))
             .append("\" cy=\"")
-            .append(fmt(y(Math.log10(lat), lo, hi, top, bottom), 1))
+            .append(Text.fixed(y(Math.log10(lat), lo, hi, top, bottom), 1))
             .append("\" r=\"1.6\"");
         if (type == Op.OK) {
           h.append("/>");
@@ -543,7 +543,7 @@ final class Report {
         .append(" 210\" role=\"img\" aria-label=\"completed operations per second\">\n");
     faultBands(h, r, tMax, top, bottom);
     for (int k = 0; k <= 4; k++) {
-      gridLine(h, bottom - (bottom - top) * k / 4.0, Summary.num(Math.round(max * k / 4)));
+      gridLine(h, bottom - (bottom - top) * k / 4.0, Text.num(Math.round(max * k / 4)));
     }
     axes(h, top, bottom, tMax, "ops/s");
     for (int t = 1; t <= 3; t++) {
@@ -551,9 +551,9 @@ final class Report {
       boolean any = false;
       for (int b = 0; b < rate[t].length; b++) {
         any |= rate[t][b] > 0;
-        pts.append(fmt(x(Math.min((b + 0.5) * bucket, tMax), tMax), 1))
+        pts.append(Text.fixed(x(Math.min((b + 0.5) * bucket, tMax), tMax), 1))
             .append(',')
-            .append(fmt(bottom - (bottom - top) * rate[t][b] / max, 1))
+            .append(Text.fixed(bottom - (bottom - top) * rate[t][b] / max, 1))
             .append(' ');
       }
       if (any) {
@@ -605,19 +605,19 @@ final class Report {
     for (double t = 0; t <= tMax + 1e-9; t += step) {
       double x = x(t, tMax);
       h.append("<line class=\"axis\" x1=\"")
-          .append(fmt(x, 1))
+          .append(Text.fixed(x, 1))
           .append("\" x2=\"")
-          .append(fmt(x, 1))
+          .append(Text.fixed(x, 1))
           .append("\" y1=\"")
           .append(bottom)
           .append("\" y2=\"")
           .append(bottom + 4)
           .append("\"/><text x=\"")
-          .append(fmt(x, 1))
+          .append(Text.fixed(x, 1))
           .append("\" y=\"")
           .append(bottom + 16)
           .append("\" text-anchor=\"middle\">")
-          .append(Summary.num(Math.round(t * 1000) / 1000.0))
+          .append(Text.num(Math.round(t * 1000) / 1000.0))
           .append("</text>\n");
     }
     h.append("<text x=\"")
@@ -651,11 +651,7 @@ final class Report {
 
   private static String msLabel(int decade) {
     double v = Math.pow(10, decade);
-    return decade >= 0 ? Summary.num(v) : String.format(Locale.ROOT, "%." + (-decade) + "f", v);
-  }
-
-  static String fmt(double v, int places) {
-    return String.format(Locale.ROOT, "%." + places + "f", v);
+    return decade >= 0 ? Text.num(v) : String.format(Locale.ROOT, "%." + (-decade) + "f", v);
   }
 
   static String esc(String s) {

@@ -113,20 +113,20 @@ final class Summary {
         + (c.http() == null ? " node" : " instance")
         + (c.nodeCount() == 1 ? "" : "s")
         + ", "
-        + num(c.timeLimit())
+        + Text.num(c.timeLimit())
         + " s at "
-        + num(c.rate())
+        + Text.num(c.rate())
         + "/s, concurrency "
         + c.concurrency()
         + (c.latencyMs() > 0
-            ? ", latency " + num(c.latencyMs()) + " ms " + c.latencyDist().label()
+            ? ", latency " + Text.num(c.latencyMs()) + " ms " + c.latencyDist().label()
             : "")
         + ", nemesis "
         + (c.nemesis().isEmpty()
             ? "none"
             : String.join(",", c.nemesis().stream().map(Fault::label).toList())
                 + " every ~"
-                + num(c.nemesisInterval())
+                + Text.num(c.nemesisInterval())
                 + " s")
         + ", seed "
         + c.seed();
@@ -134,11 +134,11 @@ final class Summary {
 
   private static String availability(Checker.Result r) {
     Double required = r.in().config().availability();
-    return Checker.fraction(r.okFraction())
+    return Text.fraction(r.okFraction())
         + (required == null
             ? " (not checked: pass --availability total or a fraction)"
             : " (required "
-                + (required == 1.0 ? "total" : Checker.fraction(required))
+                + (required == 1.0 ? "total" : Text.fraction(required))
                 + ": "
                 + (r.availability() == Checker.Validity.TRUE ? "ok" : "FAILED")
                 + ")");
@@ -201,13 +201,13 @@ final class Summary {
       return "(none)";
     }
     return "p50 "
-        + num(q.p50())
+        + Text.num(q.p50())
         + "  p95 "
-        + num(q.p95())
+        + Text.num(q.p95())
         + "  p99 "
-        + num(q.p99())
+        + Text.num(q.p99())
         + "  max "
-        + num(q.max())
+        + Text.num(q.max())
         + "  ("
         + q.count()
         + " ops)";
@@ -227,14 +227,5 @@ final class Summary {
     List<String> parts = new ArrayList<>();
     starts.forEach((f, k) -> parts.add(f.label() + " ×" + k));
     return t.size() + " operations: " + String.join(", ", parts) + "; everything healed at the end";
-  }
-
-  /** A number without a pointless fraction: 12, 0.25, 1000. */
-  static String num(double v) {
-    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-      return Long.toString((long) v);
-    }
-    String s = String.format(Locale.ROOT, "%.3f", v);
-    return s.replaceAll("0+$", "").replaceAll("\\.$", "");
   }
 }

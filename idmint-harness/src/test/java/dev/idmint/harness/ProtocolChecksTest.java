@@ -116,9 +116,9 @@ class ProtocolChecksTest {
 
   @Test
   void clockJumps_areShownInAFittingUnit() {
-    assertEquals("-7 ms", Nemesis.millis(-7));
-    assertEquals("+2.5 s", Nemesis.millis(2500));
-    assertEquals("+17.9 min", Nemesis.millis(1_074_000));
-    assertEquals("-2.0 h", Nemesis.millis(-7_200_000));
+    assertEquals("-7 ms", Text.signedMillis(-7));
+    assertEquals("+2.5 s", Text.signedMillis(2500));
+    assertEquals("+17.9 min", Text.signedMillis(1_074_000));
+    assertEquals("-2.0 h", Text.signedMillis(-7_200_000));
   }
 }
