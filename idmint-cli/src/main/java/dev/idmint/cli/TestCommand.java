@@ -1,8 +1,8 @@
 package dev.idmint.cli;
 
-import dev.idmint.harness.Config;
 import dev.idmint.harness.Faketime;
 import dev.idmint.harness.Harness;
+import dev.idmint.harness.config.Config;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,25 @@
 package dev.idmint.harness;
 
+import dev.idmint.harness.check.Checker;
+import dev.idmint.harness.config.Config;
+import dev.idmint.harness.config.Fault;
+import dev.idmint.harness.http.HttpTransport;
+import dev.idmint.harness.maelstrom.Network;
+import dev.idmint.harness.maelstrom.Traffic;
+import dev.idmint.harness.plan.NemesisPlan;
+import dev.idmint.harness.plan.Seeds;
+import dev.idmint.harness.platform.Console;
+import dev.idmint.harness.platform.SetupFailure;
+import dev.idmint.harness.report.FlowDiagram;
+import dev.idmint.harness.report.Results;
+import dev.idmint.harness.report.RunReport;
+import dev.idmint.harness.report.Summary;
+import dev.idmint.harness.run.Cluster;
+import dev.idmint.harness.run.Nemesis;
+import dev.idmint.harness.run.Progress;
+import dev.idmint.harness.run.Transport;
+import dev.idmint.harness.run.Workload;
+import dev.idmint.harness.text.Text;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -103,7 +123,7 @@ public final class Harness {
               result.periods().stream().filter(p -> p.fault() == Fault.PARTITION).toList());
       Files.writeString(runDir.resolve("messages.svg"), messages, StandardCharsets.UTF_8);
     }
-    Report.write(result, summary, messages, runDir.resolve("report.html"));
+    RunReport.write(result, summary, messages, runDir.resolve("report.html"));
     out.println();
     summary.forEach(out::println);
     out.flush();
@@ -178,7 +198,7 @@ public final class Harness {
           load.outcome,
           load.timeline,
           net.stats(),
-          cluster.report(),
+          cluster.health(),
           traffic.flows());
     } finally {
       net.stop();

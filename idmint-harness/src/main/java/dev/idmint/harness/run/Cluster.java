@@ -1,0 +1,386 @@
+package dev.idmint.harness.run;
+
+import dev.idmint.harness.config.Config;
+import dev.idmint.harness.json.JsonMap;
+import dev.idmint.harness.platform.Console;
+import dev.idmint.harness.platform.Libfaketime;
+import dev.idmint.harness.platform.Logs;
+import dev.idmint.harness.text.Text;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The processes under test: start and bring up, kill, restart and stop, as Maelstrom's DB does;
+ * what bringing up means is the transport's.
+ */
+public final class Cluster {
+  public static final long INIT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  /** A node that exited on its own while up. */
+  public record Crash(long at, String node, int exitCode, String stderrTail) {}
+
+  /** A node that did not come up: no init_ok (or readiness) in time, a wrong reply, an exit. */
+  public record InitFailure(
+      long at, String node, boolean restart, String reason, String stderrTail) {}
+
+  /** What became of the nodes: crashes and failed inits, in the order they happened. */
+  public record Health(List<Crash> crashes, List<InitFailure> initFailures) {
+    public boolean healthy() {
+      return crashes.isEmpty() && initFailures.isEmpty();
+    }
+  }
+
+  public final ClusterNode[] nodes;
+  private final List<Crash> crashes = Collections.synchronizedList(new ArrayList<>());
+  private final List<InitFailure> initFailures = Collections.synchronizedList(new ArrayList<>());
+
+  private final Config config;
+  private final Transport transport;
+  private final Console console;
+  private final Path workDir;
+  private final List<String> nodeIds;
+  private volatile boolean stopping;
+
+  /**
+   * Prepares the nodes: all share one working directory, {@code <run>/work}, as Maelstrom starts
+   * every node in its own temp directory.
+   */
+  public Cluster(Config config, Path runDir, Transport transport, Console console)
+      throws IOException {
+    this.config = config;
+    this.transport = transport;
+    this.console = console;
+    this.nodeIds = config.nodeIds();
+    this.workDir = Files.createDirectories(runDir.resolve("work"));
+    Path logs = Files.createDirectories(runDir.resolve("node-logs"));
+    Path clocks =
+        config.faketimeLib() != null ? Files.createDirectories(runDir.resolve("clock")) : null;
+    nodes = new ClusterNode[config.nodeCount()];
+    for (int i = 0; i < nodes.length; i++) {
+      String id = nodeIds.get(i);
+      Path clock = null;
+      if (clocks != null) {
+        clock = clocks.resolve(id + ".faketime");
+        Libfaketime.write(clock, 0);
+      }
+      nodes[i] = new ClusterNode(i, id, logs.resolve(id + ".log"), clock);
+    }
+    transport.attach(nodes);
+  }
+
+  /** The nodes' names, in index order. */
+  List<String> ids() {
+    return nodeIds;
+  }
+
+  public Health health() {
+    synchronized (crashes) {
+      synchronized (initFailures) {
+        return new Health(List.copyOf(crashes), List.copyOf(initFailures));
+      }
+    }
+  }
+
+  /**
+   * Starts {@code targets} and brings them up in parallel, each within Maelstrom's 10 s init
+   * timeout.
+   *
+   * @return node id to why it did not come up, empty when all did
+   */
+  public Map<String, String> startAndInit(List<ClusterNode> targets, boolean restart) {
+    Map<String, String> failed = new LinkedHashMap<>();
+    Map<ClusterNode, ClusterNode.Proc> started = new LinkedHashMap<>();
+    Map<ClusterNode, Long> sentAt = new LinkedHashMap<>();
+    for (ClusterNode n : targets) {
+      n.state = ClusterNode.State.STARTING;
+      if (restart) {
+        note(n, "restarting " + n.id);
+      }
+      try {
+        ClusterNode.Proc p = spawn(n);
+        started.put(n, p);
+        sentAt.put(n, transport.bringUp(n, p));
+      } catch (IOException e) {
+        failed.put(n.id, "could not be started: " + e.getMessage());
+      }
+    }
+    for (Map.Entry<ClusterNode, ClusterNode.Proc> e : started.entrySet()) {
+      ClusterNode n = e.getKey();
+      ClusterNode.Proc p = e.getValue();
+      String reason = awaitUp(n, p, sentAt.get(n));
+      if (reason == null) {
+        n.lock.lock();
+        try {
+          if (n.proc == p && n.state == ClusterNode.State.STARTING) {
+            n.state = ClusterNode.State.UP;
+          }
+        } finally {
+          n.lock.unlock();
+        }
+        transport.wake(n);
+      } else {
+        failed.put(n.id, reason);
+        p.expectedExit = true;
+        killTree(p.process);
+        awaitStderr(p);
+      }
+    }
+    for (ClusterNode n : targets) {
+      String reason = failed.get(n.id);
+      if (reason != null) {
+        n.state = ClusterNode.State.FAILED;
+        String tail = Logs.tail(n.log);
+        initFailures.add(new InitFailure(System.nanoTime(), n.id, restart, reason, tail));
+        console.println(
+            "\nidmint test: "
+                + n.id
+                + " "
+                + reason
+                + (tail.isEmpty()
+                    ? "; its stderr is empty"
+                    : "; the end of its stderr:\n" + Text.indent(tail)));
+      }
+    }
+    return failed;
+  }
+
+  /** Waits for the process's answer to being brought up; returns null if it is up, else why not. */
+  private String awaitUp(ClusterNode n, ClusterNode.Proc p, long sentAt) {
+    long left = sentAt + INIT_TIMEOUT_NANOS - System.nanoTime();
+    Object answer;
+    try {
+      answer = p.up.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return transport.upTimedOut(n);
+    } catch (ExecutionException e) {
+      return transport.exitedBeforeUp(p.process.exitValue());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "init was interrupted";
+    }
+    return transport.notUp(answer);
+  }
+
+  private ClusterNode.Proc spawn(ClusterNode n) throws IOException {
+    boolean echo = config.logging().stderr();
+    Redirect log = echo ? Redirect.PIPE : Redirect.appendTo(n.log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(transport.command(n)).directory(workDir.toFile()).redirectError(log);
+    if (!transport.readsStdout()) {
+      pb.redirectErrorStream(true).redirectOutput(log); // both to the log, or both echoed
+    }
+    Map<String, String> env = pb.environment();
+    transport.environment(n, env);
+    if (n.clockFile != null) {
+      Libfaketime.addEnvironment(env, config.faketimeLib(), n.clockFile);
+    }
+    Process process = pb.start();
+    ClusterNode.Proc p = new ClusterNode.Proc(process, ++n.starts);
+    n.lock.lock();
+    try {
+      n.proc = p;
+    } finally {
+      n.lock.unlock();
+    }
+    transport.started(n, p);
+    if (echo) {
+      Thread copier = new Thread(() -> copyStderr(n, p), "stderr-" + n.id + "-" + p.incarnation);
+      copier.setDaemon(true);
+      p.stderrCopier = copier;
+      copier.start();
+    }
+    process.onExit().thenRun(() -> onExit(n, p));
+    return p;
+  }
+
+  /**
+   * With --log-stderr: appends each line the node writes to stderr to its log, and echoes it to the
+   * terminal prefixed with the node's name, as Maelstrom logs it.
+   */
+  private void copyStderr(ClusterNode n, ClusterNode.Proc p) {
+    try (java.io.BufferedReader in =
+            new java.io.BufferedReader(
+                new java.io.InputStreamReader(
+                    transport.readsStdout()
+                        ? p.process.getErrorStream()
+                        : p.process.getInputStream(), // stderr merged into it
+                    StandardCharsets.UTF_8));
+        java.io.Writer log =
+            Files.newBufferedWriter(
+                n.log,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND)) {
+      for (String line; (line = in.readLine()) != null; ) {
+        log.write(line);
+        log.write('\n');
+        log.flush();
+        console.println(n.id + " stderr: " + line);
+      }
+    } catch (IOException e) {
+      // the pipe broke because the process died; its exit is handled elsewhere
+    }
+  }
+
+  private void onExit(ClusterNode n, ClusterNode.Proc p) {
+    awaitStderr(p);
+    p.up.completeExceptionally(new IOException("exited"));
+    if (p.expectedExit || stopping) {
+      return;
+    }
+    n.lock.lock();
+    try {
+      // A node that dies before it is up is an init failure, reported by startAndInit.
+      if (n.proc != p || n.state != ClusterNode.State.UP) {
+        return;
+      }
+      n.state = ClusterNode.State.CRASHED;
+    } finally {
+      n.lock.unlock();
+    }
+    int code = p.process.exitValue();
+    String tail = Logs.tail(n.log);
+    crashes.add(new Crash(System.nanoTime(), n.id, code, tail));
+    console.println(
+        "\nidmint test: "
+            + n.id
+            + " exited on its own with status "
+            + code
+            + (tail.isEmpty() ? "" : "; the end of its stderr:\n" + Text.indent(tail)));
+  }
+
+  /** Lets the --log-stderr copier reach the log's end, so the tail we report is complete. */
+  private static void awaitStderr(ClusterNode.Proc p) {
+    Thread t = p.stderrCopier;
+    if (t != null) {
+      try {
+        t.join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** SIGKILLs node {@code i}'s process and its children; false if it was not up. */
+  boolean kill(int i) {
+    ClusterNode n = nodes[i];
+    ClusterNode.Proc p;
+    n.lock.lock();
+    try {
+      if (n.state != ClusterNode.State.UP) {
+        return false;
+      }
+      n.state = ClusterNode.State.DOWN; // from now on nothing more is written to it
+      p = n.proc;
+      p.expectedExit = true;
+    } finally {
+      n.lock.unlock();
+    }
+    killTree(p.process);
+    return true;
+  }
+
+  /** The nodes the nemesis killed that are not restarted yet. */
+  List<String> down() {
+    List<String> ids = new ArrayList<>();
+    for (ClusterNode n : nodes) {
+      if (n.state == ClusterNode.State.DOWN) {
+        ids.add(n.id);
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * Restarts and inits every node the nemesis killed.
+   *
+   * @return each restarted node's id to {@code started} or why it did not come up
+   */
+  Map<String, String> restartDown() {
+    List<ClusterNode> down = new ArrayList<>();
+    for (ClusterNode n : nodes) {
+      if (n.state == ClusterNode.State.DOWN) {
+        down.add(n);
+      }
+    }
+    Map<String, String> failed = startAndInit(down, true);
+    Map<String, String> result = new LinkedHashMap<>();
+    for (ClusterNode n : down) {
+      result.put(n.id, failed.getOrDefault(n.id, "started"));
+    }
+    return result;
+  }
+
+  /**
+   * Moves node clocks: adds {@code deltas} (node index to ms), or with null sets every clock back
+   * to true time. Called by the nemesis thread only.
+   *
+   * @return each node whose clock moved, to its delta and new offset in ms
+   */
+  Map<String, Object> shiftClocks(Map<Integer, Long> deltas) {
+    Map<String, Object> moved = new LinkedHashMap<>();
+    for (ClusterNode n : nodes) {
+      long delta = deltas != null ? deltas.getOrDefault(n.index, 0L) : -n.clockOffset;
+      if (delta == 0) {
+        continue;
+      }
+      n.clockOffset += delta;
+      try {
+        Libfaketime.write(n.clockFile, n.clockOffset);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + n.clockFile, e);
+      }
+      moved.put(n.id, JsonMap.of("delta_ms", delta, "offset_ms", n.clockOffset));
+    }
+    return moved;
+  }
+
+  public void stopAll() {
+    stopping = true;
+    for (ClusterNode n : nodes) {
+      ClusterNode.Proc p = n.proc;
+      if (p != null) {
+        p.expectedExit = true;
+        killTree(p.process);
+      }
+    }
+  }
+
+  static void killTree(Process process) {
+    List<ProcessHandle> children = process.descendants().toList();
+    process.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
+    try {
+      process.waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Marks a harness event in the node's log, between its own stderr lines. */
+  private void note(ClusterNode n, String what) {
+    try {
+      Files.writeString(
+          n.log,
+          "=== idmint test: " + what + " ===\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      // the log is a convenience; the run goes on without the marker
+    }
+  }
+}
