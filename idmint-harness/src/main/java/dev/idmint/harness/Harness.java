@@ -3,32 +3,19 @@ package dev.idmint.harness;
 import dev.idmint.harness.check.Checker;
 import dev.idmint.harness.config.Config;
 import dev.idmint.harness.config.Fault;
-import dev.idmint.harness.http.HttpTransport;
-import dev.idmint.harness.maelstrom.Network;
 import dev.idmint.harness.maelstrom.Traffic;
-import dev.idmint.harness.plan.NemesisPlan;
-import dev.idmint.harness.plan.Seeds;
 import dev.idmint.harness.platform.Console;
 import dev.idmint.harness.platform.SetupFailure;
 import dev.idmint.harness.report.FlowDiagram;
 import dev.idmint.harness.report.Results;
 import dev.idmint.harness.report.RunReport;
 import dev.idmint.harness.report.Summary;
-import dev.idmint.harness.run.Cluster;
-import dev.idmint.harness.run.Nemesis;
-import dev.idmint.harness.run.Progress;
-import dev.idmint.harness.run.Transport;
-import dev.idmint.harness.run.Workload;
 import dev.idmint.harness.text.Text;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /** Runs one test: start the nodes, load them under the nemesis, check, and write the store. */
@@ -106,14 +93,14 @@ public final class Harness {
   /** One run: its own directory in the store, its summary on {@code out}. */
   private static Checker.Validity runOnce(Config config, PrintWriter out, Console console)
       throws IOException, InterruptedException {
-    Path runDir = createRunDir(config.store());
-    linkLatest(config.store(), runDir, console);
+    Path runDir = Store.createRunDir(config.store());
+    Store.linkLatest(config.store(), runDir, console);
     console.println(banner(config, runDir));
-    Checker.Inputs inputs = execute(config, runDir, console);
+    Checker.Inputs inputs = new TestRun(config, runDir, console).execute();
     Checker.Result result = Checker.check(inputs);
     Results.writeResults(result, runDir.resolve("results.json"));
     Results.writeHistory(inputs, runDir.resolve("history.jsonl"));
-    List<String> summary = Summary.lines(result, shown(runDir));
+    List<String> summary = Summary.lines(result, Store.shown(runDir));
     String messages = null;
     if (config.http() == null) { // HTTP services send no messages to draw
       messages =
@@ -130,12 +117,6 @@ public final class Harness {
     return result.valid();
   }
 
-  /** A path as the user would type it: relative when it lies under the working directory. */
-  static Path shown(Path dir) {
-    Path cwd = Path.of("").toAbsolutePath();
-    return dir.startsWith(cwd) && !dir.equals(cwd) ? cwd.relativize(dir) : dir;
-  }
-
   private static String banner(Config config, Path runDir) {
     return "idmint test: "
         + config.nodeCount()
@@ -147,142 +128,13 @@ public final class Harness {
             ? ""
             : config.http().lb() ? " over HTTP, behind haproxy" : " over HTTP")
         + "\n             store "
-        + shown(runDir)
+        + Store.shown(runDir)
         + (config.demo()
             ? "\n             demo: every fault for "
                 + Text.num(config.timeLimit())
                 + " s (give any test flag to get Maelstrom's defaults instead)"
             : "");
   }
-
-  /** Starts the nodes, runs the load if they all came up, stops everything, and collects. */
-  private static Checker.Inputs execute(Config config, Path runDir, Console console)
-      throws IOException, InterruptedException {
-    Traffic traffic = new Traffic(config.logging(), runDir.resolve("net.jsonl"));
-    Transport net =
-        config.http() != null
-            ? new HttpTransport(config, runDir, console)
-            : new Network(
-                config,
-                config.ownNode() ? Files.createDirectories(runDir.resolve("state")) : null,
-                traffic,
-                console);
-    Cluster cluster = new Cluster(config, runDir, net, console);
-    net.start();
-    Thread cleanup =
-        new Thread(
-            () -> {
-              cluster.stopAll();
-              net.stop();
-            },
-            "idmint-test-cleanup");
-    Runtime.getRuntime()
-        .addShutdownHook(cleanup); // Ctrl-C must not leave nodes (or HAProxy) behind
-    try {
-      long startAt = System.nanoTime();
-      boolean up = cluster.startAndInit(List.of(cluster.nodes), false).isEmpty();
-      if (up) {
-        net.instancesUp();
-      }
-      Load load = up ? load(config, net, traffic, cluster, console, startAt) : Load.none();
-      net.stop();
-      cluster.stopAll();
-      traffic.close();
-      return new Checker.Inputs(
-          config,
-          up,
-          load.t0,
-          load.end,
-          load.drained,
-          load.cpu,
-          load.outcome,
-          load.timeline,
-          net.stats(),
-          cluster.health(),
-          traffic.flows());
-    } finally {
-      net.stop();
-      cluster.stopAll();
-      try {
-        Runtime.getRuntime().removeShutdownHook(cleanup);
-      } catch (IllegalStateException e) {
-        // already shutting down: the hook runs anyway
-      }
-    }
-  }
-
-  /** What the load phase gives the checkers; times are nanoTime values. */
-  private record Load(
-      long t0,
-      long end,
-      long drained,
-      long cpu,
-      Workload.Outcome outcome,
-      List<Nemesis.Entry> timeline) {
-    static Load none() {
-      long now = System.nanoTime();
-      return new Load(now, now, now, 0, Workload.Outcome.NONE, List.of());
-    }
-  }
-
-  /**
-   * The measured window: requests on the seeded plan under the nemesis for the time limit, then
-   * every fault healed and the last replies awaited.
-   */
-  private static Load load(
-      Config config, Transport net, Traffic traffic, Cluster cluster, Console console, long startAt)
-      throws InterruptedException {
-    console.println(
-        String.format(
-            java.util.Locale.ROOT,
-            "idmint test: all %s in %.2f s; running for %s s",
-            config.http() == null
-                ? "nodes answered init"
-                : config.http().lb() ? "instances ready and haproxy up" : "instances ready",
-            (System.nanoTime() - startAt) / 1e9,
-            Text.num(config.timeLimit())));
-    net.warmUp();
-    Workload workload = new Workload(config, net);
-    Nemesis nemesis =
-        new Nemesis(
-            NemesisPlan.plan(
-                Seeds.nemesis(config.seed()),
-                config.nemesis(),
-                config.nodeCount(),
-                config.nemesisInterval(),
-                config.timeLimit(),
-                config.http() != null),
-            cluster,
-            net);
-    Progress progress = new Progress(console, workload, nemesis);
-    long cpu0 = cpuNanos();
-    long t0 = System.nanoTime();
-    long limit = t0 + (long) (config.timeLimit() * 1e9);
-    traffic.loadStarted(t0);
-    nemesis.start(t0);
-    progress.start(t0, limit);
-    workload.run(t0, limit);
-    long end = System.nanoTime();
-    long cpu = cpuNanos() - cpu0;
-    nemesis.stop();
-    nemesis.healAll();
-    Workload.Outcome outcome = workload.drain();
-    long drained = System.nanoTime();
-    progress.stop();
-    return new Load(t0, end, drained, cpu, outcome, nemesis.timeline());
-  }
-
-  /** CPU time this JVM has used, all threads; shows whether the harness could be the bottleneck. */
-  private static long cpuNanos() {
-    return ProcessHandle.current()
-        .info()
-        .totalCpuDuration()
-        .map(java.time.Duration::toNanos)
-        .orElse(0L);
-  }
-
-  private static final DateTimeFormatter DIR_NAME =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSZ");
 
   /**
    * The run could not be set up for a reason outside the node and outside idmint, e.g. HAProxy
@@ -302,43 +154,6 @@ public final class Harness {
 
     StoreException(String message) {
       super(message);
-    }
-  }
-
-  /**
-   * {@code <store>/<time>}, as Jepsen names test directories; a suffix keeps concurrent runs apart.
-   */
-  static Path createRunDir(Path store) throws IOException {
-    try {
-      Files.createDirectories(store);
-    } catch (IOException e) {
-      throw new StoreException("--store " + store + ": cannot create it (" + e + ")");
-    }
-    String base = DIR_NAME.format(ZonedDateTime.now());
-    for (int i = 0; ; i++) {
-      Path dir = store.resolve(i == 0 ? base : base + "-" + i);
-      try {
-        return Files.createDirectory(dir);
-      } catch (FileAlreadyExistsException e) {
-        // another run started in the same millisecond
-      }
-    }
-  }
-
-  /** Points {@code <store>/latest} at the run, replacing the old link atomically. */
-  static void linkLatest(Path store, Path runDir, Console console) {
-    Path tmp = store.resolve(".latest-" + ProcessHandle.current().pid());
-    try {
-      Files.deleteIfExists(tmp);
-      Files.createSymbolicLink(tmp, runDir.getFileName());
-      Files.move(
-          tmp,
-          store.resolve("latest"),
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException | UnsupportedOperationException e) {
-      console.println(
-          "idmint test: could not update " + store.resolve("latest") + ": " + e.getMessage());
     }
   }
 }

@@ -7,7 +7,7 @@ import dev.idmint.harness.maelstrom.Traffic;
 import dev.idmint.harness.run.Cluster;
 import dev.idmint.harness.run.Nemesis;
 import dev.idmint.harness.run.Op;
-import dev.idmint.harness.run.Transport;
+import dev.idmint.harness.run.TransportStats;
 import dev.idmint.harness.run.Violation;
 import dev.idmint.harness.run.Workload;
 import dev.idmint.harness.text.Text;
@@ -236,7 +236,7 @@ public final class Checker {
       long harnessCpuNanos,
       Workload.Outcome load,
       List<Nemesis.Entry> timeline,
-      Transport.Stats net,
+      TransportStats net,
       Cluster.Health cluster,
       List<Traffic.Flow> flows) {
 

@@ -122,7 +122,7 @@ final class Haproxy {
         throw new Failure("haproxy exited with status " + process.exitValue() + tail());
       }
       try {
-        int status = HttpTransport.get(new InetSocketAddress("127.0.0.1", port), "/readyz");
+        int status = HttpGet.status(new InetSocketAddress("127.0.0.1", port), "/readyz");
         if (status == 200) {
           started = true;
           if (!process.isAlive()) { // died just now: its exit handler may have run already

@@ -212,12 +212,13 @@ final class NodePipe {
             buf = java.util.Arrays.copyOf(buf, Math.min(MAX_LINE, buf.length * 2));
           } else {
             if (!skipping) {
-              net.violation(
-                  this,
-                  "line-too-long",
-                  "printed a line longer than " + (MAX_LINE >> 20) + " MiB to stdout",
-                  true,
-                  new String(buf, 0, 200, java.nio.charset.StandardCharsets.UTF_8));
+              net.violations()
+                  .report(
+                      this,
+                      "line-too-long",
+                      "printed a line longer than " + (MAX_LINE >> 20) + " MiB to stdout",
+                      true,
+                      new String(buf, 0, 200, java.nio.charset.StandardCharsets.UTF_8));
             }
             skipping = true;
             start = 0;
@@ -264,12 +265,13 @@ final class NodePipe {
       Thread.currentThread().interrupt();
     }
     if (!p.expectedExit && !net.stopping()) {
-      net.violation(
-          this,
-          "unterminated-line",
-          "ended its stdout with a line that has no newline",
-          false,
-          line);
+      net.violations()
+          .report(
+              this,
+              "unterminated-line",
+              "ended its stdout with a line that has no newline",
+              false,
+              line);
     }
   }
 }

@@ -192,7 +192,7 @@ public final class Traffic {
     List<String> services = new ArrayList<>();
     for (Flow f : flows) {
       for (String who : new String[] {f.src(), f.dest()}) {
-        int c = Network.index(who, 'c', Integer.MAX_VALUE);
+        int c = NodeNames.index(who, 'c', Integer.MAX_VALUE);
         if (c >= 0) {
           clients.put(c, who);
         } else if (MaelstromServices.NAMES.contains(who) && !services.contains(who)) {

@@ -11,10 +11,14 @@ final class Warmup {
   private Warmup() {}
 
   /** Where the checksum goes, so the JIT cannot drop the work as unused. */
-  static volatile long sink;
+  private static volatile long sink;
 
-  /** Parses and checks synthetic replies and builds requests, as the load will. */
+  /**
+   * Parses and checks synthetic replies as the network and the clients will, and writes requests
+   * with the load's own writer.
+   */
   static void run(int rounds) {
+    Wire.Requests requests = new Wire.Requests();
     long sum = 0;
     for (int i = 0; i < rounds; i++) {
       String line =
@@ -34,22 +38,12 @@ final class Warmup {
       byte[] b = line.getBytes(StandardCharsets.UTF_8);
       try {
         Envelope e = Envelope.parse(b, 0, b.length);
-        sum += Network.index(e.src(), 'n', 5) + Network.index(e.dest(), 'c', 7) + e.bodyEnd();
-        sum += Network.generateOkProblem(e.body()) == null ? e.body().id().hashCode() : 1;
+        sum += NodeNames.node(e.src(), 0, 5) + NodeNames.index(e.dest(), 'c', 7) + e.bodyEnd();
+        sum += GenerateClient.generateOkProblem(e.body()) == null ? e.body().id().hashCode() : 1;
       } catch (Json.ParseException | Envelope.Malformed x) {
         throw new IllegalStateException(x);
       }
-      String req =
-          "{\"id\":"
-              + i
-              + ",\"src\":\"c"
-              + (i % 7)
-              + "\",\"dest\":\"n"
-              + (i % 5)
-              + "\",\"body\":{\"type\":\"generate\",\"msg_id\":"
-              + i
-              + "}}\n";
-      sum += req.getBytes(StandardCharsets.US_ASCII).length;
+      sum += requests.generate(i, "c" + (i % 7), "n" + (i % 5), i);
     }
     sink = sum;
   }

@@ -5,7 +5,7 @@ import dev.idmint.harness.config.Config;
 import dev.idmint.harness.config.Fault;
 import dev.idmint.harness.json.Json;
 import dev.idmint.harness.run.Nemesis;
-import dev.idmint.harness.run.Transport;
+import dev.idmint.harness.run.TransportStats;
 import dev.idmint.harness.run.Violation;
 import dev.idmint.harness.text.Text;
 import java.nio.file.Path;
@@ -172,7 +172,7 @@ public final class Summary {
     return line;
   }
 
-  private static String protocol(Transport.Stats n) {
+  private static String protocol(TransportStats n) {
     if (n.violationCount() == 0) {
       return "no violations";
     }

@@ -1,13 +1,10 @@
 package dev.idmint.harness.run;
 
 import dev.idmint.harness.config.Config;
-import dev.idmint.harness.json.JsonMap;
 import dev.idmint.harness.platform.Console;
-import dev.idmint.harness.platform.Libfaketime;
 import dev.idmint.harness.platform.Logs;
 import dev.idmint.harness.text.Text;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +45,8 @@ public final class Cluster {
   private final List<InitFailure> initFailures = Collections.synchronizedList(new ArrayList<>());
 
   private final Config config;
-  private final Transport transport;
+  private final ProcessKind kind;
+  private final Clocks clocks;
   private final Console console;
   private final Path workDir;
   private final List<String> nodeIds;
@@ -58,31 +56,23 @@ public final class Cluster {
    * Prepares the nodes: all share one working directory, {@code <run>/work}, as Maelstrom starts
    * every node in its own temp directory.
    */
-  public Cluster(Config config, Path runDir, Transport transport, Console console)
-      throws IOException {
+  public Cluster(Config config, Path runDir, ProcessKind kind, Console console) throws IOException {
     this.config = config;
-    this.transport = transport;
+    this.kind = kind;
     this.console = console;
     this.nodeIds = config.nodeIds();
     this.workDir = Files.createDirectories(runDir.resolve("work"));
+    this.clocks = new Clocks(config.faketimeLib(), runDir, nodeIds);
     Path logs = Files.createDirectories(runDir.resolve("node-logs"));
-    Path clocks =
-        config.faketimeLib() != null ? Files.createDirectories(runDir.resolve("clock")) : null;
     nodes = new ClusterNode[config.nodeCount()];
     for (int i = 0; i < nodes.length; i++) {
-      String id = nodeIds.get(i);
-      Path clock = null;
-      if (clocks != null) {
-        clock = clocks.resolve(id + ".faketime");
-        Libfaketime.write(clock, 0);
-      }
-      nodes[i] = new ClusterNode(i, id, logs.resolve(id + ".log"), clock);
+      nodes[i] = new ClusterNode(i, nodeIds.get(i), logs.resolve(nodeIds.get(i) + ".log"));
     }
-    transport.attach(nodes);
+    kind.attach(nodes);
   }
 
   /** The nodes' names, in index order. */
-  List<String> ids() {
+  public List<String> ids() {
     return nodeIds;
   }
 
@@ -112,7 +102,7 @@ public final class Cluster {
       try {
         ClusterNode.Proc p = spawn(n);
         started.put(n, p);
-        sentAt.put(n, transport.bringUp(n, p));
+        sentAt.put(n, kind.bringUp(n, p));
       } catch (IOException e) {
         failed.put(n.id, "could not be started: " + e.getMessage());
       }
@@ -130,7 +120,7 @@ public final class Cluster {
         } finally {
           n.lock.unlock();
         }
-        transport.wake(n);
+        kind.wake(n);
       } else {
         failed.put(n.id, reason);
         p.expectedExit = true;
@@ -164,29 +154,27 @@ public final class Cluster {
     try {
       answer = p.up.get(Math.max(0, left), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      return transport.upTimedOut(n);
+      return kind.upTimedOut(n);
     } catch (ExecutionException e) {
-      return transport.exitedBeforeUp(p.process.exitValue());
+      return kind.exitedBeforeUp(p.process.exitValue());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "init was interrupted";
     }
-    return transport.notUp(answer);
+    return kind.notUp(answer);
   }
 
   private ClusterNode.Proc spawn(ClusterNode n) throws IOException {
     boolean echo = config.logging().stderr();
     Redirect log = echo ? Redirect.PIPE : Redirect.appendTo(n.log.toFile());
     ProcessBuilder pb =
-        new ProcessBuilder(transport.command(n)).directory(workDir.toFile()).redirectError(log);
-    if (!transport.readsStdout()) {
+        new ProcessBuilder(kind.command(n)).directory(workDir.toFile()).redirectError(log);
+    if (!kind.readsStdout()) {
       pb.redirectErrorStream(true).redirectOutput(log); // both to the log, or both echoed
     }
     Map<String, String> env = pb.environment();
-    transport.environment(n, env);
-    if (n.clockFile != null) {
-      Libfaketime.addEnvironment(env, config.faketimeLib(), n.clockFile);
-    }
+    kind.environment(n, env);
+    clocks.environment(n.index, env);
     Process process = pb.start();
     ClusterNode.Proc p = new ClusterNode.Proc(process, ++n.starts);
     n.lock.lock();
@@ -195,7 +183,7 @@ public final class Cluster {
     } finally {
       n.lock.unlock();
     }
-    transport.started(n, p);
+    kind.started(n, p);
     if (echo) {
       Thread copier = new Thread(() -> copyStderr(n, p), "stderr-" + n.id + "-" + p.incarnation);
       copier.setDaemon(true);
@@ -214,7 +202,7 @@ public final class Cluster {
     try (java.io.BufferedReader in =
             new java.io.BufferedReader(
                 new java.io.InputStreamReader(
-                    transport.readsStdout()
+                    kind.readsStdout()
                         ? p.process.getErrorStream()
                         : p.process.getInputStream(), // stderr merged into it
                     StandardCharsets.UTF_8));
@@ -324,28 +312,9 @@ public final class Cluster {
     return result;
   }
 
-  /**
-   * Moves node clocks: adds {@code deltas} (node index to ms), or with null sets every clock back
-   * to true time. Called by the nemesis thread only.
-   *
-   * @return each node whose clock moved, to its delta and new offset in ms
-   */
-  Map<String, Object> shiftClocks(Map<Integer, Long> deltas) {
-    Map<String, Object> moved = new LinkedHashMap<>();
-    for (ClusterNode n : nodes) {
-      long delta = deltas != null ? deltas.getOrDefault(n.index, 0L) : -n.clockOffset;
-      if (delta == 0) {
-        continue;
-      }
-      n.clockOffset += delta;
-      try {
-        Libfaketime.write(n.clockFile, n.clockOffset);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write " + n.clockFile, e);
-      }
-      moved.put(n.id, JsonMap.of("delta_ms", delta, "offset_ms", n.clockOffset));
-    }
-    return moved;
+  /** The nodes' wall clocks, for the clock fault. */
+  Clocks clocks() {
+    return clocks;
   }
 
   public void stopAll() {

@@ -7,7 +7,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One instance of the cluster (a Maelstrom node or an HTTP service) across its restarts: its state,
- * its current process, its log and its clock.
+ * its current process and its log.
  */
 public final class ClusterNode {
   public enum State {
@@ -51,9 +51,6 @@ public final class ClusterNode {
   public final String id;
   final Path log;
 
-  /** libfaketime timestamp file, or null without the clock fault. */
-  final Path clockFile;
-
   /**
    * Guards state changes that stop or start the process, and (for a node) writes to its stdin, so
    * that nothing is written to a process once it is being killed.
@@ -63,15 +60,11 @@ public final class ClusterNode {
   public volatile State state = State.STARTING;
   public volatile Proc proc;
 
-  /** Clock offset in ms; the nemesis thread's alone. */
-  long clockOffset;
-
   int starts;
 
-  public ClusterNode(int index, String id, Path log, Path clockFile) {
+  public ClusterNode(int index, String id, Path log) {
     this.index = index;
     this.id = id;
     this.log = log;
-    this.clockFile = clockFile;
   }
 }

@@ -26,6 +26,9 @@ public final class Workload {
     public final int index;
     public final String client;
 
+    /** The instance it starts on ({@link Clients#home}). */
+    public final int home;
+
     /**
      * The instance it sends to: bound for good under Maelstrom; an HTTP client moves on after an
      * info. Changed only by whoever completes its op, before {@code current} is cleared.
@@ -38,11 +41,12 @@ public final class Workload {
     long nextMsgId = 1;
     public volatile Op current;
 
-    Worker(int index, int node, Workload workload, Transport transport) {
+    Worker(int index, int home, Workload workload, Clients clients) {
       this.index = index;
-      this.node = node;
+      this.home = home;
+      this.node = home;
       this.process = index;
-      this.client = transport.addWorker(workload, this);
+      this.client = clients.addWorker(workload, this);
     }
   }
 
@@ -58,7 +62,7 @@ public final class Workload {
   }
 
   /** Counts while the load runs, for the progress line. */
-  record Live(long invoked, long ok, long info, long fail, int outstanding) {}
+  public record Live(long invoked, long ok, long info, long fail, int outstanding) {}
 
   private final Worker[] workers;
 
@@ -76,7 +80,7 @@ public final class Workload {
   private long slips;
   private long slippedNanos;
 
-  private final Transport transport;
+  private final Clients clients;
   private final Stagger stagger;
   private final boolean idle;
 
@@ -88,13 +92,13 @@ public final class Workload {
   private volatile boolean awaitingCompletion;
   private int cursor;
 
-  public Workload(Config config, Transport transport) {
-    this.transport = transport;
+  public Workload(Config config, Clients clients) {
+    this.clients = clients;
     this.idle = config.rate() == 0;
     this.stagger = new Stagger(Seeds.requests(config.seed()), config.rate()); // as planned() does
     workers = new Worker[config.concurrency()];
     for (int i = 0; i < workers.length; i++) {
-      workers[i] = new Worker(i, transport.home(i, config.nodeCount()), this, transport);
+      workers[i] = new Worker(i, clients.home(i, config.nodeCount()), this, clients);
     }
   }
 
@@ -209,7 +213,7 @@ public final class Workload {
     outstanding.incrementAndGet();
     invoked = invoked + 1;
     w.current = op;
-    transport.send(w, op);
+    clients.send(w, op);
   }
 
   /** Times out overdue ops; returns when the next one would time out. */
@@ -220,7 +224,7 @@ public final class Workload {
         inFlight.pollFirst();
       } else if (now - head.invokeAt >= TIMEOUT_NANOS) {
         inFlight.pollFirst();
-        transport.timedOut(workers[head.worker], head);
+        clients.timedOut(workers[head.worker], head);
         complete(head, Op.INFO, now, null, "net-timeout", -1, null);
       } else {
         return head.invokeAt + TIMEOUT_NANOS;
@@ -251,8 +255,8 @@ public final class Workload {
     Worker w = workers[op.worker];
     if (type == Op.INFO) {
       w.process += workers.length;
-      w.node = transport.afterInfo(w.node);
     }
+    w.node = clients.next(w, type);
     (type == Op.OK ? okCount : type == Op.INFO ? infoCount : failCount).increment();
     w.current = null;
     outstanding.decrementAndGet(); // publishes the fields above to whoever sees the count drop

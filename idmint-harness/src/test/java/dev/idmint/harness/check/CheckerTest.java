@@ -13,7 +13,7 @@ import dev.idmint.harness.json.Json;
 import dev.idmint.harness.run.Cluster;
 import dev.idmint.harness.run.Nemesis;
 import dev.idmint.harness.run.Op;
-import dev.idmint.harness.run.Transport;
+import dev.idmint.harness.run.TransportStats;
 import dev.idmint.harness.run.Violation;
 import dev.idmint.harness.run.Workload;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ class CheckerTest {
   }
 
   private static Checker.Inputs inputs(
-      Double availability, List<Op> ops, Transport.Stats net, Cluster.Health cluster) {
+      Double availability, List<Op> ops, TransportStats net, Cluster.Health cluster) {
     Config c =
         new Config(
             List.of("/bin/node"),
@@ -77,7 +77,7 @@ class CheckerTest {
   }
 
   /** A transport that saw {@code violations} and nothing else. */
-  private record FakeStats(List<Violation> violations) implements Transport.Stats {
+  private record FakeStats(List<Violation> violations) implements TransportStats {
     @Override
     public long violationCount() {
       return violations.size();
@@ -92,7 +92,7 @@ class CheckerTest {
     }
   }
 
-  private static Transport.Stats net(List<Violation> violations) {
+  private static TransportStats net(List<Violation> violations) {
     return new FakeStats(violations);
   }
 

@@ -20,20 +20,18 @@ class NetworkTest {
    * Drops under loss with {@code seed}: n0 and n1 each send 200 gossip lines to the other,
    * interleaved as {@code order} says (bit i set: n1's next line goes first).
    */
-  private static Network.Stats lossRun(long seed, long order) {
+  private static NetStats lossRun(long seed, long order) {
     Network net =
         new Network(
             5,
             LatencyDist.EXPONENTIAL,
             seed,
             0,
-            java.util.List.of(),
-            null,
             Traffic.none(),
             new Console(new PrintWriter(new StringWriter()), false));
     ClusterNode[] nodes = new ClusterNode[2];
     for (int i = 0; i < nodes.length; i++) {
-      nodes[i] = new ClusterNode(i, "n" + i, Path.of("n" + i + ".log"), null);
+      nodes[i] = new ClusterNode(i, "n" + i, Path.of("n" + i + ".log"));
     }
     net.attach(nodes);
     net.setLoss(NemesisPlan.LOSS);
@@ -58,8 +56,8 @@ class NetworkTest {
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3, 4, 5})
   void loss_sameSeed_dropsTheSame_howeverSendersInterleave(long order) {
-    Network.Stats a = lossRun(42, 0);
-    Network.Stats b = lossRun(42, order);
+    NetStats a = lossRun(42, 0);
+    NetStats b = lossRun(42, order);
     assertEquals(400, b.serverSent());
     assertEquals(a.droppedByLoss(), b.droppedByLoss());
     assertTrue(b.droppedByLoss() > 150 && b.droppedByLoss() < 250, "about half");

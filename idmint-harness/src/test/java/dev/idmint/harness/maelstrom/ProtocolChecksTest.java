@@ -64,17 +64,17 @@ class ProtocolChecksTest {
 
   @Test
   void ids_areKnownOnlyInTheirCanonicalForm() {
-    assertEquals(4, Network.index("n4", 'n', 5));
-    assertEquals(-1, Network.index("n5", 'n', 5));
-    assertEquals(-1, Network.index("n04", 'n', 5));
-    assertEquals(-1, Network.index("c4", 'n', 5));
-    assertEquals(-1, Network.index("n", 'n', 5));
-    assertEquals(-1, Network.index("n-1", 'n', 5));
-    assertEquals(12, Network.index("c12", 'c', 13));
+    assertEquals(4, NodeNames.index("n4", 'n', 5));
+    assertEquals(-1, NodeNames.index("n5", 'n', 5));
+    assertEquals(-1, NodeNames.index("n04", 'n', 5));
+    assertEquals(-1, NodeNames.index("c4", 'n', 5));
+    assertEquals(-1, NodeNames.index("n", 'n', 5));
+    assertEquals(-1, NodeNames.index("n-1", 'n', 5));
+    assertEquals(12, NodeNames.index("c12", 'c', 13));
   }
 
   private static String generateOk(String body) throws Exception {
-    return Network.generateOkProblem(
+    return GenerateClient.generateOkProblem(
         parse("{\"src\":\"n0\",\"dest\":\"c1\",\"body\":" + body + "}").body());
   }
 

@@ -1,0 +1,168 @@
+package dev.idmint.harness;
+
+import dev.idmint.harness.check.Checker;
+import dev.idmint.harness.config.Config;
+import dev.idmint.harness.config.Fault;
+import dev.idmint.harness.http.HttpTransport;
+import dev.idmint.harness.maelstrom.MaelstromTransport;
+import dev.idmint.harness.maelstrom.Traffic;
+import dev.idmint.harness.plan.NemesisPlan;
+import dev.idmint.harness.plan.Seeds;
+import dev.idmint.harness.platform.Console;
+import dev.idmint.harness.run.ClockFault;
+import dev.idmint.harness.run.Cluster;
+import dev.idmint.harness.run.FaultAction;
+import dev.idmint.harness.run.KillFault;
+import dev.idmint.harness.run.Nemesis;
+import dev.idmint.harness.run.Progress;
+import dev.idmint.harness.run.Transport;
+import dev.idmint.harness.run.Workload;
+import dev.idmint.harness.text.Text;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** One test run: start the processes, load them under the nemesis, stop everything, collect. */
+final class TestRun {
+  private final Config config;
+  private final Path runDir;
+  private final Console console;
+
+  TestRun(Config config, Path runDir, Console console) {
+    this.config = config;
+    this.runDir = runDir;
+    this.console = console;
+  }
+
+  /** What the load phase gives the checkers; times are nanoTime values. */
+  private record Load(
+      long t0,
+      long end,
+      long drained,
+      long cpu,
+      Workload.Outcome outcome,
+      List<Nemesis.Entry> timeline) {
+    static Load none() {
+      long now = System.nanoTime();
+      return new Load(now, now, now, 0, Workload.Outcome.NONE, List.of());
+    }
+  }
+
+  /** Starts the nodes, runs the load if they all came up, stops everything, and collects. */
+  Checker.Inputs execute() throws IOException, InterruptedException {
+    Traffic traffic = new Traffic(config.logging(), runDir.resolve("net.jsonl"));
+    Transport net =
+        config.http() != null
+            ? new HttpTransport(config, runDir, console)
+            : new MaelstromTransport(
+                config,
+                config.ownNode() ? Files.createDirectories(runDir.resolve("state")) : null,
+                traffic,
+                console);
+    Cluster cluster = new Cluster(config, runDir, net.processes(), console);
+    net.start();
+    Thread cleanup =
+        new Thread(
+            () -> {
+              cluster.stopAll();
+              net.stop();
+            },
+            "idmint-test-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C must not leave nodes (or HAProxy)
+    try {
+      long startAt = System.nanoTime();
+      boolean up = cluster.startAndInit(List.of(cluster.nodes), false).isEmpty();
+      if (up) {
+        net.instancesUp();
+      }
+      Load load = up ? load(net, traffic, cluster, startAt) : Load.none();
+      net.stop();
+      cluster.stopAll();
+      traffic.close();
+      return new Checker.Inputs(
+          config,
+          up,
+          load.t0,
+          load.end,
+          load.drained,
+          load.cpu,
+          load.outcome,
+          load.timeline,
+          net.stats(),
+          cluster.health(),
+          traffic.flows());
+    } finally {
+      net.stop();
+      cluster.stopAll();
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException e) {
+        // already shutting down: the hook runs anyway
+      }
+    }
+  }
+
+  /**
+   * The measured window: requests on the seeded plan under the nemesis for the time limit, then
+   * every fault healed and the last replies awaited.
+   */
+  private Load load(Transport net, Traffic traffic, Cluster cluster, long startAt)
+      throws InterruptedException {
+    console.println(
+        String.format(
+            Locale.ROOT,
+            "idmint test: all %s in %.2f s; running for %s s",
+            config.http() == null
+                ? "nodes answered init"
+                : config.http().lb() ? "instances ready and haproxy up" : "instances ready",
+            (System.nanoTime() - startAt) / 1e9,
+            Text.num(config.timeLimit())));
+    net.clients().warmUp();
+    Workload workload = new Workload(config, net.clients());
+    Nemesis nemesis = new Nemesis(plan(), faults(net, cluster));
+    Progress progress = new Progress(console, workload, nemesis);
+    long cpu0 = cpuNanos();
+    long t0 = System.nanoTime();
+    long limit = t0 + (long) (config.timeLimit() * 1e9);
+    traffic.loadStarted(t0);
+    nemesis.start(t0);
+    progress.start(t0, limit);
+    workload.run(t0, limit);
+    long end = System.nanoTime();
+    long cpu = cpuNanos() - cpu0;
+    nemesis.stop();
+    nemesis.healAll();
+    Workload.Outcome outcome = workload.drain();
+    long drained = System.nanoTime();
+    progress.stop();
+    return new Load(t0, end, drained, cpu, outcome, nemesis.timeline());
+  }
+
+  private List<NemesisPlan.Event> plan() {
+    return NemesisPlan.plan(
+        Seeds.nemesis(config.seed()),
+        config.nemesis(),
+        config.nodeCount(),
+        config.nemesisInterval(),
+        config.timeLimit(),
+        config.http() != null);
+  }
+
+  /** What each fault does: the wire's own faults, and the cluster's kill and clock. */
+  private static Map<Fault, FaultAction> faults(Transport net, Cluster cluster) {
+    Map<Fault, FaultAction> faults = new EnumMap<>(net.faults());
+    faults.put(Fault.KILL, new KillFault(cluster));
+    faults.put(Fault.CLOCK, new ClockFault(cluster));
+    return faults;
+  }
+
+  /** CPU time this JVM has used, all threads; shows whether the harness could be the bottleneck. */
+  private static long cpuNanos() {
+    return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+  }
+}
