@@ -4,7 +4,6 @@ import dev.idmint.harness.config.LatencyDist;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -42,29 +41,29 @@ final class Proxy implements EventLoop.Handler {
       long lostResponses,
       long cutByPartition) {}
 
-  private static final int BUFFER = 16 << 10;
+  static final int BUFFER = 16 << 10;
 
   final int index;
   final String name;
   final int port;
   private final int targetPort;
-  private final EventLoop loop;
+  final EventLoop loop;
   private final ServerSocketChannel listener;
-  private final InetSocketAddress target;
+  final InetSocketAddress target;
 
   /** Loss and latency draws, one pair per request, in the order requests reach this proxy. */
-  private final SplittableRandom draws;
+  final SplittableRandom draws;
 
-  private final LatencyDist dist;
-  private final long latencyNanos;
-  private final Set<Pair> pairs = new LinkedHashSet<>();
-  private Cut cut = Cut.NONE;
-  private double loss;
+  final LatencyDist dist;
+  final long latencyNanos;
+  final Set<Relay> pairs = new LinkedHashSet<>();
+  Cut cut = Cut.NONE;
+  double loss;
 
   private final AtomicLong accepted = new AtomicLong();
-  private final AtomicLong refusedByInstance = new AtomicLong();
-  private final AtomicLong lostRequests = new AtomicLong();
-  private final AtomicLong lostResponses = new AtomicLong();
+  final AtomicLong refusedByInstance = new AtomicLong();
+  final AtomicLong lostRequests = new AtomicLong();
+  final AtomicLong lostResponses = new AtomicLong();
   private final AtomicLong cutByPartition = new AtomicLong();
 
   /** Opens the proxy on a free loopback port, relaying to {@code targetPort}. */
@@ -116,7 +115,7 @@ final class Proxy implements EventLoop.Handler {
     loop.call(
         () -> {
           cut = c;
-          for (Pair p : List.copyOf(pairs)) {
+          for (Relay p : List.copyOf(pairs)) {
             if (c == Cut.REFUSE) {
               cutByPartition.incrementAndGet();
               p.reset();
@@ -135,7 +134,7 @@ final class Proxy implements EventLoop.Handler {
   void close() {
     loop.call(
         () -> {
-          for (Pair p : List.copyOf(pairs)) {
+          for (Relay p : List.copyOf(pairs)) {
             p.close();
           }
           try {
@@ -166,7 +165,7 @@ final class Proxy implements EventLoop.Handler {
         continue;
       }
       try {
-        pairs.add(new Pair(ch));
+        pairs.add(new Relay(this, ch));
       } catch (IOException e) {
         refusedByInstance.incrementAndGet(); // refused at once: the client sees a reset
         reset(ch);
@@ -190,228 +189,7 @@ final class Proxy implements EventLoop.Handler {
     }
   }
 
-  /** A client's connection and the proxy's own to the instance. */
-  private final class Pair {
-    final SocketChannel down;
-    final SocketChannel up;
-    final SelectionKey downKey;
-    final SelectionKey upKey;
-
-    /** Bytes on their way, each in fill mode: data in [0, position). */
-    final ByteBuffer toUp = ByteBuffer.allocateDirect(BUFFER);
-
-    final ByteBuffer toDown = ByteBuffer.allocateDirect(BUFFER);
-
-    boolean upConnected;
-
-    /** A request waits out its latency: nothing more is read from the client until it is sent. */
-    boolean holding;
-
-    /** The response to the request just relayed is to be lost: the connection is reset then. */
-    boolean doomed;
-
-    boolean downEof;
-    boolean upEof;
-    boolean closed;
-
-    Pair(SocketChannel down) throws IOException {
-      this.down = down;
-      down.configureBlocking(false);
-      down.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      up = SocketChannel.open();
-      boolean now;
-      try {
-        up.configureBlocking(false);
-        up.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        now = up.connect(target);
-      } catch (IOException e) {
-        closeQuietly(up);
-        throw e;
-      }
-      downKey = down.register(loop.selector(), 0, (EventLoop.Handler) k -> fromDown(k));
-      upKey =
-          up.register(
-              loop.selector(), now ? 0 : SelectionKey.OP_CONNECT, (EventLoop.Handler) this::fromUp);
-      if (now) {
-        upConnected = true;
-        interest();
-      }
-    }
-
-    private void fromDown(SelectionKey k) throws IOException {
-      if (k.isReadable()) {
-        readDown();
-      }
-      if (!closed && k.isValid() && k.isWritable()) {
-        flush(toDown, down);
-        if (upEof && toDown.position() == 0) {
-          close();
-          return;
-        }
-      }
-      interest();
-    }
-
-    private void fromUp(SelectionKey k) throws IOException {
-      if (k.isConnectable()) {
-        try {
-          up.finishConnect();
-          upConnected = true;
-        } catch (IOException e) {
-          refusedByInstance.incrementAndGet(); // the instance is down: the client sees a reset
-          reset();
-          return;
-        }
-      }
-      if (k.isValid() && k.isReadable()) {
-        readUp();
-      }
-      if (!closed && k.isValid() && k.isWritable()) {
-        flush(toUp, up);
-      }
-      interest();
-    }
-
-    private void readDown() throws IOException {
-      int n;
-      try {
-        n = down.read(toUp);
-      } catch (IOException e) {
-        reset();
-        return;
-      }
-      if (n < 0) {
-        downEof = true;
-        close(); // the client is done; HTTP has nothing more to say after its last request
-        return;
-      }
-      if (n == 0) {
-        return;
-      }
-      double u = draws.nextDouble(); // drawn with or without loss, so latencies stay in step
-      long latency = dist.draw(draws, latencyNanos);
-      if (u < loss / 2) {
-        lostRequests.incrementAndGet(); // the instance never sees the request
-        reset();
-        return;
-      }
-      doomed = u < loss; // the instance does the work, and the client never hears of it
-      if (latency > 0) {
-        holding = true;
-        loop.at(
-            System.nanoTime() + latency,
-            () -> {
-              holding = false;
-              if (!closed) {
-                if (cut == Cut.NONE) {
-                  flush(toUp, up);
-                }
-                interest();
-              }
-            });
-        return;
-      }
-      flush(toUp, up);
-    }
-
-    private void readUp() throws IOException {
-      int n;
-      try {
-        n = up.read(toDown);
-      } catch (IOException e) {
-        reset();
-        return;
-      }
-      if (n < 0) {
-        upEof = true; // the instance closed (or died): pass on what it said, then close
-        if (toDown.position() == 0) {
-          close();
-        } else {
-          flush(toDown, down);
-          if (toDown.position() == 0) {
-            close();
-          }
-        }
-        return;
-      }
-      if (n > 0 && doomed) {
-        lostResponses.incrementAndGet();
-        reset();
-        return;
-      }
-      flush(toDown, down);
-    }
-
-    /** Writes what it can of {@code buf} to {@code ch}, unless the instance is cut off. */
-    private void flush(ByteBuffer buf, SocketChannel ch) {
-      if (closed || cut != Cut.NONE || !upConnected || buf.position() == 0) {
-        return;
-      }
-      if (buf == toUp && holding) {
-        return;
-      }
-      buf.flip();
-      try {
-        ch.write(buf);
-      } catch (IOException e) {
-        buf.compact();
-        reset();
-        return;
-      }
-      buf.compact();
-    }
-
-    /** Sets what each side waits for: nothing while the instance is stalled off. */
-    void interest() {
-      if (closed) {
-        return;
-      }
-      int d = 0;
-      int u = upConnected ? 0 : SelectionKey.OP_CONNECT;
-      if (upConnected && cut == Cut.NONE) {
-        if (!holding && !downEof && toUp.hasRemaining()) {
-          d |= SelectionKey.OP_READ;
-        }
-        if (toDown.position() > 0) {
-          d |= SelectionKey.OP_WRITE;
-        }
-        if (!upEof && toDown.hasRemaining()) {
-          u |= SelectionKey.OP_READ;
-        }
-        if (!holding && toUp.position() > 0) {
-          u |= SelectionKey.OP_WRITE;
-        }
-      }
-      if (downKey.isValid()) {
-        downKey.interestOps(d);
-      }
-      if (upKey.isValid()) {
-        upKey.interestOps(u);
-      }
-    }
-
-    /** Resets both connections. */
-    void reset() {
-      if (!closed) {
-        closed = true;
-        pairs.remove(this);
-        Proxy.reset(down);
-        Proxy.reset(up);
-      }
-    }
-
-    /** Closes both connections in good order. */
-    void close() {
-      if (!closed) {
-        closed = true;
-        pairs.remove(this);
-        closeQuietly(down);
-        closeQuietly(up);
-      }
-    }
-  }
-
-  private static void closeQuietly(SocketChannel ch) {
+  static void closeQuietly(SocketChannel ch) {
     try {
       ch.close();
     } catch (IOException e) {

@@ -133,16 +133,16 @@ class ConfigTest {
 
   @Test
   void concurrency_acceptsMaelstromsPerNodeForm() {
-    assertEquals(10, Config.parseConcurrency("2n", 5));
-    assertEquals(7, Config.parseConcurrency("7", 5));
+    assertEquals(10, Resolution.parseConcurrency("2n", 5));
+    assertEquals(7, Resolution.parseConcurrency("7", 5));
     assertTrue(error(with("concurrency", "two")).contains("--concurrency"));
     assertTrue(error(with("concurrency", "0")).contains("--concurrency"));
   }
 
   @Test
   void availability_totalOrAFraction() {
-    assertEquals(1.0, Config.parseAvailability("total"));
-    assertEquals(0.99, Config.parseAvailability("0.99"));
+    assertEquals(1.0, Resolution.parseAvailability("total"));
+    assertEquals(0.99, Resolution.parseAvailability("0.99"));
     assertTrue(error(with("availability", "1.5")).contains("--availability"));
     assertTrue(error(with("availability", "most")).contains("'total'"));
   }
@@ -263,7 +263,7 @@ class ConfigTest {
   void lb_needsHttp_andMustBeHaproxy() {
     assertTrue(error(with("lb", "haproxy")).contains("needs --http"));
     assertTrue(
-        assertThrows(IllegalArgumentException.class, () -> Config.http("nginx", env, List.of()))
+        assertThrows(IllegalArgumentException.class, () -> Programs.http("nginx", env, List.of()))
             .getMessage()
             .contains("--lb must be haproxy"));
   }
@@ -271,7 +271,7 @@ class ConfigTest {
   @Test
   void lb_withoutHaproxy_saysHowToInstallIt() {
     String m =
-        assertThrows(IllegalArgumentException.class, () -> Config.http("haproxy", env, List.of()))
+        assertThrows(IllegalArgumentException.class, () -> Programs.http("haproxy", env, List.of()))
             .getMessage();
     assertTrue(m.contains("apt-get install haproxy"), m);
   }
@@ -284,12 +284,12 @@ class ConfigTest {
     assertTrue(
         assertThrows(
                 IllegalArgumentException.class,
-                () -> Config.http("haproxy", env, List.of(sbin.toString())))
+                () -> Programs.http("haproxy", env, List.of(sbin.toString())))
             .getMessage()
             .contains("deploy/haproxy.cfg is missing"));
     Path cfg = Files.createDirectories(dir.resolve("home/deploy")).resolve("haproxy.cfg");
     Files.writeString(cfg, "# config\n");
-    Config.Http h = Config.http("haproxy", env, List.of(sbin.toString()));
+    Config.Http h = Programs.http("haproxy", env, List.of(sbin.toString()));
     assertEquals(exe, h.haproxy());
     assertEquals(cfg, h.haproxyConfig());
     assertTrue(h.lb());
