@@ -1,12 +1,16 @@
 package dev.idmint.harness;
 
 import dev.idmint.harness.check.Checker;
+import dev.idmint.harness.check.Inputs;
+import dev.idmint.harness.check.Result;
+import dev.idmint.harness.check.Validity;
 import dev.idmint.harness.config.Config;
 import dev.idmint.harness.config.Fault;
 import dev.idmint.harness.maelstrom.Traffic;
 import dev.idmint.harness.platform.Console;
 import dev.idmint.harness.platform.SetupFailure;
 import dev.idmint.harness.report.FlowDiagram;
+import dev.idmint.harness.report.Markup;
 import dev.idmint.harness.report.Results;
 import dev.idmint.harness.report.RunReport;
 import dev.idmint.harness.report.Summary;
@@ -53,13 +57,13 @@ public final class Harness {
     if (config.testCount() == 1) {
       return exitCode(runOnce(config, out, console));
     }
-    int[] tally = new int[Checker.Validity.values().length];
-    Checker.Validity worst = Checker.Validity.TRUE;
+    int[] tally = new int[Validity.values().length];
+    Validity worst = Validity.TRUE;
     for (int i = 0; i < config.testCount(); i++) {
       Config c = config.withSeed(config.seed() + i);
       console.println(
           "\nidmint test: run " + (i + 1) + " of " + config.testCount() + ", seed " + c.seed());
-      Checker.Validity v = runOnce(c, out, console);
+      Validity v = runOnce(c, out, console);
       tally[v.ordinal()]++;
       worst = worst.and(v);
     }
@@ -72,17 +76,17 @@ public final class Harness {
             + ".."
             + (config.seed() + config.testCount() - 1)
             + "): "
-            + tally[Checker.Validity.TRUE.ordinal()]
+            + tally[Validity.TRUE.ordinal()]
             + " valid, "
-            + tally[Checker.Validity.FALSE.ordinal()]
+            + tally[Validity.FALSE.ordinal()]
             + " invalid, "
-            + tally[Checker.Validity.UNKNOWN.ordinal()]
+            + tally[Validity.UNKNOWN.ordinal()]
             + " unknown; exit status is the worst");
     out.flush();
     return exitCode(worst);
   }
 
-  private static int exitCode(Checker.Validity v) {
+  private static int exitCode(Validity v) {
     return switch (v) {
       case TRUE -> VALID;
       case FALSE -> INVALID;
@@ -91,26 +95,28 @@ public final class Harness {
   }
 
   /** One run: its own directory in the store, its summary on {@code out}. */
-  private static Checker.Validity runOnce(Config config, PrintWriter out, Console console)
+  private static Validity runOnce(Config config, PrintWriter out, Console console)
       throws IOException, InterruptedException {
     Path runDir = Store.createRunDir(config.store());
     Store.linkLatest(config.store(), runDir, console);
     console.println(banner(config, runDir));
-    Checker.Inputs inputs = new TestRun(config, runDir, console).execute();
-    Checker.Result result = Checker.check(inputs);
+    TestRun run = new TestRun(config, runDir, console);
+    Inputs inputs = run.execute();
+    Result result = Checker.check(inputs);
     Results.writeResults(result, runDir.resolve("results.json"));
     Results.writeHistory(inputs, runDir.resolve("history.jsonl"));
     List<String> summary = Summary.lines(result, Store.shown(runDir));
-    String messages = null;
+    Markup messages = null;
     if (config.http() == null) { // HTTP services send no messages to draw
       messages =
           FlowDiagram.svg(
-              inputs.flows(),
-              Traffic.lanes(inputs.flows(), config.nodeIds()),
+              run.flows(),
+              Traffic.lanes(run.flows(), config.nodeIds()),
               result.periods().stream().filter(p -> p.fault() == Fault.PARTITION).toList());
-      Files.writeString(runDir.resolve("messages.svg"), messages, StandardCharsets.UTF_8);
+      Files.writeString(
+          runDir.resolve("messages.svg"), messages.toString(), StandardCharsets.UTF_8);
     }
-    RunReport.write(result, summary, messages, runDir.resolve("report.html"));
+    RunReport.write(result, summary, messages, run.flows().size(), runDir.resolve("report.html"));
     out.println();
     summary.forEach(out::println);
     out.flush();

@@ -1,6 +1,6 @@
 package dev.idmint.harness;
 
-import dev.idmint.harness.check.Checker;
+import dev.idmint.harness.check.Inputs;
 import dev.idmint.harness.config.Config;
 import dev.idmint.harness.config.Fault;
 import dev.idmint.harness.http.HttpTransport;
@@ -32,6 +32,7 @@ final class TestRun {
   private final Config config;
   private final Path runDir;
   private final Console console;
+  private List<Traffic.Flow> flows = List.of();
 
   TestRun(Config config, Path runDir, Console console) {
     this.config = config;
@@ -54,7 +55,7 @@ final class TestRun {
   }
 
   /** Starts the nodes, runs the load if they all came up, stops everything, and collects. */
-  Checker.Inputs execute() throws IOException, InterruptedException {
+  Inputs execute() throws IOException, InterruptedException {
     Traffic traffic = new Traffic(config.logging(), runDir.resolve("net.jsonl"));
     Transport net =
         config.http() != null
@@ -84,7 +85,8 @@ final class TestRun {
       net.stop();
       cluster.stopAll();
       traffic.close();
-      return new Checker.Inputs(
+      flows = traffic.flows();
+      return new Inputs(
           config,
           up,
           load.t0,
@@ -94,8 +96,7 @@ final class TestRun {
           load.outcome,
           load.timeline,
           net.stats(),
-          cluster.health(),
-          traffic.flows());
+          cluster.health());
     } finally {
       net.stop();
       cluster.stopAll();
@@ -105,6 +106,11 @@ final class TestRun {
         // already shutting down: the hook runs anyway
       }
     }
+  }
+
+  /** The load's first messages, for the message-flow diagram, once the run is over. */
+  List<Traffic.Flow> flows() {
+    return flows;
   }
 
   /**

@@ -1,13 +1,12 @@
 package dev.idmint.harness.report;
 
-import dev.idmint.harness.check.Checker;
+import dev.idmint.harness.check.Period;
 import dev.idmint.harness.config.Fault;
 import dev.idmint.harness.maelstrom.Traffic;
 import dev.idmint.harness.text.Text;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -29,74 +28,72 @@ public final class FlowDiagram {
   private static final String ERROR = "#FF1E90";
   private static final String DROPPED = "#D62728";
 
+  private static final String CSS =
+      "svg{background:#fff}text{font:10px system-ui,sans-serif;fill:#333}"
+          + "text.lane{font-weight:600;fill:#000}text.lane.again{fill:#aaa;font-weight:400}"
+          + "g.msg text{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}"
+          + "g.msg line{stroke-width:1.4}g.msg.dropped line,g.msg.undelivered line"
+          + "{stroke-dasharray:4 3}text.cross{font-size:13px;font-weight:700;fill:"
+          + DROPPED
+          + "}text.band{fill:#7a6a20}";
+
   /**
+   * The diagram: an SVG element, as messages.svg holds it and the report embeds it.
+   *
    * @param lanes who gets a lane, left to right ({@link Traffic#lanes})
    * @param partitions partition periods, shaded over the rows they cover
    */
-  public static String svg(
-      List<Traffic.Flow> flows, List<String> lanes, List<Checker.Period> partitions) {
+  public static Markup svg(List<Traffic.Flow> flows, List<String> lanes, List<Period> partitions) {
     Map<String, Integer> lane = new LinkedHashMap<>();
     lanes.forEach(l -> lane.put(l, lane.size()));
     long[] times = moments(flows);
     int rows = Math.max(1, times.length);
     int width = LEFT + LANE * lanes.size() + 20;
     int height = TOP + rows * ROW + 40;
-    StringBuilder h = new StringBuilder(256 * flows.size() + 4096);
-    head(h, width, height, flows.size());
-    for (Checker.Period p : partitions) {
-      band(h, p, times, width);
+    Markup m = new Markup(256 * flows.size() + 4096);
+    head(m, width, height, flows.size());
+    for (Period p : partitions) {
+      band(m, p, times, width);
     }
-    laneLines(h, lanes, rows);
+    laneLines(m, lanes, rows);
     for (Traffic.Flow f : flows) {
-      arrow(h, f, lane, times, rows);
+      arrow(m, f, lane, times, rows);
     }
-    h.append("<text x=\"")
-        .append(LEFT)
-        .append("\" y=\"")
-        .append(height - 14)
-        .append("\">")
-        .append(
-            flows.size() >= Traffic.FLOW_LIMIT
-                ? "The load's first " + flows.size() + " messages; later ones are not drawn."
-                : "All " + flows.size() + " messages of the load.")
-        .append("</text>\n</svg>\n");
-    return h.toString();
+    m.open("text").attr("x", LEFT).attr("y", height - 14);
+    m.text(
+        flows.size() >= Traffic.FLOW_LIMIT
+            ? "The load's first " + flows.size() + " messages; later ones are not drawn."
+            : "All " + flows.size() + " messages of the load.");
+    return m.close().newline().close().newline();
   }
 
   /** The opening tag, style and arrowheads. */
-  private static void head(StringBuilder h, int width, int height, int messages) {
-    h.append("<svg id=\"messages\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
-        .append(width)
-        .append("\" height=\"")
-        .append(height)
-        .append("\" viewBox=\"0 0 ")
-        .append(width)
-        .append(' ')
-        .append(height)
-        .append("\" role=\"img\" aria-label=\"message flow of the first ")
-        .append(messages)
-        .append(" messages\">\n<style>")
-        .append("svg{background:#fff}text{font:10px system-ui,sans-serif;fill:#333}")
-        .append("text.lane{font-weight:600;fill:#000}text.lane.again{fill:#aaa;font-weight:400}")
-        .append("g.msg text{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}")
-        .append("g.msg line{stroke-width:1.4}g.msg.dropped line,g.msg.undelivered line")
-        .append("{stroke-dasharray:4 3}text.cross{font-size:13px;font-weight:700;fill:")
-        .append(DROPPED)
-        .append("}text.band{fill:#7a6a20}</style>\n<defs>");
-    for (String[] c :
-        new String[][] {
-          {"c", CLIENT}, {"s", SERVER}, {"e", ERROR}, {"d", DROPPED}, {"u", "#999"}
-        }) {
-      h.append("<marker id=\"ah-")
-          .append(c[0])
-          .append("\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\"")
-          .append(
-              " markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\"")
-          .append(" fill=\"")
-          .append(c[1])
-          .append("\"/></marker>");
+  private static void head(Markup m, int width, int height, int messages) {
+    m.open("svg")
+        .attr("id", "messages")
+        .attr("xmlns", "http://www.w3.org/2000/svg")
+        .attr("width", width)
+        .attr("height", height)
+        .attr("viewBox", "0 0 " + width + " " + height)
+        .attr("role", "img")
+        .attr("aria-label", "message flow of the first " + messages + " messages")
+        .newline()
+        .style(CSS)
+        .newline()
+        .open("defs");
+    String[][] heads = {{"c", CLIENT}, {"s", SERVER}, {"e", ERROR}, {"d", DROPPED}, {"u", "#999"}};
+    for (String[] c : heads) {
+      m.open("marker")
+          .attr("id", "ah-" + c[0])
+          .attr("viewBox", "0 0 10 10")
+          .attr("refX", 10)
+          .attr("refY", 5)
+          .attr("markerWidth", 7)
+          .attr("markerHeight", 7)
+          .attr("orient", "auto-start-reverse");
+      m.open("path").attr("d", "M0,0 L10,5 L0,10 z").attr("fill", c[1]).close().close();
     }
-    h.append("</defs>\n");
+    m.close().newline();
   }
 
   /** Every distinct moment a message was sent, delivered or dropped, in order: one row each. */
@@ -133,71 +130,45 @@ public final class FlowDiagram {
     return LEFT + LANE * lane + LANE / 2.0;
   }
 
-  private static void laneLines(StringBuilder h, List<String> lanes, int rows) {
+  private static void laneLines(Markup m, List<String> lanes, int rows) {
     for (int i = 0; i < lanes.size(); i++) {
       double x = x(i);
-      h.append("<line x1=\"")
-          .append(fmt(x))
-          .append("\" x2=\"")
-          .append(fmt(x))
-          .append("\" y1=\"")
-          .append(TOP - 6)
-          .append("\" y2=\"")
-          .append(fmt(y(rows)))
-          .append("\" stroke=\"#ccc\"/>");
+      m.open("line").attr("x1", x).attr("x2", x).attr("y1", TOP - 6).attr("y2", y(rows));
+      m.attr("stroke", "#ccc").close();
       // Names again every 50 rows, so a lane is known deep in a tall diagram.
       for (int r = 0; r < rows; r += 50) {
-        h.append("<text class=\"lane")
-            .append(r == 0 ? "" : " again")
-            .append("\" x=\"")
-            .append(fmt(x))
-            .append("\" y=\"")
-            .append(r == 0 ? TOP - 10 : fmt(y(r) - ROW / 2.0))
-            .append("\" text-anchor=\"middle\">")
-            .append(RunReport.esc(lanes.get(i)))
-            .append("</text>");
+        m.open("text").attr("class", r == 0 ? "lane" : "lane again").attr("x", x);
+        m.attr("y", r == 0 ? TOP - 10 : y(r) - ROW / 2.0).attr("text-anchor", "middle");
+        m.text(lanes.get(i)).close();
       }
-      h.append('\n');
+      m.newline();
     }
   }
 
   /** A partition: its rows shaded across the diagram, its shape written in the left margin. */
-  private static void band(StringBuilder h, Checker.Period p, long[] times, int width) {
+  private static void band(Markup m, Period p, long[] times, int width) {
     int from = row(times, p.start());
     int to = row(times, p.end());
     if (times.length == 0 || from >= times.length) {
       return;
     }
-    to = Math.min(to, times.length) - 1;
-    if (to < from) {
-      to = from;
-    }
+    to = Math.max(from, Math.min(to, times.length) - 1);
     double y0 = y(from) - ROW / 2.0;
     double y1 = y(to) + ROW / 2.0;
-    h.append("<g class=\"partition\"><title>")
-        .append(RunReport.esc("partition: " + p.label()))
-        .append("</title><rect x=\"0\" y=\"")
-        .append(fmt(y0))
-        .append("\" width=\"")
-        .append(width)
-        .append("\" height=\"")
-        .append(fmt(y1 - y0))
-        .append("\" fill=\"")
-        .append(RunReport.FAULT_COLOURS.get(Fault.PARTITION))
-        .append("\" fill-opacity=\"0.45\"/>");
     String label = "partition: " + p.label();
-    h.append("<text class=\"band\" x=\"4\" y=\"")
-        .append(fmt(y0 + 11))
-        .append("\">")
-        .append(RunReport.esc(label.length() > 33 ? label.substring(0, 32) + "…" : label))
-        .append("</text></g>\n");
+    m.open("g").attr("class", "partition").element("title", label);
+    m.open("rect").attr("x", 0).attr("y", y0).attr("width", width).attr("height", y1 - y0);
+    m.attr("fill", RunReport.colour(Fault.PARTITION)).attr("fill-opacity", "0.45").close();
+    m.open("text").attr("class", "band").attr("x", 4).attr("y", y0 + 11);
+    m.text(label.length() > 33 ? label.substring(0, 32) + "…" : label).close();
+    m.close().newline();
   }
 
   /** Where an arrow ends, how it is drawn, and its CSS classes. */
   private record End(double x, double y, String colour, String marker, String cls) {}
 
   private static void arrow(
-      StringBuilder h, Traffic.Flow f, Map<String, Integer> lane, long[] times, int rows) {
+      Markup m, Traffic.Flow f, Map<String, Integer> lane, long[] times, int rows) {
     Integer from = lane.get(f.src());
     Integer to = lane.get(f.dest());
     if (from == null || to == null) {
@@ -206,32 +177,15 @@ public final class FlowDiagram {
     double x0 = x(from);
     double y0 = y(row(times, f.sentAt()));
     End end = end(f, x0, y0, x(to), times, rows);
-    h.append("<g class=\"msg ")
-        .append(end.cls())
-        .append("\"><title>")
-        .append(RunReport.esc(title(f)))
-        .append("</title><line x1=\"")
-        .append(fmt(x0))
-        .append("\" y1=\"")
-        .append(fmt(y0))
-        .append("\" x2=\"")
-        .append(fmt(end.x()))
-        .append("\" y2=\"")
-        .append(fmt(end.y()))
-        .append("\" stroke=\"")
-        .append(end.colour())
-        .append("\" marker-end=\"url(#ah-")
-        .append(end.marker())
-        .append(")\"/>");
-    label(h, f.label(), x0, y0, end.x(), end.y());
+    m.open("g").attr("class", "msg " + end.cls()).element("title", title(f));
+    m.open("line").attr("x1", x0).attr("y1", y0).attr("x2", end.x()).attr("y2", end.y());
+    m.attr("stroke", end.colour()).attr("marker-end", "url(#ah-" + end.marker() + ")").close();
+    label(m, f.label(), x0, y0, end.x(), end.y());
     if (end.marker().equals("d")) {
-      h.append("<text class=\"cross\" x=\"")
-          .append(fmt(end.x()))
-          .append("\" y=\"")
-          .append(fmt(end.y() + 4))
-          .append("\" text-anchor=\"middle\">✕</text>");
+      m.open("text").attr("class", "cross").attr("x", end.x()).attr("y", end.y() + 4);
+      m.attr("text-anchor", "middle").text("✕").close();
     }
-    h.append("</g>\n");
+    m.close().newline();
   }
 
   /**
@@ -256,23 +210,16 @@ public final class FlowDiagram {
   }
 
   /** The label at the arrow's middle, along it, kept upright. */
-  private static void label(
-      StringBuilder h, String text, double x0, double y0, double x1, double y1) {
+  private static void label(Markup m, String text, double x0, double y0, double x1, double y1) {
     double angle = Math.toDegrees(Math.atan2(y1 - y0, x1 - x0));
     if (angle > 90) {
       angle -= 180;
     } else if (angle < -90) {
       angle += 180;
     }
-    h.append("<text transform=\"translate(")
-        .append(fmt((x0 + x1) / 2))
-        .append(' ')
-        .append(fmt((y0 + y1) / 2))
-        .append(") rotate(")
-        .append(fmt(angle))
-        .append(")\" y=\"-3\" text-anchor=\"middle\">")
-        .append(RunReport.esc(text))
-        .append("</text>");
+    String at = Text.fixed((x0 + x1) / 2, 1) + " " + Text.fixed((y0 + y1) / 2, 1);
+    m.open("text").attr("transform", "translate(" + at + ") rotate(" + Text.fixed(angle, 1) + ")");
+    m.attr("y", -3).attr("text-anchor", "middle").text(text).close();
   }
 
   private static String title(Traffic.Flow f) {
@@ -286,10 +233,6 @@ public final class FlowDiagram {
   }
 
   private static String ms(long nanos) {
-    return String.format(Locale.ROOT, "%.3f ms", nanos / 1e6);
-  }
-
-  private static String fmt(double v) {
-    return Text.fixed(v, 1);
+    return Text.fixed(nanos / 1e6, 3) + " ms";
   }
 }

@@ -1,7 +1,12 @@
 package dev.idmint.harness.report;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.idmint.harness.check.Checker;
+import dev.idmint.harness.check.Ids;
+import dev.idmint.harness.check.Inputs;
+import dev.idmint.harness.check.Instance;
+import dev.idmint.harness.check.Period;
+import dev.idmint.harness.check.Quantiles;
+import dev.idmint.harness.check.Result;
 import dev.idmint.harness.config.Config;
 import dev.idmint.harness.config.Fault;
 import dev.idmint.harness.json.Json;
@@ -27,7 +32,7 @@ import java.util.Map;
 public final class Results {
   private Results() {}
 
-  public static void writeResults(Checker.Result r, Path file) throws IOException {
+  public static void writeResults(Result r, Path file) throws IOException {
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
         JsonGenerator g = Json.FACTORY.createGenerator(w).useDefaultPrettyPrinter()) {
       Json.write(g, results(r));
@@ -35,8 +40,8 @@ public final class Results {
     }
   }
 
-  static Map<String, Object> results(Checker.Result r) {
-    Checker.Inputs in = r.in();
+  static Map<String, Object> results(Result r) {
+    Inputs in = r.in();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("valid", r.valid().json());
     m.put("reasons", r.reasons());
@@ -69,8 +74,8 @@ public final class Results {
   }
 
   /** Jepsen's unique-ids checker's results. */
-  private static Map<String, Object> workload(Checker.Result r) {
-    Checker.Ids ids = r.ids();
+  private static Map<String, Object> workload(Result r) {
+    Ids ids = r.ids();
     Map<String, Object> workload = new LinkedHashMap<>();
     workload.put("valid", ids.valid().json());
     workload.put("attempted_count", r.attempted());
@@ -92,10 +97,10 @@ public final class Results {
    * Per HTTP instance: its ok requests' latency and whether its IDs strictly increase (reported,
    * not judged).
    */
-  private static List<Object> instances(Checker.Result r) {
+  private static List<Object> instances(Result r) {
     long t0 = r.in().t0();
     List<Object> out = new ArrayList<>();
-    for (Checker.Instance i : r.instances()) {
+    for (Instance i : r.instances()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("instance", i.name());
       m.put("ok_count", i.latency().count());
@@ -124,19 +129,19 @@ public final class Results {
     return c.availability() == null ? null : c.availability() == 1.0 ? "total" : c.availability();
   }
 
-  private static Map<String, Object> stats(Checker.Result r) {
+  private static Map<String, Object> stats(Result r) {
     Map<String, Object> stats = new LinkedHashMap<>();
     stats.put("valid", r.stats().json());
-    stats.putAll(Checker.counts(r.attempted(), r.ok(), r.info(), r.fail()));
+    stats.putAll(counts(r.attempted(), r.ok(), r.info(), r.fail()));
     Map<String, Object> generate = new LinkedHashMap<>();
     generate.put("valid", r.stats().json());
-    generate.putAll(Checker.counts(r.attempted(), r.ok(), r.info(), r.fail()));
+    generate.putAll(counts(r.attempted(), r.ok(), r.info(), r.fail()));
     stats.put("by_f", JsonMap.of("generate", generate));
     return stats;
   }
 
-  private static Map<String, Object> rate(Checker.Result r) {
-    Checker.Inputs in = r.in();
+  private static Map<String, Object> rate(Result r) {
+    Inputs in = r.in();
     Config c = in.config();
     long window = in.loadEnd() - in.t0();
     return JsonMap.of(
@@ -158,8 +163,8 @@ public final class Results {
         "slipped_seconds", JsonMap.seconds(in.load().slippedNanos()));
   }
 
-  private static Map<String, Object> nemesis(Checker.Result r) {
-    Checker.Inputs in = r.in();
+  private static Map<String, Object> nemesis(Result r) {
+    Inputs in = r.in();
     Map<String, Object> nemesis = new LinkedHashMap<>();
     nemesis.put("faults", in.config().nemesis().stream().map(Fault::label).toList());
     nemesis.put("interval", in.config().nemesisInterval());
@@ -176,7 +181,7 @@ public final class Results {
     }
     nemesis.put("events", events);
     List<Object> periods = new ArrayList<>();
-    for (Checker.Period p : r.periods()) {
+    for (Period p : r.periods()) {
       periods.add(
           JsonMap.of(
               "fault", p.fault().label(),
@@ -188,8 +193,8 @@ public final class Results {
     return nemesis;
   }
 
-  private static Map<String, Object> protocol(Checker.Result r) {
-    Checker.Inputs in = r.in();
+  private static Map<String, Object> protocol(Result r) {
+    Inputs in = r.in();
     List<Object> violations = new ArrayList<>();
     for (Violation v : in.net().violations()) {
       violations.add(
@@ -210,8 +215,8 @@ public final class Results {
         violations);
   }
 
-  private static Map<String, Object> nodes(Checker.Result r) {
-    Checker.Inputs in = r.in();
+  private static Map<String, Object> nodes(Result r) {
+    Inputs in = r.in();
     List<Object> crashes = new ArrayList<>();
     for (Cluster.Crash x : in.cluster().crashes()) {
       crashes.add(
@@ -266,7 +271,7 @@ public final class Results {
     return test;
   }
 
-  private static Map<String, Object> quantiles(Checker.Quantiles q) {
+  private static Map<String, Object> quantiles(Quantiles q) {
     return JsonMap.of(
         "count", q.count(), "p50", q.p50(), "p95", q.p95(), "p99", q.p99(), "max", q.max());
   }
@@ -275,7 +280,7 @@ public final class Results {
    * Every invocation, completion and nemesis operation, one JSON object a line, in time order;
    * {@code time} is nanoseconds since the load began, as in Jepsen's history.
    */
-  public static void writeHistory(Checker.Inputs in, Path file) throws IOException {
+  public static void writeHistory(Inputs in, Path file) throws IOException {
     List<Op> ops = in.ops();
     List<Nemesis.Entry> nem = in.timeline();
     // Sort keys: time, then a tie-breaker; op i's invoke is 2i, its completion 2i+1, nemesis -1-j.
@@ -340,5 +345,15 @@ public final class Results {
         g.writeStringField("text", op.errorText());
       }
     }
+  }
+
+  /** Counts of operations by outcome for the JSON stats section. */
+  private static Map<String, Object> counts(int count, int ok, int info, int fail) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("count", count);
+    m.put("ok_count", ok);
+    m.put("fail_count", fail);
+    m.put("info_count", info);
+    return m;
   }
 }

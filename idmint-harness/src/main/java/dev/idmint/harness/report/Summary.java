@@ -1,6 +1,11 @@
 package dev.idmint.harness.report;
 
-import dev.idmint.harness.check.Checker;
+import dev.idmint.harness.check.Ids;
+import dev.idmint.harness.check.Inputs;
+import dev.idmint.harness.check.Instance;
+import dev.idmint.harness.check.Quantiles;
+import dev.idmint.harness.check.Result;
+import dev.idmint.harness.check.Validity;
 import dev.idmint.harness.config.Config;
 import dev.idmint.harness.config.Fault;
 import dev.idmint.harness.json.Json;
@@ -24,8 +29,8 @@ public final class Summary {
   static final String UNKNOWN = "Errors occurred during analysis, but no anomalies found. ಠ~ಠ";
 
   /** The lines to print, the verdict last. */
-  public static List<String> lines(Checker.Result r, Path runDir) {
-    Checker.Inputs in = r.in();
+  public static List<String> lines(Result r, Path runDir) {
+    Inputs in = r.in();
     Config c = in.config();
     boolean http = c.http() != null;
     List<String> out = new ArrayList<>();
@@ -57,7 +62,7 @@ public final class Summary {
                       + quantiles(r.latency().duringFaults())
                       + "\n             outside faults "
                       + quantiles(r.latency().outsideFaults())));
-      for (Checker.Instance i : r.instances()) {
+      for (Instance i : r.instances()) {
         out.add("             " + i.name() + " " + quantiles(i.latency()));
       }
       out.add("nemesis      " + nemesis(r));
@@ -89,10 +94,10 @@ public final class Summary {
    * Whether each instance's IDs strictly increase in the order it issued them: reported, not part
    * of the verdict.
    */
-  static String order(List<Checker.Instance> instances) {
+  static String order(List<Instance> instances) {
     List<String> bad = new ArrayList<>();
-    Checker.Instance first = null;
-    for (Checker.Instance i : instances) {
+    Instance first = null;
+    for (Instance i : instances) {
       if (i.orderViolations() > 0) {
         bad.add(i.name() + " ×" + i.orderViolations());
         if (first == null || i.firstViolation().invokeAt < first.firstViolation().invokeAt) {
@@ -140,7 +145,7 @@ public final class Summary {
         + c.seed();
   }
 
-  private static String availability(Checker.Result r) {
+  private static String availability(Result r) {
     Double required = r.in().config().availability();
     return Text.fraction(r.okFraction())
         + (required == null
@@ -148,11 +153,11 @@ public final class Summary {
             : " (required "
                 + (required == 1.0 ? "total" : Text.fraction(required))
                 + ": "
-                + (r.availability() == Checker.Validity.TRUE ? "ok" : "FAILED")
+                + (r.availability() == Validity.TRUE ? "ok" : "FAILED")
                 + ")");
   }
 
-  private static String ids(Checker.Ids ids) {
+  private static String ids(Ids ids) {
     String line = ids.acknowledged() + " acknowledged, ";
     if (ids.duplicatedCount() > 0) {
       StringBuilder s = new StringBuilder(ids.duplicatedCount() + " DUPLICATED:");
@@ -189,7 +194,7 @@ public final class Summary {
   }
 
   /** The verdict line with its reasons in plain words. */
-  static String verdict(Checker.Result r) {
+  static String verdict(Result r) {
     return switch (r.valid()) {
       case TRUE ->
           VALID
@@ -204,7 +209,7 @@ public final class Summary {
     };
   }
 
-  static String quantiles(Checker.Quantiles q) {
+  static String quantiles(Quantiles q) {
     if (q.count() == 0) {
       return "(none)";
     }
@@ -221,7 +226,7 @@ public final class Summary {
         + " ops)";
   }
 
-  private static String nemesis(Checker.Result r) {
+  private static String nemesis(Result r) {
     List<Nemesis.Entry> t = r.in().timeline();
     if (t.isEmpty()) {
       return "no faults";

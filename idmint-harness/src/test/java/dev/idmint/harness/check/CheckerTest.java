@@ -38,7 +38,7 @@ class CheckerTest {
     return op;
   }
 
-  private static Checker.Inputs inputs(
+  private static Inputs inputs(
       Double availability, List<Op> ops, TransportStats net, Cluster.Health cluster) {
     Config c =
         new Config(
@@ -62,7 +62,7 @@ class CheckerTest {
             false,
             List.of(),
             null);
-    return new Checker.Inputs(
+    return new Inputs(
         c,
         true,
         0,
@@ -72,8 +72,7 @@ class CheckerTest {
         new Workload.Outcome(ops, 0, 0),
         List.of(),
         net,
-        cluster,
-        List.of());
+        cluster);
   }
 
   /** A transport that saw {@code violations} and nothing else. */
@@ -107,8 +106,8 @@ class CheckerTest {
     Violation v = new Violation(0, "n1", "not-json", "printed a line", true, "hello");
     Cluster.Health cluster =
         new Cluster.Health(List.of(new Cluster.Crash(0, "n0", 3, "bye")), List.of());
-    Checker.Result r = Checker.check(inputs(1.0, ops, net(List.of(v)), cluster));
-    assertEquals(Checker.Validity.FALSE, r.valid());
+    Result r = Checker.check(inputs(1.0, ops, net(List.of(v)), cluster));
+    assertEquals(Validity.FALSE, r.valid());
     assertEquals(List.of(3, 1, 0), List.of(r.ok(), r.info(), r.fail()));
     assertEquals(4.0, r.achievedRate());
     assertEquals(
@@ -125,17 +124,17 @@ class CheckerTest {
   @Test
   void check_cleanRun_isValid_withNoReasons() {
     List<Op> ops = List.of(op(0, 1, Op.OK, "a"), op(1, 2, Op.OK, "b"));
-    Checker.Result r =
+    Result r =
         Checker.check(inputs(1.0, ops, net(List.of()), new Cluster.Health(List.of(), List.of())));
-    assertEquals(Checker.Validity.TRUE, r.valid());
+    assertEquals(Validity.TRUE, r.valid());
     assertTrue(r.reasons().isEmpty());
-    assertEquals(Checker.Validity.TRUE, r.availability());
+    assertEquals(Validity.TRUE, r.availability());
   }
 
   @Test
   void checker_withDuplicateAcrossNodes_isInvalid() throws Exception {
-    Checker.Ids r = Checker.ids(ids("\"n0-1\"", "\"n1-1\"", "\"n0-1\"", "\"n0-2\""));
-    assertEquals(Checker.Validity.FALSE, r.valid());
+    Ids r = Ids.check(ids("\"n0-1\"", "\"n1-1\"", "\"n0-1\"", "\"n0-2\""));
+    assertEquals(Validity.FALSE, r.valid());
     assertEquals(1, r.duplicatedCount());
     assertEquals("n0-1", r.duplicated().get(0).getKey());
     assertEquals(2, r.duplicated().get(0).getValue());
@@ -144,24 +143,24 @@ class CheckerTest {
 
   @Test
   void checker_withUniqueStrings_isValid_andReportsRange() throws Exception {
-    Checker.Ids r = Checker.ids(ids("\"n1-5\"", "\"n0-1\"", "\"n2-0\""));
-    assertEquals(Checker.Validity.TRUE, r.valid());
+    Ids r = Ids.check(ids("\"n1-5\"", "\"n0-1\"", "\"n2-0\""));
+    assertEquals(Validity.TRUE, r.valid());
     assertEquals("n0-1", r.range()[0]);
     assertEquals("n2-0", r.range()[1]);
   }
 
   @Test
   void checker_integerAndFloatOfSameValue_areDifferentIds_asInClojure() throws Exception {
-    Checker.Ids r = Checker.ids(ids("1", "1.0", "2"));
-    assertEquals(Checker.Validity.TRUE, r.valid(), "(= 1 1.0) is false in Clojure");
+    Ids r = Ids.check(ids("1", "1.0", "2"));
+    assertEquals(Validity.TRUE, r.valid(), "(= 1 1.0) is false in Clojure");
     assertEquals(0L + 1, ((Long) r.range()[0]).longValue());
   }
 
   @Test
   void checker_stringAndIntegerWithSameDigits_areDifferent_butCannotBeOrdered_soUnknown()
       throws Exception {
-    Checker.Ids r = Checker.ids(ids("\"1\"", "1"));
-    assertEquals(Checker.Validity.UNKNOWN, r.valid());
+    Ids r = Ids.check(ids("\"1\"", "1"));
+    assertEquals(Validity.UNKNOWN, r.valid());
     assertEquals(0, r.duplicatedCount());
     assertNull(r.range());
     assertTrue(r.error().contains("string") && r.error().contains("integer"), r.error());
@@ -169,63 +168,61 @@ class CheckerTest {
 
   @Test
   void checker_duplicatesAmongIncomparableIds_isStillInvalid() throws Exception {
-    Checker.Ids r = Checker.ids(ids("\"a\"", "1", "\"a\""));
-    assertEquals(
-        Checker.Validity.FALSE, r.valid(), "a duplicate is certain, whatever the ordering");
+    Ids r = Ids.check(ids("\"a\"", "1", "\"a\""));
+    assertEquals(Validity.FALSE, r.valid(), "a duplicate is certain, whatever the ordering");
     assertNotNull(r.error());
   }
 
   @Test
   void checker_twoObjects_cannotBeOrdered_butOneObjectIsFine() throws Exception {
-    assertEquals(Checker.Validity.UNKNOWN, Checker.ids(ids("{\"a\":1}", "{\"a\":2}")).valid());
-    assertEquals(Checker.Validity.TRUE, Checker.ids(ids("{\"a\":1}")).valid());
+    assertEquals(Validity.UNKNOWN, Ids.check(ids("{\"a\":1}", "{\"a\":2}")).valid());
+    assertEquals(Validity.TRUE, Ids.check(ids("{\"a\":1}")).valid());
   }
 
   @Test
   void checker_equalObjectsWithKeysInAnotherOrder_areDuplicates() throws Exception {
-    assertEquals(
-        Checker.Validity.FALSE, Checker.ids(ids("{\"a\":1,\"b\":2}", "{\"b\":2,\"a\":1}")).valid());
+    assertEquals(Validity.FALSE, Ids.check(ids("{\"a\":1,\"b\":2}", "{\"b\":2,\"a\":1}")).valid());
   }
 
   @Test
   void checker_arraysCompareByLengthThenElements() throws Exception {
-    Checker.Ids r = Checker.ids(ids("[1,2]", "[0,9,9]", "[1,3]", "[\"x\"]"));
-    assertEquals(Checker.Validity.TRUE, r.valid(), "different lengths never compare elements");
+    Ids r = Ids.check(ids("[1,2]", "[0,9,9]", "[1,3]", "[\"x\"]"));
+    assertEquals(Validity.TRUE, r.valid(), "different lengths never compare elements");
     assertEquals(List.of("x"), r.range()[0]);
     assertEquals(List.of(0L, 9L, 9L), r.range()[1]);
-    assertEquals(Checker.Validity.UNKNOWN, Checker.ids(ids("[1,2]", "[\"a\",2]")).valid());
+    assertEquals(Validity.UNKNOWN, Ids.check(ids("[1,2]", "[\"a\",2]")).valid());
   }
 
   @Test
   void checker_integersBeyond64Bits_areEqualByValue() throws Exception {
-    Checker.Ids r = Checker.ids(ids("18446744073709551616", "18446744073709551616", "-1"));
-    assertEquals(Checker.Validity.FALSE, r.valid());
+    Ids r = Ids.check(ids("18446744073709551616", "18446744073709551616", "-1"));
+    assertEquals(Validity.FALSE, r.valid());
     assertEquals(-1L, r.range()[0]);
   }
 
   @Test
   void checker_integersAndFloats_orderTogether() throws Exception {
-    Checker.Ids r = Checker.ids(ids("3", "2.5", "18446744073709551616"));
-    assertEquals(Checker.Validity.TRUE, r.valid());
+    Ids r = Ids.check(ids("3", "2.5", "18446744073709551616"));
+    assertEquals(Validity.TRUE, r.valid());
     assertEquals(2.5, r.range()[0]);
   }
 
   @Test
   void checker_nullOrdersBeforeEverything() throws Exception {
-    Checker.Ids r = Checker.ids(ids("\"b\"", "null", "\"a\""));
-    assertEquals(Checker.Validity.TRUE, r.valid());
+    Ids r = Ids.check(ids("\"b\"", "null", "\"a\""));
+    assertEquals(Validity.TRUE, r.valid());
     assertEquals(Json.NULL, r.range()[0]);
   }
 
   @Test
   void checker_booleansAreComparable_butNotWithNumbers() throws Exception {
-    assertEquals(Checker.Validity.TRUE, Checker.ids(ids("true", "false")).valid());
-    assertEquals(Checker.Validity.UNKNOWN, Checker.ids(ids("true", "1")).valid());
+    assertEquals(Validity.TRUE, Ids.check(ids("true", "false")).valid());
+    assertEquals(Validity.UNKNOWN, Ids.check(ids("true", "1")).valid());
   }
 
   @Test
   void checker_negativeZeroEqualsZero_asInClojure() throws Exception {
-    assertEquals(Checker.Validity.FALSE, Checker.ids(ids("0.0", "-0.0")).valid());
+    assertEquals(Validity.FALSE, Ids.check(ids("0.0", "-0.0")).valid());
   }
 
   @Test
@@ -236,7 +233,7 @@ class CheckerTest {
       acked.add((long) i);
     }
     acked.add(7L);
-    Checker.Ids r = Checker.ids(acked);
+    Ids r = Ids.check(acked);
     assertEquals(60, r.duplicatedCount());
     assertEquals(48, r.duplicated().size());
     assertEquals(Map.entry((Object) 7L, 3), r.duplicated().get(0));
@@ -244,26 +241,26 @@ class CheckerTest {
 
   @Test
   void availability_total_requiresEveryOperationOk() {
-    assertEquals(Checker.Validity.TRUE, Checker.availability(10, 10, 1.0));
-    assertEquals(Checker.Validity.FALSE, Checker.availability(10, 9, 1.0));
+    assertEquals(Validity.TRUE, Checker.availability(10, 10, 1.0));
+    assertEquals(Validity.FALSE, Checker.availability(10, 9, 1.0));
   }
 
   @Test
   void availability_fraction_isAMinimum() {
-    assertEquals(Checker.Validity.TRUE, Checker.availability(10, 9, 0.9));
-    assertEquals(Checker.Validity.FALSE, Checker.availability(10, 8, 0.9));
+    assertEquals(Validity.TRUE, Checker.availability(10, 9, 0.9));
+    assertEquals(Validity.FALSE, Checker.availability(10, 8, 0.9));
   }
 
   @Test
   void availability_notAsked_isAlwaysValid() {
-    assertEquals(Checker.Validity.TRUE, Checker.availability(10, 0, null));
+    assertEquals(Validity.TRUE, Checker.availability(10, 0, null));
   }
 
   @Test
   void validity_merge_keepsTheWorst() {
-    assertEquals(Checker.Validity.FALSE, Checker.Validity.UNKNOWN.and(Checker.Validity.FALSE));
-    assertEquals(Checker.Validity.UNKNOWN, Checker.Validity.TRUE.and(Checker.Validity.UNKNOWN));
-    assertEquals(Checker.Validity.TRUE, Checker.Validity.TRUE.and(Checker.Validity.TRUE));
+    assertEquals(Validity.FALSE, Validity.UNKNOWN.and(Validity.FALSE));
+    assertEquals(Validity.UNKNOWN, Validity.TRUE.and(Validity.UNKNOWN));
+    assertEquals(Validity.TRUE, Validity.TRUE.and(Validity.TRUE));
   }
 
   @Test
@@ -272,12 +269,12 @@ class CheckerTest {
     for (int i = 0; i < 100; i++) {
       ns[i] = (100 - i) * 1_000_000L; // 100 ms .. 1 ms, unsorted on purpose
     }
-    Checker.Quantiles q = Checker.quantiles(ns, 100);
+    Quantiles q = Quantiles.of(ns, 100);
     assertEquals(50.0, q.p50());
     assertEquals(95.0, q.p95());
     assertEquals(99.0, q.p99());
     assertEquals(100.0, q.max());
-    assertEquals(Checker.Quantiles.EMPTY, Checker.quantiles(ns, 0));
+    assertEquals(Quantiles.EMPTY, Quantiles.of(ns, 0));
   }
 
   @Test
@@ -287,18 +284,18 @@ class CheckerTest {
             new Nemesis.Entry(10, 11, Fault.KILL, true, "kill", null, "killed n1"),
             new Nemesis.Entry(20, 21, Fault.PARTITION, true, "start-partition", null, "one"),
             new Nemesis.Entry(30, 45, Fault.KILL, false, "start", null, "restarted n1"));
-    List<Checker.Period> p = Checker.periods(t, 100);
+    List<Period> p = Period.of(t, 100);
     assertEquals(
         List.of(
-            new Checker.Period(Fault.KILL, 10, 45, "killed n1"),
-            new Checker.Period(Fault.PARTITION, 20, 100, "one")),
+            new Period(Fault.KILL, 10, 45, "killed n1"),
+            new Period(Fault.PARTITION, 20, 100, "one")),
         p);
-    long[][] u = Checker.union(p);
+    long[][] u = Period.union(p);
     assertEquals(1, u.length);
-    assertTrue(Checker.overlaps(u, 0, 10));
-    assertTrue(Checker.overlaps(u, 50, 60));
-    assertFalse(Checker.overlaps(u, 0, 9));
-    assertFalse(Checker.overlaps(u, 101, 200));
+    assertTrue(Period.overlaps(u, 0, 10));
+    assertTrue(Period.overlaps(u, 50, 60));
+    assertFalse(Period.overlaps(u, 0, 9));
+    assertFalse(Period.overlaps(u, 101, 200));
   }
 
   private static Op served(int instance, long invokeAt, long completeAt, Object id) {
@@ -309,8 +306,8 @@ class CheckerTest {
 
   @Test
   void instances_idsThatIncreaseInRealTime_haveNoOrderViolations() {
-    List<Checker.Instance> r =
-        Checker.instances(
+    List<Instance> r =
+        InstanceOrder.instances(
             List.of(
                 served(0, 0, 10, "5"),
                 served(0, 1, 11, "4"), // sent before "5" was answered: either order is fine
@@ -329,8 +326,9 @@ class CheckerTest {
     Op high = served(0, 0, 10, "500");
     Op low = served(0, 12, 20, "300");
     Op lower = served(0, 25, 30, "200");
-    List<Checker.Instance> r =
-        Checker.instances(List.of(high, low, lower, served(1, 12, 20, "300")), List.of("n0", "n1"));
+    List<Instance> r =
+        InstanceOrder.instances(
+            List.of(high, low, lower, served(1, 12, 20, "300")), List.of("n0", "n1"));
     assertEquals(2, r.get(0).orderViolations());
     assertEquals(low, r.get(0).firstViolation());
     assertEquals(high, r.get(0).after());
