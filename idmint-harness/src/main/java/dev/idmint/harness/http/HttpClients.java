@@ -124,13 +124,17 @@ final class HttpClients implements Clients {
     }
   }
 
-  /** After an info the worker moves to the next instance, as a load balancer would. */
+  /**
+   * After an info the worker tries the next instance, as a load balancer would; after an answer
+   * there it goes back to its own, so an instance that was down or cut off is asked again as soon
+   * as it is back, as a Jepsen worker bound to its node would ask it.
+   */
   @Override
   public int next(Workload.Worker w, int type) {
-    if (type != Op.INFO || w.node == Op.LB) {
-      return w.node;
+    if (w.node == Op.LB) {
+      return Op.LB;
     }
-    return (w.node + 1) % ids.size();
+    return type == Op.INFO ? (w.node + 1) % ids.size() : w.home;
   }
 
   @Override

@@ -12,7 +12,9 @@ import java.util.TreeMap;
 /**
  * The nemesis schedule, fixed up front from the seed. As in Jepsen's combined nemesis, each fault
  * type alternates start and stop on its own timeline ({@code gen/flip-flop}), with gaps drawn
- * uniformly from {@code [0, 2 × interval)} ({@code gen/stagger}) and the first start at time 0.
+ * uniformly from {@code [0, 2 × interval)} ({@code gen/stagger}) and the first start at time 0;
+ * kills, which could catch nothing there, begin after a healthy stretch and end in time for the
+ * restarted nodes to be asked again ({@link #kills}).
  *
  * <p>Under Maelstrom a partition start is a grudge between nodes in one of Jepsen's shapes. HTTP
  * services do not talk to each other, so there a partition cuts the instances a node spec picks off
@@ -116,42 +118,86 @@ public final class NemesisPlan {
     double maxGap = 2 * intervalSec * 1e9;
     for (Fault fault : faults) {
       SplittableRandom r = new SplittableRandom(Seeds.mix(seed, fault.ordinal() + 1));
-      long[] clockSet = new long[n]; // when each node's clock was last set; the load starts at 0
-      boolean start = true;
-      for (long t = 0; t < limit; t += (long) (r.nextDouble() * maxGap)) {
-        if (!start) {
-          events.add(Event.stop(t, fault));
-          java.util.Arrays.fill(clockSet, t); // a reset sets every clock
-        } else if (fault == Fault.CLOCK) {
-          events.add(clockStart(t, n, r, clockSet));
-        } else if (fault == Fault.PARTITION && cutClients) {
-          events.add(cutStart(t, n, r));
-        } else {
-          events.add(startEvent(t, fault, n, r));
-        }
-        start = !start;
+      if (fault == Fault.KILL) {
+        events.addAll(kills(n, r, maxGap, limit - recovery(intervalSec, limit)));
+      } else {
+        events.addAll(flipFlop(fault, n, r, maxGap, limit, cutClients));
       }
     }
     events.sort(Comparator.comparingLong(Event::at).thenComparing(Event::fault));
     return events;
   }
 
-  private static Event startEvent(long t, Fault fault, int n, SplittableRandom r) {
-    switch (fault) {
-      case PARTITION:
-        {
-          Grudges.Shape shape = Grudges.Shape.values()[r.nextInt(Grudges.Shape.values().length)];
-          return new Event(
-              t, fault, true, shape.label, Grudges.grudge(shape, n, r), null, null, null, null);
-        }
-      case KILL:
-        {
-          String spec = NODE_SPECS.get(r.nextInt(NODE_SPECS.size()));
-          return new Event(t, fault, true, spec, null, targets(spec, n, r), null, null, null);
-        }
-      default:
-        return new Event(t, fault, true, null, null, null, null, null, null);
+  /** Jepsen's flip-flop from time 0, gaps from {@code [0, maxGap)}, until the time limit. */
+  private static List<Event> flipFlop(
+      Fault fault, int n, SplittableRandom r, double maxGap, long limit, boolean cutClients) {
+    List<Event> events = new ArrayList<>();
+    long[] clockSet = new long[n]; // when each node's clock was last set; the load starts at 0
+    boolean start = true;
+    for (long t = 0; t < limit; t += (long) (r.nextDouble() * maxGap)) {
+      if (!start) {
+        events.add(Event.stop(t, fault));
+        java.util.Arrays.fill(clockSet, t); // a reset sets every clock
+      } else if (fault == Fault.CLOCK) {
+        events.add(clockStart(t, n, r, clockSet));
+      } else if (fault == Fault.PARTITION && cutClients) {
+        events.add(cutStart(t, n, r));
+      } else {
+        events.add(startEvent(t, fault, n, r));
+      }
+      start = !start;
     }
+    return events;
+  }
+
+  /**
+   * How long before the end of the load every node the kill fault took down is back: the interval,
+   * but no more than a quarter of the load.
+   */
+  static long recovery(double intervalSec, long limit) {
+    return Math.min((long) (intervalSec * 1e9), limit / 4);
+  }
+
+  /**
+   * The kill fault's timeline, made so that a kill can catch a node that forgets its state: the
+   * flip-flop begins after a healthy stretch drawn like every gap (a node killed at time 0 has
+   * issued nothing to forget), each kill takes at least one node, and no kill outlasts {@code
+   * recoveredBy}: a node still down then is restarted there, so every restarted node is asked for
+   * IDs again before the load ends.
+   */
+  static List<Event> kills(int n, SplittableRandom r, double maxGap, long recoveredBy) {
+    List<Event> events = new ArrayList<>();
+    boolean start = true;
+    for (long t = (long) (r.nextDouble() * maxGap);
+        t < recoveredBy;
+        t += (long) (r.nextDouble() * maxGap)) {
+      events.add(start ? killStart(t, n, r) : Event.stop(t, Fault.KILL));
+      start = !start;
+    }
+    if (!start) {
+      events.add(Event.stop(recoveredBy, Fault.KILL));
+    }
+    return events;
+  }
+
+  /** A kill of the nodes a node spec picks, at least one. */
+  private static Event killStart(long t, int n, SplittableRandom r) {
+    String spec = NODE_SPECS.get(r.nextInt(NODE_SPECS.size()));
+    List<Integer> nodes = targets(spec, n, r);
+    if (nodes.isEmpty()) { // minority-third of fewer than four nodes: a kill needs a target
+      nodes = List.of(r.nextInt(n));
+    }
+    return new Event(t, Fault.KILL, true, spec, null, nodes, null, null, null);
+  }
+
+  /** A partition start between nodes, a grudge in one of Jepsen's shapes; a plain start else. */
+  private static Event startEvent(long t, Fault fault, int n, SplittableRandom r) {
+    if (fault != Fault.PARTITION) {
+      return new Event(t, fault, true, null, null, null, null, null, null);
+    }
+    Grudges.Shape shape = Grudges.Shape.values()[r.nextInt(Grudges.Shape.values().length)];
+    return new Event(
+        t, fault, true, shape.label, Grudges.grudge(shape, n, r), null, null, null, null);
   }
 
   /**

@@ -33,7 +33,9 @@ class NemesisPlanTest {
     for (Fault f : ALL) {
       List<NemesisPlan.Event> mine = plan.stream().filter(e -> e.fault() == f).toList();
       assertTrue(mine.size() > 4, f + " has " + mine.size());
-      assertEquals(0, mine.get(0).at());
+      if (f != Fault.KILL) {
+        assertEquals(0, mine.get(0).at(), f + " starts at time 0, as Jepsen's flip-flop");
+      }
       for (int i = 0; i < mine.size(); i++) {
         assertEquals(i % 2 == 0, mine.get(i).start());
         assertTrue(mine.get(i).at() < 30e9);
@@ -46,6 +48,48 @@ class NemesisPlanTest {
     for (int i = 1; i < plan.size(); i++) {
       assertTrue(plan.get(i - 1).at() <= plan.get(i).at(), "sorted by time");
     }
+  }
+
+  /** The kill timeline of the 8-second command that must catch a node that forgets its state. */
+  private static List<NemesisPlan.Event> kills(long seed, boolean http) {
+    return NemesisPlan.plan(seed, EnumSet.of(Fault.KILL), 3, 2, 8, http);
+  }
+
+  @Test
+  void kill_startsAfterAHealthyStretch_soTheNodeHasIssuedIds() {
+    for (long seed = 1; seed <= 50; seed++) {
+      long first = kills(seed, false).get(0).at();
+      assertTrue(first > 0, "no kill at time 0, before any ID is issued");
+      assertTrue(first < 4e9, "the stretch is a gap like the others: " + first);
+    }
+  }
+
+  @Test
+  void kill_restartsEveryKilledNode_aRecoveryWindowBeforeTheEnd() {
+    assertEquals(2e9, NemesisPlan.recovery(2, 8_000_000_000L), "the interval");
+    assertEquals(1e9, NemesisPlan.recovery(10, 4_000_000_000L), "at most a quarter of the load");
+    for (long seed = 1; seed <= 50; seed++) {
+      List<NemesisPlan.Event> plan = kills(seed, seed % 2 == 0);
+      assertFalse(plan.isEmpty(), "a kill happens in every run of the 8-second command");
+      NemesisPlan.Event last = plan.get(plan.size() - 1);
+      assertFalse(last.start(), "every kill is followed by a restart: " + plan);
+      assertTrue(last.at() <= 6e9, "restarted by 6 s, 2 s before the end: " + last);
+    }
+  }
+
+  @Test
+  void kill_alwaysTakesANode_evenWhereTheNodeSpecPicksNone() {
+    int minorityThird = 0;
+    for (long seed = 1; seed <= 40; seed++) {
+      for (NemesisPlan.Event e :
+          NemesisPlan.plan(seed, EnumSet.of(Fault.KILL), 3, 0.5, 30, false)) {
+        if (e.start()) {
+          assertFalse(e.nodes().isEmpty(), e.toString());
+          minorityThird += "minority-third".equals(e.spec()) ? 1 : 0;
+        }
+      }
+    }
+    assertTrue(minorityThird > 0, "minority-third of 3 nodes, which is nobody, came up");
   }
 
   @Test
