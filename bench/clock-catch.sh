@@ -1,41 +1,57 @@
 #!/usr/bin/env bash
-# clock-catch: how reliably does the clock fault catch a node that builds IDs from the raw wall clock?
+# clock-catch: how reliably does a fault catch the node it is made for?
 #
-# Runs the clock-only test from issue 11 (3 nodes, 8 s at 400/s, a clock operation every ~2 s) once
-# per seed against each clock-trusting fixture, and counts the runs whose IDs came out duplicated.
+# Runs the 8-second test of issues 11 and 16 (3 nodes, 8 s at 400/s, a fault operation every ~2 s)
+# once per seed against nodes with a known bug, and counts the runs whose IDs came out duplicated.
 # A run that is invalid for any other reason counts as not caught.
+#   --fault clock (the default): snowflakes that trust the wall clock (wall_clock_snowflake, a JVM,
+#                 and wall_clock_ids.py), under --nemesis clock.
+#   --fault kill: a node that forgets its counter across a restart (forgetful.py), under --nemesis
+#                 kill; with --http, the HTTP service that keeps no state (id_service.py --bug
+#                 forget), as instances of a fleet.
 #
-# usage: bench/clock-catch.sh [--runs N] [--seed S] [--bin CMD [ARGS...]]
-# Defaults: 20 runs, seeds 1..20, both fixtures (wall_clock_snowflake, a JVM; wall_clock_ids.py).
+# usage: bench/clock-catch.sh [--fault clock|kill] [--http] [--runs N] [--seed S]
+#                             [--bin CMD [ARGS...]]
+# Defaults: clock, 20 runs, seeds 1..20, the fixtures above.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 fixtures=$root/idmint-cli/src/test/resources/fixtures
-runs=20 seed=1 bins=()
+fault=clock runs=20 seed=1 http=() bins=()
+usage="usage: $0 [--fault clock|kill] [--http] [--runs N] [--seed S] [--bin CMD [ARGS...]]"
 while [[ $# -gt 0 ]]; do
   case $1 in
+    --fault) fault=$2; shift 2 ;;
+    --http) http=(--http); shift ;;
     --runs) runs=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     --bin) shift; bins+=("$*"); break ;;
-    *) echo "usage: $0 [--runs N] [--seed S] [--bin CMD [ARGS...]]" >&2; exit 2 ;;
+    *) echo "$usage" >&2; exit 2 ;;
   esac
 done
-[[ ${#bins[@]} -gt 0 ]] || bins=("$fixtures/wall_clock_snowflake" "$fixtures/wall_clock_ids.py")
+case $fault in
+  clock) defaults=("$fixtures/wall_clock_snowflake" "$fixtures/wall_clock_ids.py") ;;
+  kill) if [[ ${#http[@]} -gt 0 ]]; then defaults=("$fixtures/id_service.py -- --bug forget")
+        else defaults=("$fixtures/forgetful.py"); fi ;;
+  *) echo "$usage" >&2; exit 2 ;;
+esac
+[[ ${#bins[@]} -gt 0 ]] || bins=("${defaults[@]}")
 command -v python3 >/dev/null || { echo "clock-catch: needs python3 to read results.json" >&2; exit 2; }
 
 "$root/bin/idmint" --version >/dev/null # builds now if sources changed, outside any measurement
 store=$(mktemp -d "${TMPDIR:-/tmp}/clock-catch.XXXXXX")
 trap 'rm -rf "$store"' EXIT
 
-echo "clock-catch: --node-count 3 --time-limit 8 --rate 400 --nemesis-interval 2 --nemesis clock," \
-  "seeds $seed..$((seed + runs - 1)), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "clock-catch: ${http[*]:+${http[*]} }--node-count 3 --time-limit 8 --rate 400 --nemesis-interval 2" \
+  "--nemesis $fault, seeds $seed..$((seed + runs - 1)), $(nproc) cores," \
+  "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for bin in "${bins[@]}"; do
   caught=0
   for ((s = seed; s < seed + runs; s++)); do
     dir=$store/$(basename "${bin%% *}")-$s
     code=0
     # shellcheck disable=SC2086 # the command's words are meant to split
-    "$root/bin/idmint" test --store "$dir" --node-count 3 --time-limit 8 --rate 400 \
-      --nemesis-interval 2 --nemesis clock --seed "$s" --bin $bin >"$dir.out" 2>"$dir.err" || code=$?
+    "$root/bin/idmint" test "${http[@]}" --store "$dir" --node-count 3 --time-limit 8 --rate 400 \
+      --nemesis-interval 2 --nemesis "$fault" --seed "$s" --bin $bin >"$dir.out" 2>"$dir.err" || code=$?
     if [[ $code -gt 2 ]]; then
       echo "clock-catch: seed $s failed (exit $code):" >&2
       cat "$dir.err" >&2
@@ -45,14 +61,21 @@ for bin in "${bins[@]}"; do
 import json, sys
 r = json.load(open(sys.argv[1]))
 dups = r["workload"]["duplicated_count"]
-ops = [e for e in r["nemesis"]["events"] if e["f"] != "reset-clock"]
-kinds = " ".join(e["value"].get("kind", "?") for e in ops)
-print(("caught" if dups > 0 else "MISSED"), dups, r["workload"]["acknowledged_count"], kinds)
+ops = []
+for e in r["nemesis"]["events"]:
+    v = e["value"]
+    if e["f"] == "kill":
+        ops.append(f"kill@{e['time']:.1f}:{'+'.join(v['killed']) or '-'}")
+    elif e["f"] == "start":
+        ops.append(f"restart@{e['time']:.1f}")
+    elif e["f"] != "reset-clock":
+        ops.append(v.get("kind", "?"))
+print(("caught" if dups > 0 else "MISSED"), dups, r["workload"]["acknowledged_count"], " ".join(ops))
 PY
 )
-    read -r verdict dups acked kinds <<<"$line"
+    read -r verdict dups acked ops <<<"$line"
     [[ $verdict == caught ]] && caught=$((caught + 1))
-    printf '  seed %-4s %-6s %5s duplicated of %5s acknowledged; clock ops: %s\n' "$s" "$verdict" "$dups" "$acked" "$kinds"
+    printf '  seed %-4s %-6s %5s duplicated of %5s acknowledged; %s ops: %s\n' "$s" "$verdict" "$dups" "$acked" "$fault" "$ops"
   done
   echo "$(basename "${bin%% *}"): caught in $caught of $runs runs"
 done
