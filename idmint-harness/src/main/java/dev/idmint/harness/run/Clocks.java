@@ -14,7 +14,7 @@ import java.util.Map;
  * The instances' wall clocks, through libfaketime: each starts with a timestamp file of its own in
  * {@code <run>/clock/}, holding its offset, which the clock fault rewrites.
  */
-public final class Clocks {
+final class Clocks {
   private final Path lib;
   private final List<String> ids;
   private final Path[] files;

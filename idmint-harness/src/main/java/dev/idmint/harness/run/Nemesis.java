@@ -87,7 +87,7 @@ public final class Nemesis {
   }
 
   /** Each fault in effect, with what the progress line shows for it. */
-  public synchronized Map<Fault, String> activeFaults() {
+  synchronized Map<Fault, String> activeFaults() {
     return new EnumMap<>(active);
   }
 

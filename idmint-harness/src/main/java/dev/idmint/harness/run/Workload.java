@@ -62,7 +62,7 @@ public final class Workload {
   }
 
   /** Counts while the load runs, for the progress line. */
-  public record Live(long invoked, long ok, long info, long fail, int outstanding) {}
+  record Live(long invoked, long ok, long info, long fail, int outstanding) {}
 
   private final Worker[] workers;
 
