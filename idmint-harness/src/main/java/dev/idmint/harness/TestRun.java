@@ -159,11 +159,13 @@ final class TestRun {
         config.http() != null);
   }
 
-  /** What each fault does: the wire's own faults, and the cluster's kill and clock. */
+  /** What each fault does: partition and loss act on the wire, kill and clock on the cluster. */
   private static Map<Fault, FaultAction> faults(Transport net, Cluster cluster) {
-    Map<Fault, FaultAction> faults = new EnumMap<>(net.faults());
+    Map<Fault, FaultAction> faults = new EnumMap<>(Fault.class);
+    faults.put(Fault.PARTITION, net.partition());
     faults.put(Fault.KILL, new KillFault(cluster));
     faults.put(Fault.CLOCK, new ClockFault(cluster));
+    faults.put(Fault.LOSS, net.loss());
     return faults;
   }
 

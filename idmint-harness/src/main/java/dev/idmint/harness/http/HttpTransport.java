@@ -1,7 +1,6 @@
 package dev.idmint.harness.http;
 
 import dev.idmint.harness.config.Config;
-import dev.idmint.harness.config.Fault;
 import dev.idmint.harness.json.JsonMap;
 import dev.idmint.harness.plan.NemesisPlan;
 import dev.idmint.harness.plan.Seeds;
@@ -18,9 +17,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * HTTP ID services as the harness reaches them ({@code idmint test --http}). Each instance listens
@@ -72,11 +69,13 @@ public final class HttpTransport implements Transport {
   }
 
   @Override
-  public Map<Fault, FaultAction> faults() {
-    Map<Fault, FaultAction> m = new EnumMap<>(Fault.class);
-    m.put(Fault.PARTITION, new Cut());
-    m.put(Fault.LOSS, new Reset());
-    return m;
+  public FaultAction partition() {
+    return new Cut();
+  }
+
+  @Override
+  public FaultAction loss() {
+    return new Reset();
   }
 
   /** Opens a proxy in front of each instance, its loss and latency drawn from the seed. */

@@ -1,7 +1,6 @@
 package dev.idmint.harness.maelstrom;
 
 import dev.idmint.harness.config.Config;
-import dev.idmint.harness.config.Fault;
 import dev.idmint.harness.json.JsonMap;
 import dev.idmint.harness.plan.Grudges;
 import dev.idmint.harness.plan.NemesisPlan;
@@ -17,7 +16,6 @@ import dev.idmint.harness.run.Workload;
 import dev.idmint.harness.text.Text;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,11 +58,13 @@ public final class MaelstromTransport implements Transport, Clients {
   }
 
   @Override
-  public Map<Fault, FaultAction> faults() {
-    Map<Fault, FaultAction> m = new EnumMap<>(Fault.class);
-    m.put(Fault.PARTITION, new Partition());
-    m.put(Fault.LOSS, new Loss());
-    return m;
+  public FaultAction partition() {
+    return new Partition();
+  }
+
+  @Override
+  public FaultAction loss() {
+    return new Loss();
   }
 
   /** Starts Maelstrom's services. */

@@ -1,8 +1,6 @@
 package dev.idmint.harness.run;
 
-import dev.idmint.harness.config.Fault;
 import java.io.IOException;
-import java.util.Map;
 
 /**
  * How a run reaches what it tests: Maelstrom messages over each node's stdin and stdout, or HTTP
@@ -14,8 +12,11 @@ public interface Transport {
 
   Clients clients();
 
-  /** The faults it carries out itself (partition, loss); the cluster's are kill and clock. */
-  Map<Fault, FaultAction> faults();
+  /** The partition fault as this wire cuts it; the cluster's faults are kill and clock. */
+  FaultAction partition();
+
+  /** The loss fault as this wire loses messages. */
+  FaultAction loss();
 
   /** Starts what the run needs besides the instances (Maelstrom's services). */
   default void start() throws IOException {}

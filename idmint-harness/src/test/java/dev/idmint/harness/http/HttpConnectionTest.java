@@ -14,13 +14,11 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,45 +51,20 @@ class HttpConnectionTest {
    */
   private InetSocketAddress instance(IntFunction<String> answer) throws IOException {
     AtomicInteger requests = new AtomicInteger();
-    ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    open.add(server);
-    Thread t =
-        new Thread(
-            () -> {
-              while (!server.isClosed()) {
-                try {
-                  Socket s = server.accept();
-                  open.add(s);
-                  serve(s, () -> answer.apply(requests.getAndIncrement()));
-                } catch (IOException e) {
+    LoopbackServer server =
+        new LoopbackServer(
+            s -> {
+              InputStream in = s.getInputStream();
+              while (readRequest(in)) {
+                String a = answer.apply(requests.getAndIncrement());
+                if (a == null) {
                   return;
                 }
+                s.getOutputStream().write(a.getBytes(StandardCharsets.ISO_8859_1));
               }
             });
-    t.setDaemon(true);
-    t.start();
-    return new InetSocketAddress("127.0.0.1", server.getLocalPort());
-  }
-
-  private static void serve(Socket s, Supplier<String> answer) {
-    Thread c =
-        new Thread(
-            () -> {
-              try (s) {
-                InputStream in = s.getInputStream();
-                while (readRequest(in)) {
-                  String a = answer.get();
-                  if (a == null) {
-                    return;
-                  }
-                  s.getOutputStream().write(a.getBytes(StandardCharsets.ISO_8859_1));
-                }
-              } catch (IOException e) {
-                // the client went away
-              }
-            });
-    c.setDaemon(true);
-    c.start();
+    open.add(server);
+    return server.address();
   }
 
   /** Reads one request head (the harness sends no body); false at the end of the stream. */

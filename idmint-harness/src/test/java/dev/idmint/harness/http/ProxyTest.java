@@ -45,41 +45,18 @@ class ProxyTest {
 
   /** An instance that answers each burst of bytes {@code b} with {@code pong:b}. */
   private int instance() throws IOException {
-    ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    open.add(server);
-    Thread t =
-        new Thread(
-            () -> {
-              while (!server.isClosed()) {
-                try {
-                  Socket s = server.accept();
-                  open.add(s);
-                  Thread c =
-                      new Thread(
-                          () -> {
-                            byte[] b = new byte[256];
-                            try (s) {
-                              for (int n; (n = s.getInputStream().read(b)) > 0; ) {
-                                seen.incrementAndGet();
-                                s.getOutputStream()
-                                    .write(
-                                        ("pong:" + new String(b, 0, n, StandardCharsets.US_ASCII))
-                                            .getBytes(StandardCharsets.US_ASCII));
-                              }
-                            } catch (IOException e) {
-                              // the proxy reset us
-                            }
-                          });
-                  c.setDaemon(true);
-                  c.start();
-                } catch (IOException e) {
-                  return;
-                }
+    LoopbackServer server =
+        new LoopbackServer(
+            s -> {
+              byte[] b = new byte[256];
+              for (int n; (n = s.getInputStream().read(b)) > 0; ) {
+                seen.incrementAndGet();
+                String pong = "pong:" + new String(b, 0, n, StandardCharsets.US_ASCII);
+                s.getOutputStream().write(pong.getBytes(StandardCharsets.US_ASCII));
               }
             });
-    t.setDaemon(true);
-    t.start();
-    return server.getLocalPort();
+    open.add(server);
+    return server.port();
   }
 
   private Proxy proxy(int target, long seed) throws IOException {
