@@ -199,7 +199,7 @@ class EnvironmentIT {
       Map<?, ?> body = (Map<?, ?>) m.get("body");
       String key = e.get("type") + " " + body.get("type");
       counts.merge(key, 1, Integer::sum);
-      long t = (Long) e.get("time");
+      long t = ((Number) e.get("time")).longValue();
       if (e.get("type").equals("send")) {
         sentAt.put(m.get("id"), t);
       } else if (e.get("type").equals("recv") && body.get("type").equals("gossip")) {

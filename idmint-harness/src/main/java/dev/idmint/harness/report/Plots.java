@@ -58,7 +58,7 @@ final class Plots {
     List<Fault> rows = new ArrayList<>(faults);
     int top = 10 + ROW * rows.size();
     Frame f = Frame.of(in, top, top + 340);
-    svg(m, "latency", f.bottom() + 40, "latency of each operation over time");
+    svg(m, "id", "latency", f.bottom() + 40, "latency of each operation over time");
     for (Period p : r.periods()) {
       periodBand(m, p, f, rows.indexOf(p.fault()));
     }
@@ -91,8 +91,7 @@ final class Plots {
       List<Op> mine = in.ops().stream().filter(o -> o.servedBy() == instance).toList();
       Frame f = Frame.of(in, 8, 110);
       String name = r.instances().get(i).name();
-      svg(m, null, f.bottom() + 40, "latency of the requests " + name + " answered");
-      m.attr("class", "instance");
+      svg(m, "class", "instance", f.bottom() + 40, "latency of the requests " + name + " answered");
       faultBands(m, r, f);
       latencyGrid(m, f, decades);
       axes(m, f, name);
@@ -123,7 +122,7 @@ final class Plots {
     Frame f = Frame.of(r.in(), 10, 170);
     Rates rates = Rates.of(r.in(), f.tMax());
     double max = Math.max(1, rates.max());
-    svg(m, "rate", 210, "completed operations per second");
+    svg(m, "id", "rate", 210, "completed operations per second");
     faultBands(m, r, f);
     for (int k = 0; k <= 4; k++) {
       gridLine(m, f.y(k, 0, 4), Text.num(Math.round(max * k / 4)));
@@ -147,12 +146,13 @@ final class Plots {
     m.close().newline();
   }
 
-  /** Opens a plot's svg element, {@link #W} wide. */
-  private static void svg(Markup m, String id, int height, String label) {
-    m.open("svg");
-    if (id != null) {
-      m.attr("id", id);
-    }
+  /**
+   * Opens a plot's svg element, {@link #W} wide.
+   *
+   * @param key {@code id} or {@code class}, what names the plot
+   */
+  private static void svg(Markup m, String key, String name, int height, String label) {
+    m.open("svg").attr(key, name);
     m.attr("xmlns", "http://www.w3.org/2000/svg").attr("width", W).attr("height", height);
     m.attr("viewBox", "0 0 " + W + " " + height).attr("role", "img").attr("aria-label", label);
   }

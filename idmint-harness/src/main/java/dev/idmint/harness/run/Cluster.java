@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The processes under test: start and bring up, kill, restart and stop, as Maelstrom's DB does;
- * what bringing up means is the transport's.
+ * what bringing up means is the {@link ProcessKind}'s.
  */
 public final class Cluster {
   public static final long INIT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
