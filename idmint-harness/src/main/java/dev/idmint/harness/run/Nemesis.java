@@ -41,31 +41,50 @@ public final class Nemesis {
 
   /**
    * Carries out the plan from {@code t0}: what is planned for time 0 before returning, so it is in
-   * effect when the load begins, and the rest on the nemesis thread.
+   * effect when the load begins, and the rest on the nemesis thread, each at its time or as soon
+   * after as the operation before it (a restart waits for init) is done. A start that comes so late
+   * that its own stop is already due is skipped with its stop: it would be in effect for no time,
+   * and a kill could then still be down when the load ends.
    */
   public void start(long t0) {
     int first = 0;
     while (first < plan.size() && plan.get(first).at() <= 0) {
       apply(plan.get(first++));
     }
-    List<NemesisPlan.Event> rest = plan.subList(first, plan.size());
-    thread =
-        new Thread(
-            () -> {
-              for (NemesisPlan.Event e : rest) {
-                long at = t0 + e.at();
-                for (long left; !stopped && (left = at - System.nanoTime()) > 0; ) {
-                  LockSupport.parkNanos(this, left);
-                }
-                if (stopped) {
-                  return;
-                }
-                apply(e);
-              }
-            },
-            "nemesis");
+    int from = first;
+    thread = new Thread(() -> run(t0, from), "nemesis");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  private void run(long t0, int from) {
+    boolean[] skip = new boolean[plan.size()];
+    for (int i = from; i < plan.size(); i++) {
+      NemesisPlan.Event e = plan.get(i);
+      long at = t0 + e.at();
+      for (long left; !stopped && (left = at - System.nanoTime()) > 0; ) {
+        LockSupport.parkNanos(this, left);
+      }
+      if (stopped) {
+        return;
+      }
+      int stop = e.start() ? nextOf(e.fault(), i) : -1;
+      if (stop >= 0 && t0 + plan.get(stop).at() <= System.nanoTime()) {
+        skip[stop] = true;
+      } else if (!skip[i]) {
+        apply(e);
+      }
+    }
+  }
+
+  /** The index of the next operation of {@code fault} after {@code i}, or -1. */
+  private int nextOf(Fault fault, int i) {
+    for (int j = i + 1; j < plan.size(); j++) {
+      if (plan.get(j).fault() == fault) {
+        return j;
+      }
+    }
+    return -1;
   }
 
   /** Stops before the next operation, waiting for the current one to finish. */

@@ -86,4 +86,25 @@ class NemesisTest {
     assertEquals(List.of(), kill.calls);
     assertEquals(List.of(), n.timeline());
   }
+
+  @Test
+  void aStartSoLateThatItsStopIsDue_isSkippedWithIt() throws Exception {
+    Recording kill = new Recording(null);
+    Recording loss = new Recording(null);
+    Nemesis n =
+        new Nemesis(
+            List.of(
+                start(1_000, Fault.KILL, 0),
+                NemesisPlan.Event.stop(2_000, Fault.KILL),
+                start(3_000, Fault.LOSS, 1)),
+            Map.of(Fault.KILL, kill, Fault.LOSS, loss));
+    n.start(System.nanoTime() - 1_000_000_000L); // as if a slow restart had held the thread 1 s
+    for (long deadline = System.nanoTime() + 10_000_000_000L;
+        n.timeline().isEmpty() && System.nanoTime() < deadline; ) {
+      Thread.sleep(5);
+    }
+    n.stop();
+    assertEquals(List.of(), kill.calls, "neither the late kill nor its restart");
+    assertEquals(List.of("start [1]"), loss.calls, "a late start whose stop is not due still runs");
+  }
 }
