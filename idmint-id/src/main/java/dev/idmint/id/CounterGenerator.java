@@ -23,8 +23,11 @@ final class CounterGenerator implements IdGenerator {
   /** Restored state above this is taken as corrupt: the counter could never get there. */
   static final long MAX_RESERVED = 1L << 62;
 
-  /** The largest n {@link #observe(long)} follows: its reservation stays below MAX_RESERVED. */
-  static final long MAX_OBSERVED = MAX_RESERVED - 2 * MAX_BLOCK;
+  /**
+   * The largest n {@link #observe(long)} follows: half the range, so that no observed ID, however
+   * hostile, leaves fewer than 2^61 numbers (73 years at a billion a second) before the end.
+   */
+  static final long MAX_OBSERVED = 1L << 61;
 
   private final String node;
   private final PaddedLong next;

@@ -101,6 +101,14 @@ final class LogicalClock {
 
   private long refNanos; // guarded by this
 
+  /**
+   * Where following an observed time past the max lead lifted the bound's base to (ms since 1970
+   * when the ticker read {@code liftNanos}); the bound on observed times keeps to the reference.
+   */
+  private long liftBase = Long.MIN_VALUE / 2; // guarded by this
+
+  private long liftNanos; // guarded by this
+
   private volatile boolean closed;
 
   /**
@@ -328,22 +336,28 @@ final class LogicalClock {
     return ref;
   }
 
-  private synchronized void liftReference(long ref) {
+  private synchronized void liftReference(long base) {
     long nanos = ticker.getAsLong();
-    if (ref > refBase + Math.max(0, nanos - refNanos) / NANOS_PER_MILLI) {
-      refBase = ref;
-      refNanos = nanos;
+    if (base > boundBase(lastWall, nanos)) {
+      liftBase = base;
+      liftNanos = nanos;
     }
+  }
+
+  /** What the lead bound counts from, ms since 1970: the reference time, or a lift past it. */
+  private synchronized long boundBase(long wall, long nanos) {
+    return Math.max(
+        reference(wall, nanos), liftBase + Math.max(0, nanos - liftNanos) / NANOS_PER_MILLI);
   }
 
   /** The largest state the lead bound allows now. */
   private long boundLimit(long nanos) {
-    long boundTime = reference(lastWall, nanos) - epoch + maxLead;
+    long boundTime = boundBase(lastWall, nanos) - epoch + maxLead;
     return boundTime >= maxTime ? maxState : (boundTime << bits) | mask;
   }
 
   private void refreshLimit(long wall, long nanos) {
-    long boundTime = reference(wall, nanos) - epoch + maxLead;
+    long boundTime = boundBase(wall, nanos) - epoch + maxLead;
     long bound = boundTime >= maxTime ? maxState : (boundTime << bits) | mask;
     long fresh = Math.min(leaseLimit, bound);
     if (fresh > limit && !closed) {
@@ -394,7 +408,13 @@ final class LogicalClock {
    */
   private synchronized long waitNanos(long time, long nanos) {
     long elapsed = Math.max(0, nanos - refNanos);
-    long behind = time - (refBase - epoch + maxLead); // ms the bound must still move, from refBase
+    long base = refBase;
+    long lifted = Math.max(0, nanos - liftNanos);
+    if (liftBase + lifted / NANOS_PER_MILLI > refBase + elapsed / NANOS_PER_MILLI) {
+      base = liftBase;
+      elapsed = lifted;
+    }
+    long behind = time - (base - epoch + maxLead); // ms the bound must still move, from base
     if (behind > Long.MAX_VALUE / NANOS_PER_MILLI / 2) {
       return Long.MAX_VALUE / 2;
     }
