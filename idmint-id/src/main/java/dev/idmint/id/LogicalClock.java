@@ -169,7 +169,7 @@ final class LogicalClock {
               : new IdEvent.StateCreated(durable.where()));
     }
     this.state = new PaddedLong(start);
-    limit = Math.min(leaseLimit, boundLimit(ticker.getAsLong()));
+    limit = Math.min(leaseLimit, boundLimit(wall, ticker.getAsLong()));
     drift.inRange(inRange(wall - epoch), wall);
     track(wall, wall, start);
   }
@@ -190,15 +190,15 @@ final class LogicalClock {
     long floor = inRange(t) ? t << bits : 0; // out-of-range readings do not move the clock
     long last;
     if (state.get() + count > limit) {
-      last = advance(floor, count); // near a limit: take nothing that may be refused
+      last = advance(wall, floor, count); // near a limit: take nothing that may be refused
     } else {
       last = state.addAndGet(count);
       long first = last - count + 1;
       if (first < floor || last > limit) {
-        if (last > limit) {
-          state.compareAndSet(last, first - 1); // raced past the limit: give the states back
-        }
-        last = advance(floor, count);
+        // Give the states back (unless another caller took states above them since), so that a
+        // caller the slow path refuses takes no time.
+        state.compareAndSet(last, first - 1);
+        last = advance(wall, floor, count);
       }
     }
     long first = last - count + 1;
@@ -351,8 +351,8 @@ final class LogicalClock {
   }
 
   /** The largest state the lead bound allows now. */
-  private long boundLimit(long nanos) {
-    long boundTime = boundBase(lastWall, nanos) - epoch + maxLead;
+  private long boundLimit(long wall, long nanos) {
+    long boundTime = boundBase(wall, nanos) - epoch + maxLead;
     return boundTime >= maxTime ? maxState : (boundTime << bits) | mask;
   }
 
@@ -366,7 +366,7 @@ final class LogicalClock {
   }
 
   /** The states by compare-and-set: at the lease or the lead bound, or when the wall moved on. */
-  private long advance(long floor, int count) {
+  private long advance(long wall, long floor, int count) {
     long waited = 0;
     for (; ; ) {
       if (closed) {
@@ -379,7 +379,7 @@ final class LogicalClock {
           throw exhausted(drift.scheme());
         }
         long nanos = ticker.getAsLong();
-        long bound = boundLimit(nanos);
+        long bound = boundLimit(wall, nanos); // the reading the floor came from counts too
         if (last > bound) {
           long wait = waitNanos(last >>> bits, nanos);
           if (waited + wait > maxWaitNanos) {
@@ -388,14 +388,14 @@ final class LogicalClock {
           }
           LockSupport.parkNanos(wait);
           waited += wait;
-          long wall = clock.getAsLong();
+          wall = clock.getAsLong();
           floor = inRange(wall - epoch) ? (wall - epoch) << bits : 0;
           continue;
         }
         if (last > leaseLimit) {
           return renewAndAdvance(floor, count);
         }
-        refreshLimit(clock.getAsLong(), nanos);
+        refreshLimit(wall, nanos);
       }
       if (state.compareAndSet(prev, last)) {
         return last;

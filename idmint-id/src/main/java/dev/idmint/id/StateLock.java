@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -79,7 +80,7 @@ final class StateLock implements AutoCloseable {
                 + key.substring(0, key.indexOf(' '))
                 + "; no IDs issued");
       }
-      byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
+      byte[] pid = (pid() + "\n").getBytes(StandardCharsets.US_ASCII);
       ch.truncate(0);
       ByteBuffer buf = ByteBuffer.wrap(pid);
       while (buf.hasRemaining()) {
@@ -98,6 +99,18 @@ final class StateLock implements AutoCloseable {
       throw new IdStateException(
           "cannot lock state file " + stateFile + ": " + StateFile.reason(e) + "; no IDs issued",
           e);
+    }
+  }
+
+  /**
+   * This process's pid: from /proc where there is one, since ProcessHandle spins up lambdas that
+   * cost the node's start-up.
+   */
+  private static String pid() {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc/self")).toString();
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return Long.toString(ProcessHandle.current().pid());
     }
   }
 

@@ -118,6 +118,34 @@ class LeadBoundTest {
     assertTrue(gen.clockStats().leadMillis() <= 3_600_000 + 100);
   }
 
+  /**
+   * libfaketime, re-reading its offset file, now and then returns the real time for one reading: a
+   * wall clock that jumps far ahead for one call, and back. The IDs follow it, and no call is
+   * refused for having followed it.
+   */
+  @Test
+  void oneWallClockReadingFarAhead_isFollowed_andRefusesNothing() {
+    long[] reads = {0};
+    IdGenerator gen =
+        IdFactory.builder()
+            .scheme(Scheme.SNOWFLAKE)
+            .node("n1")
+            .clock(() -> ++reads[0] == 50 ? START + 7_200_000 : START)
+            .ticker(() -> 0)
+            .maxLead(Duration.ofMillis(100))
+            .maxWait(Duration.ZERO)
+            .startAhead(false)
+            .events(e -> {})
+            .build();
+    long last = 0;
+    for (int i = 0; i < 1000; i++) {
+      long id = gen.nextLong();
+      assertTrue(id > last);
+      last = id;
+    }
+    assertEquals(START + 7_200_000, time(Scheme.SNOWFLAKE, last));
+  }
+
   @ParameterizedTest
   @EnumSource(
       value = Scheme.class,
