@@ -56,7 +56,7 @@ public abstract class RegistryContract {
   }
 
   @AfterEach
-  void closeClaims() throws Exception {
+  protected void closeClaims() throws Exception {
     for (int i = opened.size() - 1; i >= 0; i--) {
       opened.get(i).close();
     }
