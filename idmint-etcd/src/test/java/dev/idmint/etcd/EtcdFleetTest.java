@@ -11,60 +11,15 @@ import dev.idmint.id.IdGenerator;
 import dev.idmint.id.IdStateException;
 import dev.idmint.id.Scheme;
 import dev.idmint.id.SnowflakeId;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** How the registry hands out workers to a fleet, on a real 3-member cluster. */
-class EtcdFleetTest {
-  @TempDir static Path dir;
-  static EtcdCluster cluster;
-  static EtcdClient raw;
-  private static final AtomicInteger FLEETS = new AtomicInteger();
-
-  private final List<AutoCloseable> opened = new ArrayList<>();
-  private String fleet;
-
-  @BeforeAll
-  static void startCluster() throws Exception {
-    EtcdCluster.requireEtcd();
-    cluster = EtcdCluster.start(dir, 3);
-    raw = Etcd.client(cluster.url());
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
-  @BeforeEach
-  void newFleet() {
-    fleet = "fleet-" + FLEETS.incrementAndGet();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    for (int i = opened.size() - 1; i >= 0; i--) {
-      opened.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T open(T c) {
-    opened.add(c);
-    return c;
-  }
+class EtcdFleetTest extends OnCluster {
 
   private EtcdRegistry.Builder instance(String name) {
     return EtcdRegistry.builder(cluster.url())

@@ -11,7 +11,6 @@ import dev.idmint.id.IdStateException;
 import dev.idmint.id.Registry;
 import dev.idmint.id.Scheme;
 import dev.idmint.id.SnowflakeId;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,15 +19,10 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -38,53 +32,19 @@ import org.junit.jupiter.params.provider.EnumSource;
  * its successor starts after the time it committed, and its next commit fails. The TTL-trusting
  * registries fail the same scenario.
  */
-class EtcdTakeoverTest {
+class EtcdTakeoverTest extends OnCluster {
   static final long HOUR = 3_600_000;
   static final int WORKER = 5;
 
-  @TempDir static Path dir;
-  static EtcdCluster cluster;
-  static EtcdClient raw;
-  private static final AtomicInteger FLEETS = new AtomicInteger();
-
-  private final List<AutoCloseable> opened = new ArrayList<>();
   private final List<RegistryEvent> oldEvents = new CopyOnWriteArrayList<>();
   private List<TcpProxy> proxies;
-  private String fleet;
-
-  @BeforeAll
-  static void startCluster() throws Exception {
-    EtcdCluster.requireEtcd();
-    cluster = EtcdCluster.start(dir, 3);
-    raw = Etcd.client(cluster.url());
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   @BeforeEach
   void proxies() throws Exception {
-    fleet = "takeover-" + FLEETS.incrementAndGet();
     proxies = new ArrayList<>();
     for (int i = 0; i < cluster.size(); i++) {
       proxies.add(open(TcpProxy.to(cluster.clientPort(i))));
     }
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    for (int i = opened.size() - 1; i >= 0; i--) {
-      opened.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T open(T c) {
-    opened.add(c);
-    return c;
   }
 
   /** The old holder: reaches etcd only through the proxies. */
