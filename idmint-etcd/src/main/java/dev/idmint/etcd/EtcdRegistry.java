@@ -4,6 +4,7 @@ import dev.idmint.etcd.EtcdClient.EtcdException;
 import dev.idmint.etcd.EtcdClient.Kv;
 import dev.idmint.etcd.EtcdClient.Txn;
 import dev.idmint.etcd.EtcdClient.TxnResult;
+import dev.idmint.id.IdStateException;
 import dev.idmint.id.Registry;
 import dev.idmint.id.Scheme;
 import dev.idmint.id.SnowflakeId;
@@ -420,15 +421,21 @@ public final class EtcdRegistry implements Registry, AutoCloseable {
       }
       List<Integer> free = new ArrayList<>();
       Map<Integer, WorkerRecord> records = new HashMap<>();
+      List<String> unusable = new ArrayList<>();
       for (int w = lo; w <= hi; w++) {
         if (owners.containsKey(w)) {
           continue;
         }
-        free.add(w);
         Kv kv = times.get(w);
         if (kv != null) {
-          records.put(w, WorkerRecord.parse(kv.value(), w, url() + timeKey(w)));
+          try {
+            records.put(w, WorkerRecord.parse(kv.value(), w, url() + timeKey(w)));
+          } catch (IdStateException e) {
+            unusable.add(e.getMessage()); // one bad record must not stop the fleet
+            continue;
+          }
         }
+        free.add(w);
       }
       if (free.isEmpty()) {
         for (Kv o : owners.values()) {
@@ -443,11 +450,15 @@ public final class EtcdRegistry implements Registry, AutoCloseable {
                 + fleet
                 + "' at "
                 + url()
-                + ": all "
-                + (hi - lo + 1)
-                + " are held (by "
+                + ": "
+                + owners.size()
+                + " held (by "
                 + String.join(", ", holders)
-                + "); a worker frees when its holder stops, or its lease runs out "
+                + ")"
+                + (unusable.isEmpty()
+                    ? ""
+                    : ", " + unusable.size() + " passed over: " + String.join("; ", unusable))
+                + ". A worker frees when its holder stops, or when its lease runs out "
                 + ttl.toSeconds()
                 + " s after a holder dies; nothing claimed",
             null);

@@ -96,7 +96,7 @@ class EtcdFleetTest extends OnCluster {
     IdStateException e =
         assertThrows(IdStateException.class, () -> c.claim(Scheme.SNOWFLAKE, "c", -1));
     assertTrue(e.getMessage().contains("no free worker in 0-1"), e.getMessage());
-    assertTrue(e.getMessage().contains("by a, b"), e.getMessage());
+    assertTrue(e.getMessage().contains("2 held (by a, b)"), e.getMessage());
     assertEquals(EtcdRegistry.State.ACQUIRING, c.status().state());
     b.close();
     assertEquals(b.worker(), c.claim(Scheme.SNOWFLAKE, "c", -1).worker());
@@ -155,6 +155,19 @@ class EtcdFleetTest extends OnCluster {
     assertTrue(e.getMessage().contains("cannot use the worker record"), e.getMessage());
     assertEquals("garbage", Etcd.get(raw, Etcd.timeKey(fleet, 3)));
     assertEquals(List.of(), owners());
+  }
+
+  @Test
+  void corruptWorkerRecord_isPassedOver_whenChoosing() {
+    raw.txn(new EtcdClient.Txn().put(Etcd.timeKey(fleet, 0), "garbage", 0));
+    EtcdRegistry a = open(instance("a").workerIds("0-1").build());
+    assertEquals(1, a.claim(Scheme.SNOWFLAKE, "a", -1).worker());
+    IdStateException e =
+        assertThrows(
+            IdStateException.class,
+            () -> open(instance("b").workerIds("0-1").build()).claim(Scheme.SNOWFLAKE, "b", -1));
+    assertTrue(e.getMessage().contains("no free worker in 0-1"), e.getMessage());
+    assertTrue(e.getMessage().contains("cannot use the worker record"), e.getMessage());
   }
 
   @Test
