@@ -4,6 +4,7 @@ import dev.idmint.etcd.EtcdClient.EtcdException;
 import dev.idmint.etcd.EtcdClient.Kv;
 import dev.idmint.etcd.EtcdClient.Txn;
 import dev.idmint.etcd.EtcdClient.TxnResult;
+import dev.idmint.id.IdStateException;
 import dev.idmint.id.Registry;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,10 +117,10 @@ public final class EtcdClaim implements Registry.Claim {
   @Override
   public synchronized void commit(long mark) {
     if (state == EtcdRegistry.State.RELEASED) {
-      throw Registry.failure("the claim on " + key() + " is closed: it was released", null);
+      throw new IdStateException("the claim on " + key() + " is closed: it was released", null);
     }
     if (state == EtcdRegistry.State.LOST) {
-      throw Registry.failure(lostMessage(), null);
+      throw new IdStateException(lostMessage(), null);
     }
     long time = Math.max(mark, last);
     Txn txn =
@@ -135,7 +136,7 @@ public final class EtcdClaim implements Registry.Claim {
       result = registry.client().txn(txn);
     } catch (EtcdException e) {
       registry.commitFailed();
-      throw Registry.failure(
+      throw new IdStateException(
           "cannot commit the time of "
               + key()
               + ": "
@@ -147,7 +148,7 @@ public final class EtcdClaim implements Registry.Claim {
     if (!result.succeeded()) {
       registry.commitFailed();
       lost(registry.describeOwner(result.ranges().isEmpty() ? null : first(result), lease));
-      throw Registry.failure(lostMessage(), null);
+      throw new IdStateException(lostMessage(), null);
     }
     last = time;
     registry.committedOne();

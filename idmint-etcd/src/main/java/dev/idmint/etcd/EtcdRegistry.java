@@ -331,7 +331,7 @@ public final class EtcdRegistry implements Registry, AutoCloseable {
     try {
       lease = client.grant(ttl.toSeconds());
     } catch (EtcdException e) {
-      throw Registry.failure(
+      throw new IdStateException(
           "cannot claim a worker in fleet '" + fleet + "': " + e.getMessage() + "; nothing claimed",
           e);
     }
@@ -345,7 +345,7 @@ public final class EtcdRegistry implements Registry, AutoCloseable {
         // it runs out by itself within the TTL, and holds no key
       }
       if (e instanceof EtcdException) {
-        throw Registry.failure(
+        throw new IdStateException(
             "cannot claim a worker in fleet '"
                 + fleet
                 + "': "
@@ -375,7 +375,7 @@ public final class EtcdRegistry implements Registry, AutoCloseable {
         return t.claim;
       }
       if (t.holder != null) {
-        throw Registry.failure(
+        throw new IdStateException(
             "worker "
                 + worker
                 + " of fleet '"
@@ -389,7 +389,7 @@ public final class EtcdRegistry implements Registry, AutoCloseable {
             null);
       }
     }
-    throw Registry.failure(
+    throw new IdStateException(
         "worker "
             + worker
             + " of fleet '"
@@ -441,7 +441,7 @@ public final class EtcdRegistry implements Registry, AutoCloseable {
         for (Kv o : owners.values()) {
           holders.add(ownerInstance(o));
         }
-        throw Registry.failure(
+        throw new IdStateException(
             "no free worker in "
                 + lo
                 + "-"
@@ -476,7 +476,7 @@ public final class EtcdRegistry implements Registry, AutoCloseable {
         }
       }
     }
-    throw Registry.failure(
+    throw new IdStateException(
         "could not claim a free worker in "
             + lo
             + "-"

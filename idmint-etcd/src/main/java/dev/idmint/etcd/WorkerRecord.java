@@ -1,6 +1,6 @@
 package dev.idmint.etcd;
 
-import dev.idmint.id.Registry;
+import dev.idmint.id.IdStateException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -83,7 +83,7 @@ record WorkerRecord(int worker, long time, String instance, boolean released) {
   }
 
   private static RuntimeException unusable(String where, String why, String value) {
-    return Registry.failure(
+    return new IdStateException(
         "cannot use the worker record "
             + where
             + ": "

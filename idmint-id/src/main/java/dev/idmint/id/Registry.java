@@ -29,19 +29,6 @@ public interface Registry {
    */
   Claim claim(Scheme scheme, String node, int worker);
 
-  /**
-   * The exception {@link #claim} and {@link Claim#commit} throw, for registries outside this
-   * package: {@link IdStateException} has no public constructor, so that only the library and its
-   * registries speak for durable state.
-   *
-   * @param cause what went wrong underneath, or null
-   */
-  static IdStateException failure(String message, Throwable cause) {
-    return cause == null
-        ? new IdStateException(Objects.requireNonNull(message, "message"))
-        : new IdStateException(Objects.requireNonNull(message, "message"), cause);
-  }
-
   /** The registry that keeps state files in {@code dir}, created if need be. */
   static Registry stateDir(Path dir) {
     return new StateDir(Objects.requireNonNull(dir, "dir"));
