@@ -6,6 +6,7 @@ import dev.idmint.id.IdEvent;
 import dev.idmint.id.IdFactory;
 import dev.idmint.id.IdGenerator;
 import dev.idmint.id.IdStateException;
+import dev.idmint.id.LeadBoundException;
 import dev.idmint.id.Scheme;
 import dev.idmint.id.SnowflakeId;
 import dev.idmint.protocol.Codec;
@@ -45,6 +46,8 @@ public final class Node {
   private static final long MAX_SHIFT_MILLIS = 100 * MILLIS_PER_YEAR;
 
   private static final Duration UNBOUNDED = Duration.ofMillis(Long.MAX_VALUE);
+
+  private static final LongSupplier TICKER = new Ticker();
 
   private final NodeConfig config;
   private final InputStream in;
@@ -182,7 +185,7 @@ public final class Node {
           hlcLast = ((HlcId) id).packed();
         }
         return new Reply.GenerateOk(nodeId, request.src(), request.msgId(), nextMsgId++, id);
-      } catch (IdStateException e) {
+      } catch (IdStateException | LeadBoundException e) {
         return refused(request, e);
       }
     }
@@ -201,7 +204,7 @@ public final class Node {
     }
     try {
       return track(request);
-    } catch (IdStateException e) {
+    } catch (IdStateException | LeadBoundException e) {
       return refused(request, e);
     }
   }
@@ -216,7 +219,7 @@ public final class Node {
     }
     try {
       generator.nextLongs(batch, 0, n);
-    } catch (IdStateException e) {
+    } catch (IdStateException | LeadBoundException e) {
       return refused(b, e);
     }
     Scheme scheme = generator.scheme();
@@ -383,6 +386,7 @@ public final class Node {
         .maxLead(config.maxLead())
         .maxObservedLead(UNBOUNDED)
         .clock(clock)
+        .ticker(TICKER)
         .events(new EventLog(err, tag));
   }
 
@@ -390,7 +394,7 @@ public final class Node {
     return error(request, ErrorCode.TEMPORARILY_UNAVAILABLE, "not initialised: send init first");
   }
 
-  private Reply refused(Request request, IdStateException e) {
+  private Reply refused(Request request, RuntimeException e) {
     log("idmint node: request refused: " + e.getMessage());
     return error(request, ErrorCode.TEMPORARILY_UNAVAILABLE, e.getMessage());
   }
@@ -492,6 +496,14 @@ public final class Node {
     @Override
     public long getAsLong() {
       return System.currentTimeMillis() + offset;
+    }
+  }
+
+  /** Real elapsed time for the lead bound, which simulate_backward's shift must not move. */
+  private static final class Ticker implements LongSupplier {
+    @Override
+    public long getAsLong() {
+      return System.nanoTime();
     }
   }
 
