@@ -79,6 +79,8 @@ final class Api {
   /**
    * What to send back. The body belongs to whoever writes it, and must be written before the same
    * thread asks for the next reply: an ID body wraps that thread's scratch bytes.
+   *
+   * @param ids how many IDs the body carries, counted as delivered once it is written
    */
   record Reply(
       Route route,
@@ -86,7 +88,8 @@ final class Api {
       AsciiString contentType,
       ByteBuf body,
       boolean noStore,
-      String allow) {}
+      String allow,
+      int ids) {}
 
   private final IdGenerator gen;
   private final ServeConfig config;
@@ -279,7 +282,7 @@ final class Api {
     }
     boolean text = media == Media.TEXT;
     ByteBuf out = writeIds(params.count(), text, params.numbers());
-    return new Reply(Route.IDS, OK, text ? TEXT : JSON, out, true, null);
+    return new Reply(Route.IDS, OK, text ? TEXT : JSON, out, true, null, params.count());
   }
 
   /**
@@ -554,7 +557,7 @@ final class Api {
       out.release();
       throw e;
     }
-    return new Reply(Route.METRICS, OK, PROMETHEUS, out, true, null);
+    return new Reply(Route.METRICS, OK, PROMETHEUS, out, true, null, 0);
   }
 
   private static Reply json(
@@ -563,7 +566,7 @@ final class Api {
       String json,
       boolean noStore,
       ByteBufAllocator alloc) {
-    return new Reply(route, status, JSON, utf8(json + "\n", alloc), noStore, null);
+    return new Reply(route, status, JSON, utf8(json + "\n", alloc), noStore, null, 0);
   }
 
   static Reply error(
@@ -573,7 +576,7 @@ final class Api {
       String allow,
       ByteBufAllocator alloc) {
     return new Reply(
-        route, status, JSON, utf8(Json.error(message) + "\n", alloc), route == Route.IDS, allow);
+        route, status, JSON, utf8(Json.error(message) + "\n", alloc), route == Route.IDS, allow, 0);
   }
 
   private static ByteBuf utf8(String s, ByteBufAllocator alloc) {

@@ -30,6 +30,7 @@ final class Metrics {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
   private final Counter issued;
+  private final Counter delivered;
   private final Counter requests;
   private final Counter rejected;
   private final Counter timeouts;
@@ -69,6 +70,14 @@ final class Metrics {
         Counter.builder()
             .name("idmint_ids_issued_total")
             .help("IDs issued in responses")
+            .withoutExemplars()
+            .register(registry);
+    delivered =
+        Counter.builder()
+            .name("idmint_ids_delivered_total")
+            .help(
+                "IDs in responses written to their connection whole (issued IDs less those whose"
+                    + " connection failed first)")
             .withoutExemplars()
             .register(registry);
     requests =
@@ -153,6 +162,20 @@ final class Metrics {
         .register(registry);
   }
 
+  /** The answer bytes that wait for their peers, as a gauge. */
+  void budget(AnswerBudget budget) {
+    GaugeWithCallback.builder()
+        .name("idmint_http_pending_response_bytes")
+        .help("Response bytes written and not yet taken by their clients, across connections")
+        .callback(cb -> cb.call(budget.pending()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("idmint_http_pending_response_bytes_limit")
+        .help("Past this many pending response bytes, requests get 503 until clients read")
+        .callback(cb -> cb.call(budget.limit()))
+        .register(registry);
+  }
+
   /** The generator whose clock the clock metrics read. */
   void generator(IdGenerator g) {
     generator = g;
@@ -172,6 +195,10 @@ final class Metrics {
 
   void issued(int n) {
     issued.inc(n);
+  }
+
+  void delivered(int n) {
+    delivered.inc(n);
   }
 
   void request(Route route, int status, long nanos) {

@@ -17,6 +17,8 @@ final class ResponseEncoder {
   private static final byte[] DATE = ascii("\r\ndate: ");
   private static final byte[] NO_STORE = ascii("\r\ncache-control: no-store");
   private static final byte[] ALLOW = ascii("\r\nallow: ");
+  // Every 503 is a moment's trouble (state that cannot be renewed, a drain): try again in a second.
+  private static final byte[] RETRY_AFTER = ascii("\r\nretry-after: 1");
   private static final byte[] CLOSE = ascii("\r\nconnection: close");
   private static final byte[] KEEP_ALIVE = ascii("\r\nconnection: keep-alive");
   private static final byte[] END = ascii("\r\n\r\n");
@@ -68,6 +70,7 @@ final class ResponseEncoder {
               + date.length()
               + (reply.noStore() ? NO_STORE.length : 0)
               + (allow == null ? 0 : ALLOW.length + allow.length())
+              + RETRY_AFTER.length
               + KEEP_ALIVE.length
               + END.length
               + (head ? 0 : length);
@@ -82,6 +85,9 @@ final class ResponseEncoder {
       }
       if (allow != null) {
         out.writeBytes(ALLOW).writeCharSequence(allow, StandardCharsets.US_ASCII);
+      }
+      if (reply.status().code() == 503) {
+        out.writeBytes(RETRY_AFTER);
       }
       if ("close".equals(connection)) {
         out.writeBytes(CLOSE);

@@ -6,6 +6,7 @@ import dev.idmint.id.IdStateException;
 import dev.idmint.id.Scheme;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -47,6 +48,9 @@ public final class Server implements AutoCloseable {
           .setMaxInitialLineLength(4096)
           .setMaxHeaderSize(8192)
           .setMaxChunkSize(8192);
+
+  /** Answer bytes a connection may have waiting for its peer before its requests wait too. */
+  static final int MAX_PENDING_PER_CONNECTION = 64 * 1024;
 
   private final ServeConfig config;
   private final EventLoopGroup group;
@@ -145,7 +149,7 @@ public final class Server implements AutoCloseable {
       IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
       Class<? extends ServerChannel> channelClass =
           epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-      group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+      group = new MultiThreadIoEventLoopGroup(eventLoops(), io);
       ChannelGroup channels = new DefaultChannelGroup("idmint-serve", GlobalEventExecutor.INSTANCE);
       ServeConfig.Limits limits = config.limits();
       ServerBootstrap b =
@@ -156,9 +160,14 @@ public final class Server implements AutoCloseable {
               .option(ChannelOption.SO_REUSEADDR, true)
               .handler(new ConnectionLimit(limits.maxConnections(), metrics, channels))
               .childOption(ChannelOption.TCP_NODELAY, true)
+              // The cap on answer bytes waiting for one peer: past it, its requests wait.
               .childOption(
                   ChannelOption.WRITE_BUFFER_WATER_MARK,
-                  new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                  new WriteBufferWaterMark(32 * 1024, MAX_PENDING_PER_CONNECTION))
+              // Requests are small: reads of up to 16 KiB bound what a connection holds unread.
+              .childOption(
+                  ChannelOption.RECVBUF_ALLOCATOR,
+                  new AdaptiveRecvByteBufAllocator(64, 1024, 16384))
               .childHandler(
                   new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -193,24 +202,36 @@ public final class Server implements AutoCloseable {
   }
 
   /**
+   * One event loop per core the JVM sees, but one: requests are answered in microseconds, so a loop
+   * is busy only under load, and a core left over takes the kernel's network work, the collector,
+   * the JIT and the lease renewals (and, on a shared machine, the load generator) without
+   * preempting a loop mid-request, which is what puts milliseconds into the tail.
+   */
+  static int eventLoops() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+  }
+
+  /**
    * A connection's handlers: the request timer sees raw bytes, Netty's decoder turns them into HTTP
    * requests of bounded size, the handler answers them with bytes of its own making.
    */
   static void pipeline(
       Channel ch, Service service, ServeConfig.Limits limits, Consumer<String> log) {
     RequestTimer timer = new RequestTimer(limits, service.metrics(), NANO_TIME);
-    ch.pipeline()
-        .addLast(timer)
-        .addLast(new HttpRequestDecoder(DECODER))
-        .addLast(
-            new HttpHandler(
-                service.api(),
-                service.metrics(),
-                service.readiness(),
-                limits,
-                timer,
-                NANO_TIME,
-                log));
+    RequestDecoder decoder = new RequestDecoder();
+    HttpHandler handler =
+        new HttpHandler(
+            service.api(),
+            service.metrics(),
+            service.readiness(),
+            limits,
+            timer,
+            decoder,
+            service.budget(),
+            NANO_TIME,
+            log);
+    timer.attach(handler, decoder);
+    ch.pipeline().addLast(timer).addLast(decoder).addLast(handler);
   }
 
   private static void cleanUp(EventLoopGroup group, StateLock lock) {

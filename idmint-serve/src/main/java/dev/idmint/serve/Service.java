@@ -3,6 +3,7 @@ package dev.idmint.serve;
 import dev.idmint.id.IdFactory;
 import dev.idmint.id.IdGenerator;
 import dev.idmint.id.Scheme;
+import io.netty.util.internal.PlatformDependent;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -17,6 +18,7 @@ record Service(
     Readiness readiness,
     Events events,
     Api api,
+    AnswerBudget budget,
     ExecutorService renewer) {
   static final LongSupplier NANO_TIME = System::nanoTime;
 
@@ -61,7 +63,10 @@ record Service(
     metrics.generator(generator);
     Api api =
         new Api(generator, config, metrics, readiness, events, version, transport, NANO_TIME, log);
-    return new Service(generator, metrics, readiness, events, api, renewer);
+    // Half of the direct memory for answers waiting on their peers; the rest for what is read.
+    AnswerBudget budget = new AnswerBudget(PlatformDependent.maxDirectMemory() / 2);
+    metrics.budget(budget);
+    return new Service(generator, metrics, readiness, events, api, budget, renewer);
   }
 
   /** Lets a renewal under way finish, so that none writes after the state lock is released. */

@@ -216,4 +216,39 @@ class HttpHandlerTest {
     assertTrue(m.contains("idmint_http_requests_total{code=\"405\",route=\"/v1/ids\"} 1.0"), m);
     assertTrue(m.contains("idmint_http_request_duration_seconds_count{route=\"/v1/ids\"} 2"), m);
   }
+
+  @Test
+  void spentAnswerBudget_is503WithRetryAfter_untilAnswersAreTaken() {
+    AnswerBudget budget = fixture.service.budget();
+    long spent = 0;
+    while (!budget.spent()) {
+      budget.written(Integer.MAX_VALUE);
+      spent += Integer.MAX_VALUE;
+    }
+    HttpResponses.Response r = send("GET /v1/ids HTTP/1.1\r\n\r\n").get(0);
+    assertEquals(503, r.status());
+    assertEquals("1", r.header("Retry-After"));
+    assertTrue(Fixture.field(r.body(), "error").startsWith("busy: "), r.body());
+    assertTrue(ch.isOpen());
+    while (spent > 0) {
+      budget.taken((int) Math.min(spent, Integer.MAX_VALUE));
+      spent -= Math.min(spent, Integer.MAX_VALUE);
+    }
+    assertEquals(200, send("GET /v1/ids HTTP/1.1\r\n\r\n").get(0).status());
+  }
+
+  @Test
+  void every503_carriesRetryAfter() {
+    fixture.readiness.drain();
+    HttpResponses.Response r = send("GET /readyz HTTP/1.1\r\n\r\n").get(0);
+    assertEquals(503, r.status());
+    assertEquals("1", r.header("Retry-After"));
+  }
+
+  @Test
+  void idsDelivered_areCountedOnceWritten() {
+    send("GET /v1/ids?count=7 HTTP/1.1\r\n\r\nGET /v1/ids?count=5 HTTP/1.1\r\n\r\n");
+    String m = send("GET /metrics HTTP/1.1\r\n\r\n").get(0).body();
+    assertTrue(m.contains("idmint_ids_delivered_total 12.0"), m);
+  }
 }
