@@ -214,13 +214,17 @@ class ServeProcessIT {
 
   @Test
   void workerIdFromHostname_takesTheStatefulSetOrdinal() throws Exception {
-    try (ServeProcess s = start(Map.of("HOSTNAME", "idmint-7"), "--worker-id-from-hostname")) {
+    try (ServeProcess s =
+        start(Map.of("HOSTNAME", "idmint-7"), "--worker-id-from-hostname=idmint")) {
       assertTrue(s.stderr().contains("worker 7 (from host name idmint-7), node w7"), s.stderr());
       String id = s.get("/v1/ids").body().replaceAll("[^0-9]", "");
       assertEquals(7, ((SnowflakeId) Id.parse(id)).worker());
+      assertTrue(
+          s.get("/v1/info").body().contains("\"worker_source\":\"host name idmint-7\""),
+          s.get("/v1/info").body());
     }
     try (ServeProcess s =
-        start(Map.of("HOSTNAME", "idmint-1023", "IDMINT_WORKER_ID_FROM_HOSTNAME", "true"))) {
+        start(Map.of("HOSTNAME", "idmint-1023", "IDMINT_WORKER_ID_FROM_HOSTNAME", "idmint"))) {
       assertTrue(s.stderr().contains("worker 1023 (from host name idmint-1023)"), s.stderr());
     }
   }
@@ -229,15 +233,20 @@ class ServeProcessIT {
   @CsvSource(
       delimiter = '|',
       value = {
-        "HOSTNAME=idmint|--worker-id-from-hostname|host name 'idmint' does not end in -<ordinal>",
-        "HOSTNAME=idmint-1024|--worker-id-from-hostname|has ordinal 1024, but worker ids are 0..1023",
+        "HOSTNAME=idmint|--worker-id-from-hostname=idmint|first label is idmint-<ordinal>, the"
+            + " ordinal 0..1023 without leading zeros",
+        "HOSTNAME=idmint-1024|--worker-id-from-hostname=idmint|the host name is 'idmint-1024'",
+        "HOSTNAME=idmint-007|--worker-id-from-hostname=idmint|the host name is 'idmint-007'",
+        "HOSTNAME=ip-10-0-1-23.ec2.internal|--worker-id-from-hostname=ip|the host name is"
+            + " 'ip-10-0-1-23.ec2.internal'",
+        "X=1|--shutdown-delay-ms -5|shutdown delay must be 0..600000 ms",
         "X=1|--worker-id 1024|worker id must be 0..1023, got 1024",
         "X=1|--scheme uuid|unknown scheme 'uuid'",
         "X=1|--port 70000|port must be 0..65535",
         "X=1|--max-count 0|max count must be 1..100000",
         "IDMINT_WORKER_ID=abc|--port 0|IDMINT_WORKER_ID=abc: not an integer",
         "X=1|--node a/b|node name 'a/b' must be",
-        "X=1|--worker-id 1 --worker-id-from-hostname|not both",
+        "X=1|--worker-id 1 --worker-id-from-hostname=idmint|not both",
         "X=1|--bogus|Unknown option: '--bogus'",
       })
   void badSettings_exit254WithAMessage(String env, String args, String message) throws Exception {
@@ -305,6 +314,93 @@ class ServeProcessIT {
       assertEquals(5, r.body().split(",").length);
       assertEquals(0, s.waitFor(10));
       assertTrue(s.stderr().endsWith("idmint serve: stopped\n"), s.stderr());
+    }
+  }
+
+  @Test
+  void pipelined_withPausedReader_answersAllWithinMemoryCap() throws Exception {
+    int n = 300;
+    try (ServeProcess s = start(Map.of(), "--worker-id", "1");
+        RawClient paused = new RawClient(s.address)) {
+      paused.send("GET /v1/ids?count=10000 HTTP/1.1\r\nHost: x\r\n\r\n".repeat(n));
+      long pauseUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+      while (System.nanoTime() < pauseUntil) { // others are served while this reader pauses
+        long t0 = System.nanoTime();
+        assertEquals(200, s.get("/v1/ids?count=10").statusCode());
+        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(took < 2000, "another client waited " + took + " ms");
+        ServeProcess.sleep(100);
+      }
+      for (int i = 0; i < n; i++) {
+        HttpResponses.Response r = paused.read();
+        assertEquals(200, r.status(), r.body());
+        assertEquals(10_000, r.body().split(",").length);
+      }
+      long peakKib = peakRssKib(s.process.pid());
+      assertTrue(peakKib <= 256 * 1024, "peak RSS " + peakKib + " KiB");
+      assertFalse(s.stderr().contains("OutOfMemoryError"), s.stderr());
+      String m = s.get("/metrics").body();
+      long issued = metric(m, "idmint_ids_issued_total");
+      assertTrue(issued >= n * 10_000L, m);
+      assertEquals(issued, metric(m, "idmint_ids_delivered_total"), m);
+    }
+  }
+
+  private static long peakRssKib(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new AssertionError("no VmHWM for pid " + pid);
+  }
+
+  private static long metric(String metrics, String name) {
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(name + " ")) {
+        return (long) Double.parseDouble(line.substring(name.length() + 1));
+      }
+    }
+    throw new AssertionError(name + " not in\n" + metrics);
+  }
+
+  @Test
+  void sigterm_withADelay_isUnreadyAtOnce_servesThroughTheDelay_thenDrains() throws Exception {
+    try (ServeProcess s = start(Map.of("IDMINT_SHUTDOWN_DELAY_MS", "2000"), "--worker-id", "1")) {
+      s.process.destroy(); // SIGTERM
+      HttpResponse<String> ready = awaitReadyz(s, 503);
+      assertEquals(503, ready.statusCode());
+      assertEquals("1", ready.headers().firstValue("retry-after").orElseThrow());
+      assertEquals(200, s.get("/v1/ids").statusCode()); // still served, on a new connection
+      assertTrue(s.process.isAlive());
+      assertEquals(0, s.waitFor(15));
+      assertTrue(
+          s.stderr().contains("serving on for the shutdown delay (2000 ms), then draining"),
+          s.stderr());
+    }
+  }
+
+  @Test
+  void sigterm_withInputStillArriving_finishesTheAnswerThenFin() throws Exception {
+    try (ServeProcess s = start(Map.of(), "--worker-id", "1");
+        RawClient c = new RawClient(s.address)) {
+      c.send("GET /v1/ids?count=10000 HTTP/1.1\r\nHost: x\r\n");
+      ServeProcess.sleep(200);
+      s.process.destroy(); // SIGTERM: the request in flight is answered with Connection: close
+      ServeProcess.sleep(200);
+      c.send("\r\n");
+      AutoCloseable sending = c.keepSending("GET /v1/ids HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+      try {
+        String all = c.readToEnd(); // a reset would throw: Connection reset
+        List<HttpResponses.Response> rs =
+            HttpResponses.parse(all.getBytes(StandardCharsets.ISO_8859_1), false);
+        assertEquals(1, rs.size());
+        assertEquals("close", rs.get(0).header("Connection"));
+        assertEquals(10_000, rs.get(0).body().split(",").length);
+      } finally {
+        sending.close();
+      }
+      assertEquals(0, s.waitFor(15));
     }
   }
 

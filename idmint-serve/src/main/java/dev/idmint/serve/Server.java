@@ -286,13 +286,16 @@ public final class Server implements AutoCloseable {
   }
 
   /**
-   * Stops accepting, lets requests in flight finish for up to the drain timeout, then closes every
+   * SIGTERM: /readyz answers 503 at once (and every answer says {@code Connection: close}), the
+   * service goes on serving for the shutdown delay while load balancers notice, then stops
+   * accepting, lets requests in flight finish for up to the drain timeout, and closes every
    * connection. Durable state needs no final write: it is written before any ID it covers goes out.
    *
    * @return the connections that were still open at the deadline and were cut
    */
   public int drain() {
     service.readiness().drain();
+    sleepNanos(config.limits().shutdownDelay().toNanos());
     listener.close().awaitUninterruptibly();
     for (Channel ch : channels) {
       ch.eventLoop()
@@ -308,16 +311,19 @@ public final class Server implements AutoCloseable {
     }
     long deadline = System.nanoTime() + config.limits().drainTimeout().toNanos();
     while (!channels.isEmpty() && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+      sleepNanos(5_000_000);
     }
     int cut = channels.size();
     channels.close().awaitUninterruptibly();
     return cut;
+  }
+
+  private static void sleepNanos(long nanos) {
+    try {
+      TimeUnit.NANOSECONDS.sleep(nanos);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Closes everything and releases the state lock. */

@@ -51,7 +51,9 @@ class ServerTest {
   private static ServeConfig limits(
       int maxConnections, Duration request, Duration idle, Duration drain) {
     return ServeConfig.defaults()
-        .withLimits(new ServeConfig.Limits(10_000, maxConnections, 4096, request, idle, drain));
+        .withLimits(
+            new ServeConfig.Limits(
+                10_000, maxConnections, 4096, request, idle, Duration.ZERO, drain));
   }
 
   @ParameterizedTest
@@ -181,6 +183,32 @@ class ServerTest {
       assertEquals(3, Fixture.ids(r.body()).size());
       assertEquals(0, drained.get(5, TimeUnit.SECONDS));
     }
+  }
+
+  @Test
+  void drain_withAShutdownDelay_isUnreadyAtOnce_servesOnThroughTheDelay() throws Exception {
+    Server s =
+        start(
+            ServeConfig.defaults()
+                .withLimits(
+                    ServeConfig.Limits.defaults().withShutdownDelay(Duration.ofMillis(800))));
+    InetSocketAddress address = s.address();
+    CompletableFuture<Integer> drained = CompletableFuture.supplyAsync(s::drain);
+    Thread.sleep(100);
+    try (RawClient c = new RawClient(address)) {
+      HttpResponses.Response r = c.get("/readyz");
+      assertEquals(503, r.status());
+      assertEquals("1", r.header("Retry-After"));
+    }
+    try (RawClient c = new RawClient(address)) { // new connections are still accepted
+      HttpResponses.Response r = c.get("/v1/ids");
+      assertEquals(200, r.status());
+      assertEquals("close", r.header("Connection"));
+    }
+    assertFalse(drained.isDone());
+    assertEquals(0, drained.get(10, TimeUnit.SECONDS));
+    assertThrows(
+        ConnectException.class, () -> new Socket(address.getAddress(), address.getPort()).close());
   }
 
   @Test
