@@ -248,10 +248,7 @@ final class Api {
     allow(method, Route.IDS);
     String form = null;
     if (body != null && !body.isEmpty()) {
-      if (contentType == null
-          || !contentType
-              .toLowerCase(Locale.ROOT)
-              .startsWith("application/x-www-form-urlencoded")) {
+      if (!isForm(contentType)) {
         throw new ApiException(
             UNSUPPORTED_MEDIA_TYPE,
             "a request body must be a form (application/x-www-form-urlencoded, e.g."
@@ -283,6 +280,19 @@ final class Api {
     boolean text = media == Media.TEXT;
     ByteBuf out = writeIds(params.count(), text, params.numbers());
     return new Reply(Route.IDS, OK, text ? TEXT : JSON, out, true, null, params.count());
+  }
+
+  /**
+   * Whether {@code contentType} is {@code application/x-www-form-urlencoded}, exactly, with any
+   * parameters (a charset) after a semicolon; not a type that merely starts with it.
+   */
+  static boolean isForm(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semicolon = contentType.indexOf(';');
+    String type = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
+    return type.trim().equalsIgnoreCase("application/x-www-form-urlencoded");
   }
 
   /**

@@ -80,6 +80,31 @@ class ApiTest {
     assertTrue(Fixture.ids(a.body()).get(0).startsWith("#"));
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "application/x-www-form-urlencoded",
+        "Application/X-WWW-Form-Urlencoded",
+        "application/x-www-form-urlencoded;charset=UTF-8",
+        " application/x-www-form-urlencoded ; charset=utf-8"
+      })
+  void ids_formContentType_matchedExactly_charsetAllowed(String type) {
+    assertEquals(200, snowflake.call("POST", "/v1/ids", null, type, "count=2").status());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "application/x-www-form-urlencodedX",
+        "application/x-www-form-urlencoded-json",
+        "application/x-www-form",
+        "multipart/form-data",
+        ""
+      })
+  void ids_notQuiteAForm_is415(String type) {
+    assertEquals(415, snowflake.call("POST", "/v1/ids", null, type, "count=2").status());
+  }
+
   @Test
   void ids_postedJson_is415WithWhatToSendInstead() {
     Fixture.Answer a = snowflake.call("POST", "/v1/ids", null, "application/json", "{\"count\":3}");
