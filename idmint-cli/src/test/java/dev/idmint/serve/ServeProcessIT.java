@@ -200,6 +200,12 @@ class ServeProcessIT {
       for (String name :
           List.of(
               "idmint_ids_issued_total 10.0",
+              "idmint_ids_delivered_total 10.0",
+              "idmint_http_request_duration_seconds_bucket{route=\"/v1/ids\",le=\"10.0\"} 1",
+              "jvm_memory_used_bytes{area=\"heap\"} ",
+              "jvm_gc_collection_seconds_count{gc=",
+              "jvm_threads_current ",
+              "jvm_buffer_pool_used_bytes{pool=\"direct\"} ",
               "idmint_http_requests_total{code=\"404\",route=\"other\"} 1.0",
               "idmint_http_request_duration_seconds_bucket{route=\"/v1/ids\",le=\"+Inf\"} 1",
               "idmint_clock_lead_seconds ",

@@ -11,10 +11,13 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -22,12 +25,17 @@ import java.util.function.Supplier;
 final class Metrics {
   static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
-  /** Request durations: the service answers in microseconds, load balancers time out in seconds. */
+  /**
+   * Request durations: the service answers in microseconds, load balancers time out in seconds, and
+   * a request may wait up to the 10 s request timeout.
+   */
   private static final double[] DURATION_BOUNDS = {
-    0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1
+    0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+    2.5, 5, 10
   };
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
+  private volatile CountDownLatch jvm; // null until the JVM's metrics are being registered
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
   private final Counter issued;
   private final Counter delivered;
@@ -162,6 +170,28 @@ final class Metrics {
         .register(registry);
   }
 
+  /**
+   * Registers the JVM's own metrics (heap and its pools, GC, threads, direct and mapped buffer
+   * pools, classes, the process) on a thread of its own: setting up the JVM's management beans
+   * takes about 250 ms, which start-up does not wait for. A scrape waits for it instead.
+   */
+  void registerJvm() {
+    CountDownLatch done = new CountDownLatch(1);
+    jvm = done;
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                JvmMetrics.builder().register(registry);
+              } finally {
+                done.countDown();
+              }
+            },
+            "idmint-jvm-metrics");
+    t.setDaemon(true);
+    t.start();
+  }
+
   /** The answer bytes that wait for their peers, as a gauge. */
   void budget(AnswerBudget budget) {
     GaugeWithCallback.builder()
@@ -231,6 +261,14 @@ final class Metrics {
 
   /** Writes every metric in Prometheus' text format (version 0.0.4). */
   void write(OutputStream out) throws IOException {
+    CountDownLatch registering = jvm;
+    if (registering != null) {
+      try {
+        registering.await(5, TimeUnit.SECONDS); // only a scrape right after start-up waits
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     writer.write(out, registry.scrape());
   }
 }

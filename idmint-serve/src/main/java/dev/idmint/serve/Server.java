@@ -188,6 +188,7 @@ public final class Server implements AutoCloseable {
             cause);
       }
       service.events().started();
+      metrics.registerJvm();
       return new Server(config, group, bound.channel(), channels, service, lock, transport);
     } catch (StartException e) {
       cleanUp(group, lock);
