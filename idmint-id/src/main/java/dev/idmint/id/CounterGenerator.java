@@ -5,7 +5,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -24,12 +23,15 @@ final class CounterGenerator implements IdGenerator {
   /** Restored state above this is taken as corrupt: the counter could never get there. */
   static final long MAX_RESERVED = 1L << 62;
 
-  /** The largest n {@link #observe(long)} follows: its reservation stays below MAX_RESERVED. */
-  static final long MAX_OBSERVED = MAX_RESERVED - 2 * MAX_BLOCK;
+  /**
+   * The largest n {@link #observe(long)} follows: half the range, so that no observed ID, however
+   * hostile, leaves fewer than 2^61 numbers (73 years at a billion a second) before the end.
+   */
+  static final long MAX_OBSERVED = 1L << 61;
 
   private final String node;
   private final PaddedLong next;
-  private final StateFile file; // null: no durable state
+  private final Durable durable; // null: no durable state
   private final LongSupplier clock;
 
   // A field updater, not AtomicBoolean: its VarHandles cost the node's start-up.
@@ -45,33 +47,32 @@ final class CounterGenerator implements IdGenerator {
   /** 1 while a reservation ahead of need is under way (or queued on the executor), else 0. */
   private volatile int reserving;
 
+  private volatile boolean closed;
+
   private final Runnable reserveAhead = new ReserveAhead();
 
   private long block = MIN_BLOCK; // guarded by this
   private long blockStartMillis; // guarded by this
 
-  CounterGenerator(String node, LongSupplier clock, StateFile file, Consumer<IdEvent> events) {
+  CounterGenerator(String node, LongSupplier clock, Durable durable) {
     this.node = node;
     this.clock = clock;
-    this.file = file;
+    this.durable = durable;
     long start = 0;
-    if (file == null) {
+    if (durable == null) {
       limit = Long.MAX_VALUE;
       reserveAt = Long.MAX_VALUE;
     } else {
-      OptionalLong reserved = file.read();
+      OptionalLong reserved = durable.committed();
       if (reserved.isPresent()) {
         start = reserved.getAsLong();
-        if (start < 0 || start > MAX_RESERVED) {
-          throw file.corrupt("reserved=" + start + " is out of range (0.." + MAX_RESERVED + ")");
-        }
       }
       blockStartMillis = clock.getAsLong();
       reserved(write(start, block), block);
-      events.accept(
+      durable.emit(
           reserved.isPresent()
-              ? new IdEvent.StateResumed(file.path(), new CounterId(node, start))
-              : new IdEvent.StateCreated(file.path()));
+              ? new IdEvent.StateResumed(durable.where(), new CounterId(node, start))
+              : new IdEvent.StateCreated(durable.where()));
     }
     this.next = new PaddedLong(start);
   }
@@ -93,11 +94,14 @@ final class CounterGenerator implements IdGenerator {
 
   /** Within the block, starts reserving the next one ahead of need; past it, reserves first. */
   private long pastReservePoint(long n) {
+    if (closed) {
+      throw new IdStateException("the generator is closed");
+    }
     if (Long.compareUnsigned(n, limit) >= 0) {
       return reserveFor(n);
     }
     if (reserving == 0 && RESERVING.compareAndSet(this, 0, 1)) { // a read first: no CAS storm
-      Executor renewer = file.renewer();
+      Executor renewer = durable.renewer();
       if (renewer == null) {
         reserveAhead.run();
       } else {
@@ -164,8 +168,28 @@ final class CounterGenerator implements IdGenerator {
     return ClockStats.NONE;
   }
 
+  @Override
+  public synchronized void writeState() {
+    if (durable != null && !closed) {
+      durable.commit(limit);
+      reserved(limit, block); // lets reservations ahead of need resume after a failure
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    reserveAt = 0; // every caller takes the slow path, and is refused there
+    if (durable != null) {
+      durable.close();
+    }
+  }
+
   private synchronized long reserveFor(long n) {
-    if (n < 0 || n == Long.MAX_VALUE) {
+    if (closed) {
+      throw new IdStateException("the generator is closed");
+    }
+    if (n < 0 || n >= MAX_RESERVED) {
       throw new IdStateException("counter IDs exhausted for node " + node);
     }
     // If this throws, n is skipped but never issued: a gap, not a duplicate.
@@ -221,10 +245,17 @@ final class CounterGenerator implements IdGenerator {
     reserveAt = end - size / 4;
   }
 
-  /** Durably reserves {@code size} numbers from {@code from} on, and returns the end. */
+  /**
+   * Durably reserves {@code size} numbers from {@code from} on, and returns the end; never past
+   * {@link #MAX_RESERVED}, the most a restart accepts.
+   */
   private long write(long from, long size) {
-    long end = from > Long.MAX_VALUE - size ? Long.MAX_VALUE : from + size;
-    file.write(end);
+    if (from >= MAX_RESERVED) {
+      throw new IdStateException(
+          "counter IDs exhausted for node " + node + ": n reached " + MAX_RESERVED);
+    }
+    long end = Math.min(from + size, MAX_RESERVED);
+    durable.commit(end);
     return end;
   }
 
@@ -234,6 +265,9 @@ final class CounterGenerator implements IdGenerator {
 
   @Override
   public String toString() {
-    return "CounterGenerator[node=" + node + (file == null ? "" : ", state=" + file.path()) + "]";
+    return "CounterGenerator[node="
+        + node
+        + (durable == null ? "" : ", state=" + durable.where())
+        + "]";
   }
 }

@@ -19,23 +19,14 @@ final class HlcGenerator implements IdGenerator, LogicalClock.Layout {
   HlcGenerator(
       String node,
       LongSupplier wallClock,
-      StateFile file,
+      LongSupplier ticker,
+      Durable durable,
       Consumer<IdEvent> events,
-      long maxLead,
-      long maxObservedLead) {
+      LogicalClock.Bound bound) {
     this.node = node;
     this.clock =
         new LogicalClock(
-            Scheme.HLC,
-            LC_BITS,
-            0,
-            MAX_PT,
-            wallClock,
-            file,
-            events,
-            maxLead,
-            maxObservedLead,
-            this);
+            Scheme.HLC, LC_BITS, 0, MAX_PT, wallClock, ticker, durable, events, bound, this);
   }
 
   @Override
@@ -82,6 +73,16 @@ final class HlcGenerator implements IdGenerator, LogicalClock.Layout {
   }
 
   @Override
+  public void writeState() {
+    clock.writeState();
+  }
+
+  @Override
+  public void close() {
+    clock.close();
+  }
+
+  @Override
   public HlcId idOf(long state) {
     return new HlcId(state >>> LC_BITS, state & HlcId.MAX_LC, node);
   }
@@ -90,7 +91,7 @@ final class HlcGenerator implements IdGenerator, LogicalClock.Layout {
   public String toString() {
     return "HlcGenerator[node="
         + node
-        + (clock.statePath() == null ? "" : ", state=" + clock.statePath())
+        + (clock.store() == null ? "" : ", state=" + clock.store())
         + "]";
   }
 }

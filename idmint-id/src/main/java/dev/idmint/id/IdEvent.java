@@ -1,6 +1,5 @@
 package dev.idmint.id;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -107,24 +106,27 @@ public sealed interface IdEvent {
     }
   }
 
-  /** A generator started without a state file and made {@code file}. */
-  record StateCreated(Path file) implements IdEvent {
+  /**
+   * A generator started with no state where its registry keeps it, {@code store} (a state file's
+   * path, or a registry's URL and key), and made it.
+   */
+  record StateCreated(String store) implements IdEvent {
     @Override
     public String message() {
-      return "state: created " + file;
+      return "state: created " + store;
     }
   }
 
   /**
-   * A generator started from the state in {@code file}: no ID it issues is below {@code floor}. For
-   * counters that is the next ID itself; for snowflake and HLC IDs, the first millisecond after the
-   * stored lease, with sequence or lc 0.
+   * A generator started from the state in {@code store}: no ID it issues is below {@code floor}.
+   * For counters that is the next ID itself; for snowflake and HLC IDs, the first millisecond after
+   * the stored lease, with sequence or lc 0.
    */
-  record StateResumed(Path file, Id floor) implements IdEvent {
+  record StateResumed(String store, Id floor) implements IdEvent {
     @Override
     public String message() {
       return "state: resumed from "
-          + file
+          + store
           + (floor instanceof CounterId
               ? "; IDs go on from " + floor
               : "; IDs go on after the lease " + leaseOf(floor));
@@ -137,18 +139,31 @@ public sealed interface IdEvent {
   }
 
   /**
-   * {@code file} was written and fsynced: at start-up, and whenever a counter block or a snowflake
-   * lease is renewed (about once a second under load, on the path of one ID). {@code took} is the
-   * whole durable write: temp file, fsync, rename and directory fsync.
+   * {@code store} was written durably: at start-up, and whenever a counter block or a lease is
+   * renewed (about once a second under load, ahead of need). {@code took} is the whole durable
+   * write (for a file: temp file, fsync, rename and directory fsync). {@code value} is what was
+   * written: for counters the reserved n (every n issued is below it), for snowflake and HLC the
+   * lease in ms since 1970 (no ID has a later time).
    */
-  record StateWritten(Path file, Duration took) implements IdEvent {
+  record StateWritten(String store, Duration took, long value) implements IdEvent {
     @Override
     public String message() {
       return "state: wrote "
-          + file
+          + store
           + " in "
           + String.format(Locale.ROOT, "%.3f", took.toNanos() / 1e6)
           + " ms";
+    }
+  }
+
+  /**
+   * Writing {@code store} failed: the IDs it would have covered are not issued until a write
+   * succeeds. Reported for every failed write, ahead of need or not.
+   */
+  record StateWriteFailed(String store, IdStateException cause) implements IdEvent {
+    @Override
+    public String message() {
+      return "state: " + cause.getMessage();
     }
   }
 }

@@ -28,6 +28,10 @@ public final class IdFactory {
   /** Snowflake IDs have 10 bits of worker. */
   static final int MAX_NODES = SnowflakeId.MAX_WORKER + 1;
 
+  static final Duration DEFAULT_MAX_LEAD = Duration.ofSeconds(10);
+  static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(100);
+  private static final Duration MAX_MAX_LEAD = Duration.ofDays(1);
+
   private IdFactory() {}
 
   public static Builder builder() {
@@ -80,8 +84,11 @@ public final class IdFactory {
     private String nodeId;
     private List<String> nodeIds;
     private Integer workerId; // null: derive
-    private Path stateDir;
-    private Duration maxLead = Duration.ofSeconds(10);
+    private Registry registry; // null: no durable state
+    private Duration maxLead = DEFAULT_MAX_LEAD;
+    private Duration maxWait = DEFAULT_MAX_WAIT;
+    private boolean startAhead = true;
+    private LongSupplier ticker; // null: System.nanoTime()
     private Duration maxObservedLead; // null: maxLead
     private Consumer<? super IdEvent> events; // null: System.Logger "dev.idmint.id"
     private LongSupplier clock; // null: System.currentTimeMillis()
@@ -124,9 +131,24 @@ public final class IdFactory {
       return this;
     }
 
-    /** Keep durable state in {@code dir} so that restarts never reissue an ID; null keeps none. */
+    /**
+     * Keep durable state in {@code dir} so that restarts never reissue an ID; null keeps none. A
+     * snowflake generator's file is {@code w<worker>.state}, a counter or HLC one's {@code
+     * <node>.state}; each is locked while its generator runs, so two generators on one worker or
+     * node fail to start. Shorthand for {@code registry(Registry.stateDir(dir))}.
+     */
     public Builder stateDir(Path dir) {
-      this.stateDir = dir;
+      this.registry = dir == null ? null : Registry.stateDir(dir);
+      return this;
+    }
+
+    /**
+     * Where the generator claims its worker (or node) and keeps its durable state, so that
+     * restarts, and other holders of the same worker after it, never reissue an ID. A registry that
+     * assigns workers picks one when {@link #workerId} is not set.
+     */
+    public Builder registry(Registry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
       return this;
     }
 
@@ -142,9 +164,51 @@ public final class IdFactory {
       return this;
     }
 
-    /** Report when snowflake or HLC IDs run this far ahead of the wall clock (10 s by default). */
+    /**
+     * How far ahead of the wall clock demand may run snowflake and HLC IDs: 10 s by default, 1 ms
+     * to 1 day. A burst borrows time up to it at the layout's full rate; past it, IDs go out no
+     * faster than the clock moves, and a caller waits (see {@link #maxWait}). A lead the clock
+     * causes, stepping back, never blocks: the bound is measured from the latest time the clock has
+     * read, carried forward by {@link System#nanoTime()}, so IDs go on at the full rate. The lead
+     * past this bound is reported as {@link IdEvent.LeadPastBound}.
+     */
     public Builder maxLead(Duration maxLead) {
       this.maxLead = Objects.requireNonNull(maxLead, "maxLead");
+      return this;
+    }
+
+    /**
+     * How long a call may wait for the clock when its IDs would run past {@link #maxLead}; past it,
+     * the call throws {@link LeadBoundException}, which says how long to wait, and takes no ID. 100
+     * ms by default: a 100,000-ID batch needs 25 ms of a snowflake worker's time, and a longer wait
+     * is overload, better surfaced than queued. {@link Duration#ZERO} never waits: an event loop
+     * wants that, and schedules the retry itself.
+     */
+    public Builder maxWait(Duration maxWait) {
+      this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
+      return this;
+    }
+
+    /**
+     * Without durable state, whether snowflake and HLC IDs start at the wall clock plus {@link
+     * #maxLead} (true, the default) or at the wall clock. The last run's IDs stayed within the max
+     * lead of the wall clock, so starting past it means a restart reissues nothing unless the clock
+     * itself went back, at the price of timestamps up to the max lead ahead until the clock catches
+     * up. An HLC that must stamp physical time, as Maelstrom's tasks do, starts at the wall clock.
+     * Durable state makes this moot: a restart resumes after its lease.
+     */
+    public Builder startAhead(boolean startAhead) {
+      this.startAhead = startAhead;
+      return this;
+    }
+
+    /**
+     * The monotonic clock, in ns, that carries the lead bound's reference time forward while the
+     * wall clock is behind it ({@code System.nanoTime()} by default); scripted with {@link #clock}
+     * in tests.
+     */
+    public Builder ticker(LongSupplier nanoTime) {
+      this.ticker = Objects.requireNonNull(nanoTime, "ticker");
       return this;
     }
 
@@ -196,30 +260,54 @@ public final class IdFactory {
       if (new HashSet<>(nodeIds).size() != nodeIds.size()) {
         throw new IllegalArgumentException("node_ids lists a node more than once: " + nodeIds);
       }
-      if (maxLead.isNegative() || maxLead.isZero()) {
-        throw new IllegalArgumentException("max lead must be positive, got " + maxLead);
+      if (maxLead.compareTo(Duration.ofMillis(1)) < 0 || maxLead.compareTo(MAX_MAX_LEAD) > 0) {
+        throw new IllegalArgumentException("max lead must be 1 ms to 1 day, got " + maxLead);
+      }
+      if (maxWait.isNegative() || maxWait.compareTo(MAX_MAX_LEAD) > 0) {
+        throw new IllegalArgumentException("max wait must be 0 to 1 day, got " + maxWait);
       }
       if (maxObservedLead != null && maxObservedLead.isNegative()) {
         throw new IllegalArgumentException(
             "max observed lead must not be negative, got " + maxObservedLead);
       }
-      int worker = scheme == Scheme.SNOWFLAKE ? worker() : -1;
+      boolean assigns = registry != null && !(registry instanceof StateDir) && workerId == null;
+      int worker = scheme != Scheme.SNOWFLAKE ? -1 : assigns ? -1 : worker();
       Consumer<IdEvent> sink = new SafeSink(events != null ? events : new LoggerSink());
       LongSupplier wallClock = clock != null ? clock : System::currentTimeMillis;
-      StateFile file = null;
-      if (stateDir != null) {
-        checkStateDir(stateDir);
-        file = new StateFile(stateDir, nodeId, scheme, sink, renewalExecutor);
+      LongSupplier nanos = ticker != null ? ticker : new NanoTime();
+      Durable durable = null;
+      if (registry != null) {
+        Registry.Claim claim = registry.claim(scheme, nodeId, worker);
+        durable = new Durable(claim, scheme, renewalExecutor, sink);
+        if (scheme == Scheme.SNOWFLAKE) {
+          worker = claim.worker();
+          if (worker < 0 || worker > SnowflakeId.MAX_WORKER) {
+            claim.close();
+            throw new IllegalStateException(registry + " gave worker " + worker + ", not 0..1023");
+          }
+        }
       }
-      if (scheme == Scheme.COUNTER) {
-        return new CounterGenerator(nodeId, wallClock, file, sink);
+      try {
+        if (scheme == Scheme.COUNTER) {
+          return new CounterGenerator(nodeId, wallClock, durable);
+        }
+        long lead = millis(maxLead);
+        LogicalClock.Bound bound =
+            new LogicalClock.Bound(
+                lead,
+                maxObservedLead == null ? lead : millis(maxObservedLead),
+                maxWait.toNanos(),
+                startAhead);
+        if (scheme == Scheme.HLC) {
+          return new HlcGenerator(nodeId, wallClock, nanos, durable, sink, bound);
+        }
+        return new SnowflakeGenerator(worker, wallClock, nanos, durable, sink, bound);
+      } catch (RuntimeException e) {
+        if (durable != null) {
+          durable.close(); // a generator that never started gives its claim back
+        }
+        throw e;
       }
-      long lead = millis(maxLead);
-      long observed = maxObservedLead == null ? lead : millis(maxObservedLead);
-      if (scheme == Scheme.HLC) {
-        return new HlcGenerator(nodeId, wallClock, file, sink, lead, observed);
-      }
-      return new SnowflakeGenerator(worker, wallClock, file, sink, lead, observed);
     }
 
     /** In ms, capped far beyond any time the layouts hold, so that sums cannot overflow. */
@@ -276,6 +364,14 @@ public final class IdFactory {
             + " ID "
             + other
             + ": IDs of different schemes do not compare");
+  }
+
+  /** The default ticker; a class, not a method reference, which would cost the node's start-up. */
+  private static final class NanoTime implements LongSupplier {
+    @Override
+    public long getAsLong() {
+      return System.nanoTime();
+    }
   }
 
   /** A failing sink must not stop IDs: events are only reports. */

@@ -1,7 +1,11 @@
 package dev.idmint.id;
 
-/** Issues unique IDs. Thread-safe. Made by {@link IdFactory}. */
-public sealed interface IdGenerator permits CounterGenerator, SnowflakeGenerator, HlcGenerator {
+/**
+ * Issues unique IDs. Thread-safe. Made by {@link IdFactory}; {@link #close()} gives up its worker
+ * or node.
+ */
+public sealed interface IdGenerator extends AutoCloseable
+    permits CounterGenerator, SnowflakeGenerator, HlcGenerator {
   Scheme scheme();
 
   /**
@@ -10,8 +14,13 @@ public sealed interface IdGenerator permits CounterGenerator, SnowflakeGenerator
    * (the node is the same in every ID). Strictly increasing on each generator, and across restarts
    * when it keeps durable state.
    *
-   * @throws IdStateException if durable state had to be renewed and could not be, or the scheme's
-   *     numbers are exhausted; no ID was issued
+   * <p>Snowflake and HLC IDs never run further ahead of the wall clock than the max lead because of
+   * demand: past it, the caller waits for the clock, at most {@link IdFactory.Builder#maxWait}.
+   *
+   * @throws IdStateException if durable state had to be renewed and could not be, the scheme's
+   *     numbers are exhausted, or the generator is closed; no ID was issued
+   * @throws LeadBoundException if the ID needs the clock to move on for longer than the caller may
+   *     wait; no ID was issued
    */
   long nextLong();
 
@@ -26,6 +35,7 @@ public sealed interface IdGenerator permits CounterGenerator, SnowflakeGenerator
    *
    * @throws IndexOutOfBoundsException if the range is not within {@code into}
    * @throws IdStateException as {@link #nextLong()} does; then no ID of the batch was issued
+   * @throws LeadBoundException as {@link #nextLong()} does; then no ID of the batch was issued
    */
   void nextLongs(long[] into, int from, int count);
 
@@ -57,4 +67,21 @@ public sealed interface IdGenerator permits CounterGenerator, SnowflakeGenerator
 
   /** The logical clock's drift from the wall clock so far. */
   ClockStats clockStats();
+
+  /**
+   * Writes the durable state now (the lease or reserved value in force, or a renewed one): a real
+   * write, for a readiness probe, after which renewals ahead of need resume if they had failed.
+   * Does nothing without durable state.
+   *
+   * @throws IdStateException if it cannot be written
+   */
+  void writeState();
+
+  /**
+   * Gives up the worker or node (with a state dir, its lock), so that another generator may take
+   * it; after this, no ID is issued. Every ID issued before is covered by the state committed, so
+   * the next holder's IDs are all greater.
+   */
+  @Override
+  void close();
 }

@@ -22,10 +22,10 @@ final class SnowflakeGenerator implements IdGenerator, LogicalClock.Layout {
   SnowflakeGenerator(
       int worker,
       LongSupplier wallClock,
-      StateFile file,
+      LongSupplier ticker,
+      Durable durable,
       Consumer<IdEvent> events,
-      long maxLead,
-      long maxObservedLead) {
+      LogicalClock.Bound bound) {
     this.worker = worker;
     this.workerBits = (long) worker << SEQUENCE_BITS;
     this.clock =
@@ -35,10 +35,10 @@ final class SnowflakeGenerator implements IdGenerator, LogicalClock.Layout {
             EPOCH_MILLIS,
             MAX_TIME,
             wallClock,
-            file,
+            ticker,
+            durable,
             events,
-            maxLead,
-            maxObservedLead,
+            bound,
             this);
   }
 
@@ -102,6 +102,16 @@ final class SnowflakeGenerator implements IdGenerator, LogicalClock.Layout {
   }
 
   @Override
+  public void writeState() {
+    clock.writeState();
+  }
+
+  @Override
+  public void close() {
+    clock.close();
+  }
+
+  @Override
   public Id idOf(long state) {
     return new SnowflakeId(id(state));
   }
@@ -120,7 +130,7 @@ final class SnowflakeGenerator implements IdGenerator, LogicalClock.Layout {
   public String toString() {
     return "SnowflakeGenerator[worker="
         + worker
-        + (clock.statePath() == null ? "" : ", state=" + clock.statePath())
+        + (clock.store() == null ? "" : ", state=" + clock.store())
         + "]";
   }
 }

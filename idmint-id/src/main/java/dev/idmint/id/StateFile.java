@@ -13,28 +13,28 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.DateTimeException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 import java.util.zip.CRC32;
 
 /**
- * One node's durable state: {@code DIR/<node>.state}, a single line such as
+ * One worker's or node's durable state, the local {@link Registry.Claim}: {@code
+ * DIR/w<worker>.state} for a snowflake worker, {@code DIR/<node>.state} for a counter or HLC node,
+ * a single line such as
  *
- * <pre>idmint-state v=1 node=n1 scheme=counter reserved=8192 crc32=5d5c1ea2</pre>
+ * <pre>idmint-state v=2 scheme=snowflake worker=7 lease=2025-11-25T15:00:01Z crc32=...</pre>
  *
  * <p>Counters store {@code reserved}: every n issued is below it. Snowflake and HLC generators
  * store {@code lease} (ISO-8601 UTC): no ID issued has a later timestamp. Writes go to a temp file
  * that is fsynced and renamed over the old one, then the directory is fsynced, so a crash leaves
- * the old or the new line, never a mix. Each write is reported as {@link IdEvent.StateWritten}.
+ * the old or the new line, never a mix. The claim is an OS lock on {@code <file>.lock}, held until
+ * {@link #close()} or the process ends, however it ends.
  */
-final class StateFile {
+final class StateFile implements Registry.Claim {
   static final String MAGIC = "idmint-state";
-  static final int VERSION = 1;
+  static final int VERSION = 2;
   private static final int MAX_SIZE = 4096;
   private static final boolean WINDOWS = System.getProperty("os.name", "").startsWith("Windows");
 
@@ -42,36 +42,78 @@ final class StateFile {
   private final Path file;
   private final Path temp;
   private final String node;
+  private final int worker; // snowflake: the key; otherwise -1, keyed by node
   private final Scheme scheme;
-  private final Consumer<IdEvent> events;
-  private final Executor renewer;
+  private StateLock lock; // null: not claimed (format and parse only)
+  private OptionalLong committed = OptionalLong.empty();
+  private volatile boolean closed;
 
-  StateFile(Path dir, String node, Scheme scheme, Consumer<IdEvent> events) {
-    this(dir, node, scheme, events, null);
+  /** A file for formatting and parsing only, with no claim on it. */
+  StateFile(Path dir, String node, int worker, Scheme scheme) {
+    this.dir = dir;
+    this.node = node;
+    this.worker = scheme == Scheme.SNOWFLAKE ? worker : -1;
+    this.scheme = scheme;
+    String name = this.worker >= 0 ? "w" + this.worker : escape(node);
+    this.file = dir.resolve(name + ".state");
+    this.temp = dir.resolve(name + ".state.tmp");
   }
 
   /**
-   * @param renewer where leases are renewed ahead of need; null: by the caller that passes the
-   *     renewal point
+   * Claims the file: takes its lock, then reads it.
+   *
+   * @throws IdStateException if another process (or generator) holds it, or it cannot be read
    */
-  StateFile(Path dir, String node, Scheme scheme, Consumer<IdEvent> events, Executor renewer) {
-    this.dir = dir;
-    this.node = node;
-    this.scheme = scheme;
-    this.events = events;
-    this.renewer = renewer;
-    String name = escape(node);
-    this.file = dir.resolve(name + ".state");
-    this.temp = dir.resolve(name + ".state.tmp");
+  static StateFile claim(Path dir, String node, int worker, Scheme scheme) {
+    StateFile f = new StateFile(dir, node, worker, scheme);
+    f.lock = StateLock.acquire(f.file, f.key());
+    try {
+      f.committed = f.read();
+    } catch (RuntimeException e) {
+      f.close();
+      throw e;
+    }
+    return f;
+  }
+
+  /** What the file is keyed by, for messages: {@code worker 7} or {@code node 'n1'}. */
+  String key() {
+    return worker >= 0 ? "worker " + worker : "node '" + node + "'";
   }
 
   Path path() {
     return file;
   }
 
-  /** Where leases are renewed ahead of need, or null for the caller's thread. */
-  Executor renewer() {
-    return renewer;
+  @Override
+  public int worker() {
+    return worker;
+  }
+
+  @Override
+  public String where() {
+    return file.toString();
+  }
+
+  @Override
+  public OptionalLong committed() {
+    return committed;
+  }
+
+  @Override
+  public void commit(long mark) {
+    if (closed) {
+      throw new IdStateException("state file " + file + " is closed: its lock was released");
+    }
+    write(mark);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (lock != null) {
+      lock.close();
+    }
   }
 
   /**
@@ -162,11 +204,14 @@ final class StateFile {
     return OptionalLong.of(parse(new String(bytes, StandardCharsets.UTF_8)));
   }
 
-  /** Stores {@code value} atomically and durably; on failure the previous file is untouched. */
+  /**
+   * Stores {@code value} atomically and durably; on failure the previous file is untouched. The
+   * check that reading does, writing does first: nothing is written that a restart would refuse.
+   */
   void write(long value) {
-    byte[] line = format(value).getBytes(StandardCharsets.UTF_8);
-    // Measured, not scripted: a duration for metrics, which no ID depends on.
-    long start = System.nanoTime();
+    String text = format(value);
+    parse(text);
+    byte[] line = text.getBytes(StandardCharsets.UTF_8);
     try {
       try (FileChannel ch =
           FileChannel.open(
@@ -186,7 +231,6 @@ final class StateFile {
       throw new IdStateException(
           "cannot write state file " + file + ": " + reason(e) + "; no ID was issued", e);
     }
-    events.accept(new IdEvent.StateWritten(file, Duration.ofNanos(System.nanoTime() - start)));
   }
 
   /** Makes the rename durable: without it a crash can bring the old file back. */
@@ -205,10 +249,9 @@ final class StateFile {
         MAGIC
             + " v="
             + VERSION
-            + " node="
-            + escape(node)
             + " scheme="
             + scheme
+            + (worker >= 0 ? " worker=" + worker : " node=" + escape(node))
             + " "
             + valueKey()
             + "="
@@ -256,32 +299,47 @@ final class StateFile {
         throw corrupt("bad field '" + tokens[i] + "'");
       }
     }
-    if (!String.valueOf(VERSION).equals(fields.get("v"))) {
-      throw corrupt(
-          "version " + fields.get("v") + " is not one this build reads (" + VERSION + ")");
+    String version = fields.get("v");
+    if (!"1".equals(version) && !String.valueOf(VERSION).equals(version)) {
+      throw corrupt("version " + version + " is not one this build reads (1, " + VERSION + ")");
     }
     String fileScheme = fields.get("scheme");
     if (!scheme.toString().equals(fileScheme)) {
       throw unusable(
           "it was written by the "
               + fileScheme
-              + " scheme, and this node runs "
+              + " scheme, and this generator runs "
               + scheme
               + "; use another state dir for "
               + scheme
               + " IDs");
     }
-    if (!escape(node).equals(fields.get("node"))) {
+    String key = valueKey();
+    // v1 files named the node even for snowflakes, whose file is now keyed by worker: the file's
+    // name (w<worker>.state, serve's default node) is all a v1 snowflake line can be checked by.
+    String owner = worker >= 0 && "1".equals(version) ? "node" : worker >= 0 ? "worker" : "node";
+    if (fields.size() != 4 || !fields.containsKey(key) || !fields.containsKey(owner)) {
+      throw corrupt(
+          "expected the fields v, scheme, " + owner + " and " + key + ", found " + fields.keySet());
+    }
+    if (worker >= 0
+        && owner.equals("worker")
+        && !String.valueOf(worker).equals(fields.get("worker"))) {
+      throw unusable(
+          "it belongs to worker "
+              + fields.get("worker")
+              + ", not worker "
+              + worker
+              + ": resuming another worker's state under this one could reissue its IDs");
+    }
+    if (worker < 0 && !escape(node).equals(fields.get("node"))) {
       throw unusable("it belongs to node '" + fields.get("node") + "', not '" + escape(node) + "'");
     }
-    String key = valueKey();
-    if (fields.size() != 4 || !fields.containsKey(key)) {
-      throw corrupt(
-          "expected the fields v, node, scheme and " + key + ", found " + fields.keySet());
-    }
     String value = fields.get(key);
+    long parsed;
     try {
-      return scheme == Scheme.COUNTER ? Long.parseLong(value) : Instant.parse(value).toEpochMilli();
+      parsed =
+          scheme == Scheme.COUNTER ? Long.parseLong(value) : Instant.parse(value).toEpochMilli();
     } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
       throw corrupt(
           key
@@ -290,6 +348,11 @@ final class StateFile {
               + " is not "
               + (scheme == Scheme.COUNTER ? "a number" : "an ISO-8601 instant"));
     }
+    String problem = Durable.outOfRange(scheme, parsed);
+    if (problem != null) {
+      throw corrupt(problem);
+    }
+    return parsed;
   }
 
   IdStateException corrupt(String why) {

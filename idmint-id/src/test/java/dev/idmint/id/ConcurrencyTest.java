@@ -92,6 +92,7 @@ class ConcurrencyTest {
       if (durable) {
         renewer.shutdown(); // the generator is dropped, as in a crash; its renewal may finish
         assertTrue(renewer.awaitTermination(10, TimeUnit.SECONDS));
+        gen.close(); // writes nothing: only the lock goes, as with a crash
         long next =
             IdFactory.builder()
                 .scheme(scheme)

@@ -31,34 +31,54 @@ class DurableStateTest {
   final ScriptedClock clock = new ScriptedClock("2025-06-01T12:00:00Z");
   final List<IdEvent> events = new ArrayList<>();
 
+  /** The generator running now: opening another kills it first, as a restart would. */
+  IdGenerator running;
+
+  Scheme scheme = Scheme.COUNTER;
+
   IdGenerator open(Scheme scheme) {
     return open(scheme, "n1");
   }
 
   IdGenerator open(Scheme scheme, String node) {
-    return IdFactory.builder()
-        .scheme(scheme)
-        .node(node, List.of(node))
-        .stateDir(dir)
-        .clock(clock)
-        .events(events::add)
-        .build();
+    return start(
+        scheme,
+        IdFactory.builder()
+            .scheme(scheme)
+            .node(node, List.of(node))
+            .stateDir(dir)
+            .clock(clock)
+            .ticker(clock::nanos)
+            .events(events::add));
   }
 
   /** Renewals ahead of need go to an executor that never runs them. */
   IdGenerator withoutRenewalAhead(Scheme scheme) {
-    return IdFactory.builder()
-        .scheme(scheme)
-        .node("n1", List.of("n1"))
-        .stateDir(dir)
-        .clock(clock)
-        .events(events::add)
-        .renewalExecutor(task -> {})
-        .build();
+    return start(
+        scheme,
+        IdFactory.builder()
+            .scheme(scheme)
+            .node("n1", List.of("n1"))
+            .stateDir(dir)
+            .clock(clock)
+            .ticker(clock::nanos)
+            .events(events::add)
+            .renewalExecutor(task -> {}));
   }
 
+  private IdGenerator start(Scheme scheme, IdFactory.Builder builder) {
+    if (running != null) {
+      running.close(); // writes nothing: a kill, as far as the state file can tell
+      running = null;
+    }
+    this.scheme = scheme;
+    running = builder.build();
+    return running;
+  }
+
+  /** Node n1's file: keyed by its worker, 1, for snowflakes; by the node otherwise. */
   Path stateFile() {
-    return dir.resolve("n1.state");
+    return dir.resolve(scheme == Scheme.SNOWFLAKE ? "w1.state" : "n1.state");
   }
 
   String stateLine() throws IOException {
@@ -91,12 +111,21 @@ class DurableStateTest {
     open(scheme).nextLong();
     String line = stateLine();
     String value = scheme == Scheme.COUNTER ? "reserved=1024" : "lease=2025-06-01T12:00:01Z";
+    String owner = scheme == Scheme.SNOWFLAKE ? "worker=1" : "node=n1";
     assertTrue(
         line.matches(
-            "idmint-state v=1 node=n1 scheme=" + scheme + " " + value + " crc32=[0-9a-f]{8}\n"),
+            "idmint-state v=2 scheme="
+                + scheme
+                + " "
+                + owner
+                + " "
+                + value
+                + " crc32=[0-9a-f]{8}\n"),
         line);
-    assertFalse(Files.exists(dir.resolve("n1.state.tmp")), "the temp file was renamed into place");
-    assertTrue(events.contains(new IdEvent.StateCreated(stateFile())), events::toString);
+    assertFalse(
+        Files.exists(dir.resolve(stateFile().getFileName() + ".tmp")),
+        "the temp file was renamed into place");
+    assertTrue(events.contains(new IdEvent.StateCreated(stateFile().toString())), events::toString);
   }
 
   /**
@@ -157,7 +186,7 @@ class DurableStateTest {
             .map(IdEvent.StateResumed.class::cast)
             .findFirst()
             .orElseThrow();
-    assertEquals(stateFile(), resumed.file());
+    assertEquals(stateFile().toString(), resumed.store());
     long floor = ((SnowflakeId) resumed.floor()).value();
     assertTrue(floor > last && first >= floor, last + " < " + floor + " <= " + first);
     assertTrue(events.stream().anyMatch(e -> e instanceof IdEvent.LeadPastBound), events::toString);
@@ -169,9 +198,9 @@ class DurableStateTest {
     IdGenerator gen = open(scheme);
     assertEquals(2, events.size(), events::toString);
     IdEvent.StateWritten first = assertInstanceOf(IdEvent.StateWritten.class, events.get(0));
-    assertEquals(stateFile(), first.file());
+    assertEquals(stateFile().toString(), first.store());
     assertFalse(first.took().isNegative());
-    assertEquals(new IdEvent.StateCreated(stateFile()), events.get(1));
+    assertEquals(new IdEvent.StateCreated(stateFile().toString()), events.get(1));
     for (int i = 0; i < 20_000; i++) { // counters use up blocks; snowflakes pass their lease
       gen.nextLong();
       if (i == 10_000) {
@@ -290,23 +319,23 @@ class DurableStateTest {
 
   @Test
   void fileFromAnotherVersion_isRefused() throws IOException {
-    String line = new StateFile(dir, "n1", Scheme.COUNTER, e -> {}).format(5);
-    String body = line.substring(0, line.indexOf(" crc32=")).replace(" v=1 ", " v=2 ");
+    String line = new StateFile(dir, "n1", -1, Scheme.COUNTER).format(5);
+    String body = line.substring(0, line.indexOf(" crc32=")).replace(" v=2 ", " v=3 ");
     CRC32 crc = new CRC32();
     crc.update(body.getBytes(StandardCharsets.UTF_8));
     Files.writeString(stateFile(), body + String.format(" crc32=%08x\n", crc.getValue()));
     IdStateException e = assertThrows(IdStateException.class, () -> open(Scheme.COUNTER));
     assertTrue(
-        e.getMessage().contains("version 2 is not one this build reads (1)"), e.getMessage());
+        e.getMessage().contains("version 3 is not one this build reads (1, 2)"), e.getMessage());
   }
 
   @Test
   void fileFromTheOtherScheme_isRefused() throws IOException {
     open(Scheme.COUNTER).nextLong();
-    IdStateException e = assertThrows(IdStateException.class, () -> open(Scheme.SNOWFLAKE));
+    IdStateException e = assertThrows(IdStateException.class, () -> open(Scheme.HLC));
     assertTrue(
         e.getMessage()
-            .contains("it was written by the counter scheme, and this node runs snowflake"),
+            .contains("it was written by the counter scheme, and this generator runs hlc"),
         e.getMessage());
     assertTrue(stateLine().contains("scheme=counter"));
   }
@@ -324,7 +353,8 @@ class DurableStateTest {
   void leftoverTempFile_fromACrashedWrite_isIgnored(Scheme scheme) throws IOException {
     IdGenerator first = open(scheme);
     long last = first.nextLong();
-    Files.writeString(dir.resolve("n1.state.tmp"), "idmint-state v=1 node=n1 sch");
+    Files.writeString(
+        dir.resolve(stateFile().getFileName() + ".tmp"), "idmint-state v=2 node=n1 sch");
     long next = open(scheme).nextLong();
     assertTrue(next > last);
   }
@@ -397,7 +427,7 @@ class DurableStateTest {
       throws IOException {
     IdGenerator gen = open(scheme);
     long last = gen.nextLong();
-    Path temp = dir.resolve("n1.state.tmp");
+    Path temp = dir.resolve(stateFile().getFileName() + ".tmp");
     Files.createDirectory(temp); // blocks the temp file, even as root
     String before = stateLine();
     int failures = 0;

@@ -23,7 +23,13 @@ class HlcGeneratorTest {
   final List<IdEvent> events = new ArrayList<>();
 
   IdFactory.Builder builder() {
-    return IdFactory.builder().scheme(Scheme.HLC).node("n1").clock(clock).events(events::add);
+    return IdFactory.builder()
+        .scheme(Scheme.HLC)
+        .node("n1")
+        .clock(clock)
+        .ticker(clock::nanos)
+        .startAhead(false)
+        .events(events::add);
   }
 
   HlcId next(IdGenerator gen) {
@@ -234,6 +240,7 @@ class HlcGeneratorTest {
     }
     clock.advance(-5 * HOUR);
     events.clear();
+    before.close(); // writes nothing: a kill, as far as the state file can tell
     IdGenerator after = builder().stateDir(dir).build();
     HlcId first = next(after);
     assertTrue(first.compareTo(last) > 0, first + " after " + last);

@@ -2,7 +2,6 @@ package dev.idmint.id;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -10,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** The log lines are a contract: the node prints them on stderr as they were before the types. */
 class IdEventTest {
   static final Instant T = Instant.parse("2025-11-25T15:00:00Z");
-  static final Path FILE = Path.of("/var/lib/idmint/n1.state");
+  static final String FILE = "/var/lib/idmint/n1.state";
 
   @Test
   void clockWentBack_saysHowFarFromWhereToWhereAndTheTally() {
@@ -65,6 +64,6 @@ class IdEventTest {
         new IdEvent.StateResumed(FILE, new SnowflakeId(afterLease)).message());
     assertEquals(
         "state: wrote " + FILE + " in 1.235 ms",
-        new IdEvent.StateWritten(FILE, Duration.ofNanos(1_234_567)).message());
+        new IdEvent.StateWritten(FILE, Duration.ofNanos(1_234_567), 8192).message());
   }
 }

@@ -115,10 +115,26 @@ class IdFactoryTest {
                 () -> IdFactory.builder().node("n1", List.of("n1", "n1")).build())
             .getMessage());
     assertEquals(
-        "max lead must be positive, got PT0S",
+        "max lead must be 1 ms to 1 day, got PT0S",
         assertThrows(
                 IllegalArgumentException.class,
                 () -> IdFactory.builder().node("n1", List.of("n1")).maxLead(Duration.ZERO).build())
+            .getMessage());
+    assertEquals(
+        "max lead must be 1 ms to 1 day, got PT24H0.001S",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    IdFactory.builder()
+                        .node("n1")
+                        .maxLead(Duration.ofDays(1).plusMillis(1))
+                        .build())
+            .getMessage());
+    assertEquals(
+        "max wait must be 0 to 1 day, got PT-0.001S",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> IdFactory.builder().node("n1").maxWait(Duration.ofMillis(-1)).build())
             .getMessage());
     assertEquals(
         "max observed lead must not be negative, got PT-0.001S",
@@ -160,13 +176,13 @@ class IdFactoryTest {
   }
 
   @Test
-  void hugeMaxLeadAndObservedLead_areAccepted() {
+  void hugeObservedLead_isAccepted_andTheLargestMaxLeadToo() {
     for (Scheme scheme : List.of(Scheme.SNOWFLAKE, Scheme.HLC)) {
       IdGenerator gen =
           IdFactory.builder()
               .scheme(scheme)
               .node("n1", List.of("n1"))
-              .maxLead(Duration.ofSeconds(Long.MAX_VALUE))
+              .maxLead(Duration.ofDays(1))
               .maxObservedLead(Duration.ofSeconds(Long.MAX_VALUE))
               .build();
       long first = gen.nextLong();
@@ -184,6 +200,7 @@ class IdFactoryTest {
             .scheme(Scheme.HLC)
             .node("n1")
             .clock(clock)
+            .startAhead(false)
             .maxObservedLead(Duration.ZERO)
             .build();
     gen.observe(HlcId.pack(clock.getAsLong(), 9));

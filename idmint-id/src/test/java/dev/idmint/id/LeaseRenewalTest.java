@@ -42,13 +42,20 @@ class LeaseRenewalTest {
     }
   }
 
+  /** The generator running now: opening another kills it first, as a restart would. */
+  IdGenerator running;
+
   IdGenerator open(Scheme scheme, Executor renewer) {
+    if (running != null) {
+      running.close(); // writes nothing: a kill, as far as the state file can tell
+    }
     IdFactory.Builder b =
         IdFactory.builder()
             .scheme(scheme)
             .node("n1", List.of("n1"))
             .stateDir(dir)
             .clock(clock)
+            .ticker(clock::nanos)
             .events(
                 e -> {
                   if (e instanceof IdEvent.StateWritten) {
@@ -58,19 +65,25 @@ class LeaseRenewalTest {
     if (renewer != null) {
       b.renewalExecutor(renewer);
     }
-    return b.build();
+    running = b.build();
+    return running;
+  }
+
+  /** Node n1's state file: keyed by its worker, 1, for snowflakes. */
+  Path file(Scheme scheme) {
+    return dir.resolve(scheme == Scheme.SNOWFLAKE ? "w1.state" : "n1.state");
   }
 
   /** The lease in the file, as a time in the scheme's layout. */
   long lease(Scheme scheme) throws IOException {
-    String line = Files.readString(dir.resolve("n1.state"));
+    String line = Files.readString(file(scheme));
     long ms = Instant.parse(line.replaceAll(".* lease=(\\S+) .*\\n", "$1")).toEpochMilli();
     return scheme == Scheme.SNOWFLAKE ? ms - SnowflakeId.EPOCH_MILLIS : ms;
   }
 
   /** The counter's reserved end in the file: every n issued is below it. */
   long reserved() throws IOException {
-    String line = Files.readString(dir.resolve("n1.state"));
+    String line = Files.readString(file(Scheme.COUNTER));
     return Long.parseLong(line.replaceAll(".* reserved=(\\S+) .*\\n", "$1"));
   }
 
@@ -165,7 +178,7 @@ class LeaseRenewalTest {
     IdGenerator gen = open(Scheme.SNOWFLAKE, null);
     long first = lease(Scheme.SNOWFLAKE);
     // Writes now fail: the temp file cannot be made where a directory stands in its way.
-    Files.createDirectory(dir.resolve("n1.state.tmp"));
+    Files.createDirectory(dir.resolve("w1.state.tmp"));
     long last = 0;
     IdStateException e;
     for (; ; ) {
@@ -191,7 +204,7 @@ class LeaseRenewalTest {
       throws IOException {
     Random rnd = new Random(seed);
     for (Scheme scheme : Scheme.values()) {
-      Files.deleteIfExists(dir.resolve("n1.state"));
+      Files.deleteIfExists(dir.resolve("n1.state")); // counter's and HLC's: the file is the node's
       long max = -1;
       for (int life = 0; life < 8; life++) {
         Queue queue = new Queue();
@@ -335,6 +348,6 @@ class LeaseRenewalTest {
     long now = lease(Scheme.SNOWFLAKE);
     late.run();
     assertTrue(lease(Scheme.SNOWFLAKE) >= now);
-    assertFalse(Files.exists(dir.resolve("n1.state.tmp")), "no temp file left behind");
+    assertFalse(Files.exists(dir.resolve("w1.state.tmp")), "no temp file left behind");
   }
 }

@@ -31,6 +31,8 @@ class SnowflakeGeneratorTest {
         .scheme(Scheme.SNOWFLAKE)
         .node("n" + worker, List.of("n" + worker))
         .clock(clock)
+        .ticker(clock::nanos)
+        .startAhead(false)
         .events(events::add)
         .build();
   }
@@ -130,6 +132,8 @@ class SnowflakeGeneratorTest {
             .scheme(Scheme.SNOWFLAKE)
             .node("n1", List.of("n1"))
             .clock(clock)
+            .ticker(clock::nanos)
+            .startAhead(false)
             .maxLead(Duration.ofMillis(100))
             .events(events::add)
             .build();
@@ -284,6 +288,8 @@ class SnowflakeGeneratorTest {
             .scheme(Scheme.SNOWFLAKE)
             .node("n1", List.of("n1"))
             .clock(clock)
+            .ticker(clock::nanos)
+            .startAhead(false)
             .events(
                 line -> {
                   throw new IllegalStateException("log is down");
@@ -310,6 +316,8 @@ class SnowflakeGeneratorTest {
             .node("x", List.of("x"))
             .workerId(worker)
             .clock(clock)
+            .ticker(clock::nanos)
+            .startAhead(false)
             .events(events::add)
             .build();
     long prevId = -1;

@@ -51,9 +51,9 @@ class StateFileTest {
 
   @Test
   void format_thenParse_roundTrips() {
-    StateFile counter = new StateFile(Path.of("/tmp/none"), "a b", Scheme.COUNTER, e -> {});
+    StateFile counter = new StateFile(Path.of("/tmp/none"), "a b", -1, Scheme.COUNTER);
     assertEquals(123_456_789L, counter.parse(counter.format(123_456_789L)));
-    StateFile snowflake = new StateFile(Path.of("/tmp/none"), "n1", Scheme.SNOWFLAKE, e -> {});
+    StateFile snowflake = new StateFile(Path.of("/tmp/none"), "n1", 1, Scheme.SNOWFLAKE);
     long lease = 1_764_000_000_123L;
     assertEquals(lease, snowflake.parse(snowflake.format(lease)));
     assertNotEquals(counter.format(1), counter.format(2));
@@ -61,7 +61,7 @@ class StateFileTest {
 
   @Test
   void crc_isAlwaysEightHexDigits_zeroPadded() {
-    StateFile counter = new StateFile(Path.of("/tmp/none"), "n1", Scheme.COUNTER, e -> {});
+    StateFile counter = new StateFile(Path.of("/tmp/none"), "n1", -1, Scheme.COUNTER);
     int padded = 0;
     for (long v = 0; v < 5000; v++) {
       String line = counter.format(v);

@@ -6,6 +6,7 @@ import dev.idmint.id.IdEvent;
 import dev.idmint.id.IdFactory;
 import dev.idmint.id.IdGenerator;
 import dev.idmint.id.IdStateException;
+import dev.idmint.id.LeadBoundException;
 import dev.idmint.id.Scheme;
 import dev.idmint.id.SnowflakeId;
 import dev.idmint.protocol.Codec;
@@ -182,7 +183,7 @@ public final class Node {
           hlcLast = ((HlcId) id).packed();
         }
         return new Reply.GenerateOk(nodeId, request.src(), request.msgId(), nextMsgId++, id);
-      } catch (IdStateException e) {
+      } catch (IdStateException | LeadBoundException e) {
         return refused(request, e);
       }
     }
@@ -201,7 +202,7 @@ public final class Node {
     }
     try {
       return track(request);
-    } catch (IdStateException e) {
+    } catch (IdStateException | LeadBoundException e) {
       return refused(request, e);
     }
   }
@@ -216,7 +217,7 @@ public final class Node {
     }
     try {
       generator.nextLongs(batch, 0, n);
-    } catch (IdStateException e) {
+    } catch (IdStateException | LeadBoundException e) {
       return refused(b, e);
     }
     Scheme scheme = generator.scheme();
@@ -382,6 +383,7 @@ public final class Node {
         .scheme(scheme)
         .maxLead(config.maxLead())
         .maxObservedLead(UNBOUNDED)
+        .startAhead(false) // the track's tasks stamp IDs with the time they are asked for
         .clock(clock)
         .events(new EventLog(err, tag));
   }
@@ -390,7 +392,7 @@ public final class Node {
     return error(request, ErrorCode.TEMPORARILY_UNAVAILABLE, "not initialised: send init first");
   }
 
-  private Reply refused(Request request, IdStateException e) {
+  private Reply refused(Request request, RuntimeException e) {
     log("idmint node: request refused: " + e.getMessage());
     return error(request, ErrorCode.TEMPORARILY_UNAVAILABLE, e.getMessage());
   }

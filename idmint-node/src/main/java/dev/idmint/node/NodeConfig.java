@@ -89,9 +89,9 @@ public record NodeConfig(Scheme scheme, Path stateDir, Integer workerId, Duratio
       throw new IllegalArgumentException(
           "worker id must be 0.." + SnowflakeId.MAX_WORKER + ", got " + c.workerId);
     }
-    if (c.maxLead.isNegative() || c.maxLead.isZero()) {
+    if (c.maxLead.toMillis() < 1 || c.maxLead.compareTo(Duration.ofDays(1)) > 0) {
       throw new IllegalArgumentException(
-          "max lead must be positive, got " + c.maxLead.toMillis() + " ms");
+          "max lead must be 1 to 86400000 ms (1 day), got " + c.maxLead.toMillis() + " ms");
     }
     return c;
   }

@@ -253,29 +253,12 @@ public final class Codec {
       return;
     }
     byte[] node = out.encoded(r.node());
-    if (r.scheme() == Scheme.COUNTER) {
-      for (int k = 0; k < n; k++) {
-        if (k > 0) {
-          out.byteAt(',');
-        }
-        out.byteAt('"');
-        out.raw(node);
-        out.byteAt('-');
-        out.decimal(ids[k]);
-        out.byteAt('"');
-      }
-      return;
-    }
     for (int k = 0; k < n; k++) {
       if (k > 0) {
         out.byteAt(',');
       }
       out.byteAt('"');
-      out.decimal(ids[k] >>> HlcId.LC_BITS);
-      out.byteAt('_');
-      out.decimal(ids[k] & HlcId.MAX_LC);
-      out.byteAt('_');
-      out.raw(node);
+      out.id(r.scheme(), ids[k], node);
       out.byteAt('"');
     }
   }

@@ -1,5 +1,7 @@
 package dev.idmint.protocol;
 
+import dev.idmint.id.IdText;
+import dev.idmint.id.Scheme;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
@@ -68,31 +70,7 @@ public final class Output {
       buf[len++] = '-';
       v = -v;
     }
-    int end = len + digits(v);
-    int p = end;
-    // Two digits per division, and int division once the value fits: both matter under C1.
-    while (v > Integer.MAX_VALUE) {
-      long q = v / 100;
-      int r = (int) (v - q * 100);
-      buf[--p] = ONES[r];
-      buf[--p] = TENS[r];
-      v = q;
-    }
-    int x = (int) v;
-    while (x >= 100) {
-      int q = x / 100;
-      int r = x - q * 100;
-      buf[--p] = ONES[r];
-      buf[--p] = TENS[r];
-      x = q;
-    }
-    if (x >= 10) {
-      buf[--p] = ONES[x];
-      buf[--p] = TENS[x];
-    } else {
-      buf[--p] = (byte) ('0' + x);
-    }
-    len = end;
+    len = IdText.decimal(v, buf, len);
   }
 
   /**
@@ -127,26 +105,6 @@ public final class Output {
       decimal(v[k]); // not consecutive, or a new digit (999 -> 1000)
       start = at;
       digits = len - at;
-    }
-  }
-
-  private static int digits(long v) {
-    long bound = 10;
-    for (int n = 1; n < 19; n++, bound *= 10) {
-      if (v < bound) {
-        return n;
-      }
-    }
-    return 19;
-  }
-
-  private static final byte[] TENS = new byte[100];
-  private static final byte[] ONES = new byte[100];
-
-  static {
-    for (int k = 0; k < 100; k++) {
-      TENS[k] = (byte) ('0' + k / 10);
-      ONES[k] = (byte) ('0' + k % 10);
     }
   }
 
@@ -197,54 +155,15 @@ public final class Output {
     return encodedBytes;
   }
 
-  /** Appends the inside of a JSON string. */
-  void chars(String s) {
-    int n = s.length();
-    ensure(n * 6);
-    for (int k = 0; k < n; k++) {
-      char c = s.charAt(k);
-      if (c >= 0x20 && c < 0x80) {
-        if (c == '"' || c == '\\') {
-          buf[len++] = '\\';
-        }
-        buf[len++] = (byte) c;
-      } else if (c < 0x20) {
-        escape(c);
-      } else if (c < 0x800) {
-        buf[len++] = (byte) (0xc0 | c >> 6);
-        buf[len++] = (byte) (0x80 | c & 0x3f);
-      } else if (Character.isHighSurrogate(c)
-          && k + 1 < n
-          && Character.isLowSurrogate(s.charAt(k + 1))) {
-        int cp = Character.toCodePoint(c, s.charAt(++k));
-        buf[len++] = (byte) (0xf0 | cp >> 18);
-        buf[len++] = (byte) (0x80 | cp >> 12 & 0x3f);
-        buf[len++] = (byte) (0x80 | cp >> 6 & 0x3f);
-        buf[len++] = (byte) (0x80 | cp & 0x3f);
-      } else if (Character.isSurrogate(c)) {
-        escape(c); // a lone surrogate has no UTF-8 form; \\uXXXX keeps it exact
-      } else {
-        buf[len++] = (byte) (0xe0 | c >> 12);
-        buf[len++] = (byte) (0x80 | c >> 6 & 0x3f);
-        buf[len++] = (byte) (0x80 | c & 0x3f);
-      }
-    }
+  /** Appends the ID numbered {@code v}, with the node's JSON-encoded {@code node}, unquoted. */
+  void id(Scheme scheme, long v, byte[] node) {
+    ensure(IdText.maxIdBytes(node));
+    len = IdText.id(scheme, v, node, buf, len);
   }
 
-  private void escape(char c) {
-    buf[len++] = '\\';
-    switch (c) {
-      case '\n' -> buf[len++] = 'n';
-      case '\r' -> buf[len++] = 'r';
-      case '\t' -> buf[len++] = 't';
-      case '\b' -> buf[len++] = 'b';
-      case '\f' -> buf[len++] = 'f';
-      default -> {
-        buf[len++] = 'u';
-        for (int shift = 12; shift >= 0; shift -= 4) {
-          buf[len++] = (byte) "0123456789abcdef".charAt(c >> shift & 0xf);
-        }
-      }
-    }
+  /** Appends the inside of a JSON string. */
+  void chars(String s) {
+    ensure(IdText.maxJsonBytes(s));
+    len = IdText.jsonChars(s, buf, len);
   }
 }

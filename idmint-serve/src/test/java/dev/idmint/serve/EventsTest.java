@@ -12,7 +12,6 @@ import dev.idmint.id.SnowflakeId;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,16 +31,14 @@ class EventsTest {
 
   @Test
   void stateAtStartUp_goesToTheStartUpLine_notTheLog() {
-    events.accept(new IdEvent.StateCreated(Path.of("/s/w0.state")));
+    events.accept(new IdEvent.StateCreated("/s/w0.state"));
     assertEquals("created", events.startState());
-    events.accept(
-        new IdEvent.StateResumed(Path.of("/s/w0.state"), new SnowflakeId((5L << 22) | 0)));
+    events.accept(new IdEvent.StateResumed("/s/w0.state", new SnowflakeId((5L << 22) | 0)));
     assertEquals(
         "resumed: IDs go on after the lease 2024-01-01T00:00:00.004Z", events.startState());
-    events.accept(new IdEvent.StateResumed(Path.of("/s/w0.state"), new CounterId("w0", 2048)));
+    events.accept(new IdEvent.StateResumed("/s/w0.state", new CounterId("w0", 2048)));
     assertEquals("resumed: IDs go on from w0-2048", events.startState());
-    events.accept(
-        new IdEvent.StateResumed(Path.of("/s/w0.state"), new HlcId(1_704_067_200_005L, 0, "w0")));
+    events.accept(new IdEvent.StateResumed("/s/w0.state", new HlcId(1_704_067_200_005L, 0, "w0")));
     assertEquals(
         "resumed: IDs go on after the lease 2024-01-01T00:00:00.004Z", events.startState());
     assertEquals(List.of(), log);
@@ -50,8 +47,8 @@ class EventsTest {
   @Test
   void stateWrites_areCountedAndTimed_notLogged() throws IOException {
     events.started();
-    events.accept(new IdEvent.StateWritten(Path.of("/s/w0.state"), Duration.ofMillis(3)));
-    events.accept(new IdEvent.StateWritten(Path.of("/s/w0.state"), Duration.ofMillis(30)));
+    events.accept(new IdEvent.StateWritten("/s/w0.state", Duration.ofMillis(3), 1000));
+    events.accept(new IdEvent.StateWritten("/s/w0.state", Duration.ofMillis(30), 1000));
     String m = scrape();
     assertTrue(m.contains("idmint_state_write_duration_seconds_count 2\n"), m);
     assertTrue(m.contains("idmint_state_write_duration_seconds_bucket{le=\"0.005\"} 1\n"), m);
@@ -85,7 +82,7 @@ class EventsTest {
   @Test
   void stateEventsAfterStartUp_areLogged() {
     events.started();
-    events.accept(new IdEvent.StateCreated(Path.of("/s/w0.state")));
+    events.accept(new IdEvent.StateCreated("/s/w0.state"));
     assertNull(events.startState());
     assertEquals(List.of("state: created /s/w0.state"), log);
   }

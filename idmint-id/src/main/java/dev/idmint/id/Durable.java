@@ -1,0 +1,110 @@
+package dev.idmint.id;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.OptionalLong;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * A generator's claim on its durable state, with where renewals run and who hears of them: each
+ * commit is reported as {@link IdEvent.StateWritten} or {@link IdEvent.StateWriteFailed}.
+ */
+final class Durable {
+  private final Registry.Claim claim;
+  private final Scheme scheme;
+  private final Executor renewer; // null: the caller renews
+  private final Consumer<IdEvent> events;
+
+  Durable(Registry.Claim claim, Scheme scheme, Executor renewer, Consumer<IdEvent> events) {
+    this.claim = claim;
+    this.scheme = scheme;
+    this.renewer = renewer;
+    this.events = events;
+  }
+
+  /**
+   * The mark committed before, checked against the scheme's range.
+   *
+   * @throws IdStateException if it is outside the range: a restart would trust a mark no generator
+   *     could have written
+   */
+  OptionalLong committed() {
+    OptionalLong mark = claim.committed();
+    if (mark.isPresent()) {
+      String problem = outOfRange(scheme, mark.getAsLong());
+      if (problem != null) {
+        throw new IdStateException(
+            "cannot use the state in " + claim.where() + ": " + problem + "; no IDs issued");
+      }
+    }
+    return mark;
+  }
+
+  /** Commits {@code mark} durably, and reports it. */
+  void commit(long mark) {
+    String problem = outOfRange(scheme, mark);
+    if (problem != null) {
+      fail(new IdStateException(scheme + " IDs exhausted: " + problem));
+    }
+    // Measured, not scripted: a duration for metrics, which no ID depends on.
+    long start = System.nanoTime();
+    try {
+      claim.commit(mark);
+    } catch (IdStateException e) {
+      fail(e);
+    }
+    events.accept(
+        new IdEvent.StateWritten(claim.where(), Duration.ofNanos(System.nanoTime() - start), mark));
+  }
+
+  private void fail(IdStateException e) {
+    events.accept(new IdEvent.StateWriteFailed(claim.where(), e));
+    throw e;
+  }
+
+  /** Why {@code mark} cannot be a {@code scheme} mark, or null if it can. */
+  static String outOfRange(Scheme scheme, long mark) {
+    long min = scheme == Scheme.SNOWFLAKE ? SnowflakeId.EPOCH_MILLIS : 0;
+    long max =
+        switch (scheme) {
+          case COUNTER -> CounterGenerator.MAX_RESERVED;
+          case SNOWFLAKE -> SnowflakeId.EPOCH_MILLIS + SnowflakeId.MAX_TIME;
+          case HLC -> HlcId.MAX_PT;
+        };
+    if (mark >= min && mark <= max) {
+      return null;
+    }
+    return scheme == Scheme.COUNTER
+        ? "reserved=" + mark + " is outside the counter range (0 to " + max + ")"
+        : "lease "
+            + mark
+            + " ms is outside the "
+            + scheme
+            + " range ("
+            + Instant.ofEpochMilli(min)
+            + " to "
+            + Instant.ofEpochMilli(max)
+            + ")";
+  }
+
+  Executor renewer() {
+    return renewer;
+  }
+
+  String where() {
+    return claim.where();
+  }
+
+  int worker() {
+    return claim.worker();
+  }
+
+  void emit(IdEvent event) {
+    events.accept(event);
+  }
+
+  void close() {
+    claim.close();
+  }
+}
