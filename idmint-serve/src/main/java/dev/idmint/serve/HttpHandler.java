@@ -29,8 +29,10 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -58,6 +60,10 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   private HttpRequest request; // the request being read, or null
   private long startNanos;
   private ByteBuf body; // its body so far, or null
+  private HttpRequest waiting; // a request waiting for the clock at the lead bound, or null
+  private String waitingForm;
+  private long answerNanos; // when the request now being answered was first tried
+  private ScheduledFuture<?> retry;
   private boolean inRead; // in channelRead: the decoder is on the stack and must not be fed
   private boolean pumping;
   private boolean unflushed;
@@ -126,7 +132,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     pumping = true;
     Channel ch = ctx.channel();
     try {
-      while (!timer.closing() && ch.isWritable()) {
+      while (!timer.closing() && ch.isWritable() && waiting == null) {
         int before = decoder.buffered();
         if (before == 0) {
           break;
@@ -212,15 +218,61 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       body = null;
     }
     timer.requestDone();
+    answerNanos = ticker.getAsLong();
+    answer(ctx, req, form);
+  }
+
+  /**
+   * Answers {@code req}, or, if its IDs need the clock to move on within what it may still wait,
+   * tries again then: scheduled on this connection's event loop, which goes on serving others
+   * meanwhile. This connection's later requests wait behind it, undecoded and unread, so that its
+   * answers stay in order.
+   */
+  private void answer(ChannelHandlerContext ctx, HttpRequest req, String form) {
     HttpHeaders h = req.headers();
+    long mayWait = Api.MAX_LEAD_WAIT_NANOS - (ticker.getAsLong() - answerNanos);
     Api.Reply reply =
         budget.spent()
             ? Api.error(Route.OTHER, SERVICE_UNAVAILABLE, busy(), null, ctx.alloc())
             : api.handle(
-                req.method(), req.uri(), h.get(ACCEPT), h.get(CONTENT_TYPE), form, ctx.alloc());
+                req.method(),
+                req.uri(),
+                h.get(ACCEPT),
+                h.get(CONTENT_TYPE),
+                form,
+                ctx.alloc(),
+                mayWait);
+    if (reply.retryNanos() > 0) {
+      waiting = req;
+      waitingForm = form;
+      decoder.pause(true);
+      ctx.channel().config().setAutoRead(false);
+      retry = ctx.executor().schedule(this::retry, reply.retryNanos(), TimeUnit.NANOSECONDS);
+      return;
+    }
     boolean keepAlive = !readiness.draining() && HttpUtil.isKeepAlive(req);
     write(ctx, reply, HttpMethod.HEAD.equals(req.method()), req.protocolVersion(), keepAlive);
     metrics.request(reply.route(), reply.status().code(), ticker.getAsLong() - startNanos);
+  }
+
+  /** The clock has moved on: answer the waiting request, then the ones behind it. */
+  private void retry() {
+    retry = null;
+    HttpRequest req = waiting;
+    String form = waitingForm;
+    waiting = null;
+    waitingForm = null;
+    if (req == null || !ctx.channel().isActive()) {
+      return;
+    }
+    answer(ctx, req, form);
+    if (waiting == null) {
+      decoder.pause(false);
+      if (!timer.closing() && ctx.channel().isWritable()) {
+        ctx.channel().config().setAutoRead(true);
+      }
+      pump(); // answers what arrived meanwhile, and flushes
+    }
   }
 
   /**
@@ -292,7 +344,8 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     timer.writabilityChanged();
     if (!timer.closing()) {
       boolean writable = ctx.channel().isWritable();
-      ctx.channel().config().setAutoRead(writable); // back-pressure: no reading past the cap
+      // Back-pressure: no reading past the cap, nor while a request waits for the clock.
+      ctx.channel().config().setAutoRead(writable && waiting == null);
       if (writable) {
         pump();
       }
@@ -302,6 +355,11 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (retry != null) {
+      retry.cancel(false);
+      retry = null;
+    }
+    waiting = null; // its IDs were never taken
     if (body != null) {
       body.release();
       body = null;
@@ -323,7 +381,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
    * the connection's event loop.
    */
   void drain() {
-    if (!decoder.partial()) {
+    if (waiting == null && !decoder.partial()) { // a waiting request is answered with close
       unflushed = false;
       timer.closeAfter(ctx.writeAndFlush(Unpooled.EMPTY_BUFFER));
     }

@@ -42,6 +42,10 @@ final class Metrics {
   private final Counter requests;
   private final Counter rejected;
   private final Counter timeouts;
+  private final Counter leadWaits;
+  private final Counter leadRefusals;
+  private final Counter afterRefused;
+  private final Counter stateWriteFailures;
   private final Gauge connections;
   private final DistributionDataPoint[] durations =
       new DistributionDataPoint[Route.values().length];
@@ -123,6 +127,38 @@ final class Metrics {
         Counter.builder()
             .name("idmint_http_request_timeouts_total")
             .help("Connections closed because a request did not arrive whole in time (408)")
+            .withoutExemplars()
+            .register(registry);
+    leadWaits =
+        Counter.builder()
+            .name("idmint_lead_bound_waits_total")
+            .help(
+                "Times a request waited for the clock because its IDs would have run past"
+                    + " --max-lead-ms (the event loop is not blocked: the request is retried)")
+            .withoutExemplars()
+            .register(registry);
+    leadRefusals =
+        Counter.builder()
+            .name("idmint_lead_bound_refusals_total")
+            .help(
+                "Requests refused with 503 because their IDs needed the clock for longer than a"
+                    + " request may wait at the lead bound")
+            .withoutExemplars()
+            .register(registry);
+    afterRefused =
+        Counter.builder()
+            .name("idmint_after_refused_total")
+            .help(
+                "Well-formed after= IDs refused (422) because they lie beyond the bound: a time"
+                    + " further ahead of the wall clock than --max-lead-ms, a counter n past 2^61")
+            .withoutExemplars()
+            .register(registry);
+    stateWriteFailures =
+        Counter.builder()
+            .name("idmint_state_write_failures_total")
+            .help(
+                "Durable state writes that failed (renewals ahead of need, on a request's path, and"
+                    + " readiness probes); /readyz is 503 from one until a write succeeds")
             .withoutExemplars()
             .register(registry);
     GaugeWithCallback.builder()
@@ -213,6 +249,22 @@ final class Metrics {
 
   void stateWritten(Duration took) {
     stateWrites.observe(took.toNanos() / 1e9);
+  }
+
+  void stateWriteFailed() {
+    stateWriteFailures.inc();
+  }
+
+  void leadWaited() {
+    leadWaits.inc();
+  }
+
+  void leadRefused() {
+    leadRefusals.inc();
+  }
+
+  void afterRefused() {
+    afterRefused.inc();
   }
 
   void leadPastBound(boolean past) {

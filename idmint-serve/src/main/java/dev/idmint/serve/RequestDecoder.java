@@ -15,6 +15,7 @@ import java.util.List;
  */
 final class RequestDecoder extends HttpRequestDecoder {
   private boolean inRequest; // bytes of a request consumed, and not yet its last content
+  private boolean paused; // a request waits for the clock: the next stays in its bytes
 
   RequestDecoder() {
     super(Server.DECODER);
@@ -23,6 +24,9 @@ final class RequestDecoder extends HttpRequestDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+    if (paused) {
+      return; // bytes that arrive meanwhile are kept, not decoded
+    }
     int before = in.readableBytes();
     int emitted = out.size();
     super.decode(ctx, in, out);
@@ -31,6 +35,11 @@ final class RequestDecoder extends HttpRequestDecoder {
     } else if (in.readableBytes() < before) {
       inRequest = true;
     }
+  }
+
+  /** While paused, nothing is decoded: a request waits, and the connection's next ones with it. */
+  void pause(boolean paused) {
+    this.paused = paused;
   }
 
   /** Bytes read from the socket and not yet decoded: the start of a request, or several. */

@@ -10,6 +10,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -47,18 +48,19 @@ final class RequestTimer extends ChannelInboundHandlerAdapter {
     this.idleNanos = limits.idleTimeout().toNanos();
     this.metrics = metrics;
     this.ticker = ticker;
-    String body =
+    byte[] body =
         Json.error(
                 "the request did not arrive whole within "
                     + limits.requestTimeout().toMillis()
                     + " ms")
-            + "\n";
-    this.timeoutResponse =
+            .line();
+    byte[] head =
         ("HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\ncontent-length: "
-                + body.length()
-                + "\r\nconnection: close\r\n\r\n"
-                + body)
+                + body.length
+                + "\r\nconnection: close\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII);
+    this.timeoutResponse = Arrays.copyOf(head, head.length + body.length);
+    System.arraycopy(body, 0, timeoutResponse, head.length, body.length);
   }
 
   void attach(HttpHandler handler, RequestDecoder decoder) {

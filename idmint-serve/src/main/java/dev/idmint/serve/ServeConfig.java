@@ -17,11 +17,11 @@ import java.util.function.Supplier;
  * @param scheme snowflake (default), counter or hlc
  * @param worker the snowflake worker, 0 to 1023
  * @param workerSource where the worker came from, for the start-up line; null if nothing said
- * @param node the node in counter and HLC IDs and the state file's name, {@code w<worker>} by
- *     default
+ * @param node the node in counter and HLC IDs, {@code w<worker>} by default; names a counter's or
+ *     HLC's state file ({@code <node>.state}; a snowflake's is {@code w<worker>.state})
  * @param stateDir durable state; null keeps none
- * @param maxLead warn when snowflake or HLC IDs run this far ahead of the wall clock; also how far
- *     ahead an {@code after=} ID may be
+ * @param maxLead how far ahead of the wall clock demand may run snowflake and HLC IDs (1 ms to 1
+ *     day); also how far ahead an {@code after=} ID may be
  * @param limits what one client may ask and how long it may take
  */
 public record ServeConfig(
@@ -39,6 +39,9 @@ public record ServeConfig(
   public static final int DEFAULT_MAX_COUNT = 10_000;
   public static final int MAX_MAX_COUNT = 100_000;
   public static final int DEFAULT_MAX_CONNECTIONS = 4096;
+
+  /** The library's bound on the max lead: a day. */
+  static final long MAX_MAX_LEAD_MS = 86_400_000L;
 
   /**
    * What one client may ask and how long it may take.
@@ -131,14 +134,6 @@ public record ServeConfig(
         Limits.defaults());
   }
 
-  /**
-   * The state file the library keeps in {@link #stateDir}, named after the node (node names need no
-   * escaping, see {@link #checkNode}); null without a state dir.
-   */
-  Path stateFile() {
-    return stateDir == null ? null : stateDir.resolve(node + ".state");
-  }
-
   public ServeConfig withPort(int p) {
     return new ServeConfig(bind, p, scheme, worker, workerSource, node, stateDir, maxLead, limits);
   }
@@ -149,6 +144,10 @@ public record ServeConfig(
 
   public ServeConfig withStateDir(Path dir) {
     return new ServeConfig(bind, port, scheme, worker, workerSource, node, dir, maxLead, limits);
+  }
+
+  public ServeConfig withMaxLead(Duration d) {
+    return new ServeConfig(bind, port, scheme, worker, workerSource, node, stateDir, d, limits);
   }
 
   public ServeConfig withLimits(Limits l) {
@@ -230,8 +229,13 @@ public record ServeConfig(
         flags.maxLeadMillis() != null
             ? flags.maxLeadMillis()
             : e.integer("IDMINT_MAX_LEAD_MS", 10_000).longValue();
-    if (maxLead <= 0) {
-      throw new IllegalArgumentException("max lead must be positive, got " + maxLead + " ms");
+    if (maxLead < 1 || maxLead > MAX_MAX_LEAD_MS) {
+      throw new IllegalArgumentException(
+          "max lead must be 1 to "
+              + MAX_MAX_LEAD_MS
+              + " ms (1 ms to 1 day), got "
+              + maxLead
+              + " ms");
     }
     int maxCount =
         flags.maxCount() != null

@@ -1,6 +1,5 @@
 package dev.idmint.serve;
 
-import dev.idmint.id.IdFactory;
 import dev.idmint.id.IdGenerator;
 import dev.idmint.id.IdStateException;
 import dev.idmint.id.Scheme;
@@ -27,9 +26,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -57,7 +54,6 @@ public final class Server implements AutoCloseable {
   private final Channel listener;
   private final ChannelGroup channels;
   private final Service service;
-  private final StateLock lock;
   private final String transport;
 
   private Server(
@@ -66,14 +62,12 @@ public final class Server implements AutoCloseable {
       Channel listener,
       ChannelGroup channels,
       Service service,
-      StateLock lock,
       String transport) {
     this.config = config;
     this.group = group;
     this.listener = listener;
     this.channels = channels;
     this.service = service;
-    this.lock = lock;
     this.transport = transport;
   }
 
@@ -111,7 +105,7 @@ public final class Server implements AutoCloseable {
   }
 
   /**
-   * Takes the state lock, makes the generator and listens.
+   * Makes the generator (which claims its worker or node) and listens.
    *
    * @param log where the generator's clock and state lines go, and internal errors
    * @throws StartException if the state is in use or unusable, or the address cannot be bound
@@ -122,29 +116,13 @@ public final class Server implements AutoCloseable {
 
   static Server start(ServeConfig config, Consumer<String> log, boolean epoll)
       throws StartException {
-    StateLock lock = null;
+    Service service = null;
     EventLoopGroup group = null;
     try {
-      Path dir = config.stateDir();
-      if (dir != null) {
-        IdFactory.checkStateDir(dir);
-        try {
-          lock = StateLock.acquire(config.stateFile());
-        } catch (StateLock.LockedException e) {
-          throw new StartException(
-              "cannot use state file " + config.stateFile() + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-          throw new StartException(
-              "cannot lock the state file: "
-                  + StateLock.path(config.stateFile())
-                  + ": "
-                  + e.getMessage(),
-              e);
-        }
-      }
       String transport = epoll ? "epoll" : "nio";
-      Service service = Service.create(config, lock, transport, log);
-      Metrics metrics = service.metrics();
+      Service created = Service.create(config, transport, log);
+      service = created;
+      Metrics metrics = created.metrics();
 
       IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
       Class<? extends ServerChannel> channelClass =
@@ -172,7 +150,7 @@ public final class Server implements AutoCloseable {
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                      pipeline(ch, service, limits, log);
+                      pipeline(ch, created, limits, log);
                     }
                   });
       ChannelFuture bound = b.bind(config.bind(), config.port()).awaitUninterruptibly();
@@ -187,17 +165,17 @@ public final class Server implements AutoCloseable {
                 + (cause.getMessage() == null ? cause.toString() : cause.getMessage()),
             cause);
       }
-      service.events().started();
+      created.events().started();
       metrics.registerJvm();
-      return new Server(config, group, bound.channel(), channels, service, lock, transport);
+      return new Server(config, group, bound.channel(), channels, created, transport);
     } catch (StartException e) {
-      cleanUp(group, lock);
+      cleanUp(group, service);
       throw e;
     } catch (IdStateException | IllegalArgumentException e) {
-      cleanUp(group, lock);
+      cleanUp(group, service);
       throw new StartException(e.getMessage(), e);
     } catch (RuntimeException | Error e) {
-      cleanUp(group, lock);
+      cleanUp(group, service);
       throw e;
     }
   }
@@ -235,12 +213,12 @@ public final class Server implements AutoCloseable {
     ch.pipeline().addLast(timer).addLast(decoder).addLast(handler);
   }
 
-  private static void cleanUp(EventLoopGroup group, StateLock lock) {
+  private static void cleanUp(EventLoopGroup group, Service service) {
     if (group != null) {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly();
     }
-    if (lock != null) {
-      lock.close();
+    if (service != null) {
+      service.close();
     }
   }
 
@@ -271,9 +249,12 @@ public final class Server implements AutoCloseable {
     }
     sb.append(", node ").append(config.node()).append(", state ");
     if (config.stateDir() == null) {
-      sb.append("none (no --state-dir: a restart may reissue IDs)");
+      sb.append(
+          config.scheme() == Scheme.COUNTER
+              ? "none (no --state-dir: a restart starts again at n=0 and reissues IDs)"
+              : "none (no --state-dir: a restart reissues IDs only if the clock went back)");
     } else {
-      sb.append(config.stateFile().toAbsolutePath());
+      sb.append(service.events().store());
       String found = service.events().startState();
       if (found != null) {
         sb.append(" (").append(found).append(')');
@@ -327,15 +308,12 @@ public final class Server implements AutoCloseable {
     }
   }
 
-  /** Closes everything and releases the state lock. */
+  /** Closes everything and gives up the worker or node (the state file's lock). */
   @Override
   public void close() {
     listener.close().awaitUninterruptibly();
     channels.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     service.close();
-    if (lock != null) {
-      lock.close();
-    }
   }
 }

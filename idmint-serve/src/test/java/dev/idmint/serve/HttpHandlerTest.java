@@ -13,6 +13,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -250,5 +251,46 @@ class HttpHandlerTest {
     send("GET /v1/ids?count=7 HTTP/1.1\r\n\r\nGET /v1/ids?count=5 HTTP/1.1\r\n\r\n");
     String m = send("GET /metrics HTTP/1.1\r\n\r\n").get(0).body();
     assertTrue(m.contains("idmint_ids_delivered_total 12.0"), m);
+  }
+
+  @Test
+  void requestWaitingForTheClock_holdsBackTheConnectionsLaterOnes_answersInOrder()
+      throws InterruptedException {
+    Fixture f = new Fixture(ServeConfig.defaults().withMaxLead(Duration.ofMillis(5)));
+    EmbeddedChannel c = channel(f);
+    try {
+      // Each asks for 2.4 ms of the worker's clock, from IDs that start at the bound: the first
+      // ones wait, on the event loop's timer, and the health check behind them waits its turn.
+      String batch = "GET /v1/ids?count=10000&format=number HTTP/1.1\r\n\r\n";
+      byte[] out = exchange(c, batch.repeat(4) + "GET /healthz HTTP/1.1\r\n\r\n");
+      ByteArrayOutputStream all = new ByteArrayOutputStream();
+      all.writeBytes(out);
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      List<HttpResponses.Response> rs = HttpResponses.parse(all.toByteArray(), false);
+      while (rs.size() < 5 && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+        c.runScheduledPendingTasks();
+        all.writeBytes(exchange(c, new byte[0]));
+        rs = HttpResponses.parse(all.toByteArray(), false);
+      }
+      assertEquals(
+          List.of(200, 200, 200, 200, 200),
+          rs.stream().map(HttpResponses.Response::status).toList());
+      long last = -1;
+      for (int k = 0; k < 4; k++) {
+        for (String id : Fixture.ids(rs.get(k).body())) {
+          long v = Long.parseLong(id.substring(1));
+          assertTrue(v > last, v + " after " + last);
+          last = v;
+        }
+      }
+      assertEquals("{\"status\":\"ok\"}\n", rs.get(4).body());
+      String m = f.call("GET", "/metrics").body();
+      assertFalse(m.contains("idmint_lead_bound_waits_total 0.0"), m);
+      assertTrue(m.contains("idmint_lead_bound_refusals_total 0.0"), m);
+      assertTrue(c.isOpen());
+    } finally {
+      c.finishAndReleaseAll();
+    }
   }
 }

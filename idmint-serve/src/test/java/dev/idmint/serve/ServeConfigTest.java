@@ -175,7 +175,9 @@ class ServeConfigTest {
         "IDMINT_SHUTDOWN_DELAY_MS|x|IDMINT_SHUTDOWN_DELAY_MS=x: not an integer",
         "IDMINT_NODE|a/b|node name 'a/b' must be 1 to 64 letters",
         "IDMINT_NODE|.hidden|not starting with '.'",
-        "IDMINT_MAX_LEAD_MS|0|max lead must be positive",
+        "IDMINT_MAX_LEAD_MS|0|max lead must be 1 to 86400000 ms (1 ms to 1 day), got 0 ms",
+        "IDMINT_MAX_LEAD_MS|86400001|max lead must be 1 to 86400000 ms (1 ms to 1 day), got"
+            + " 86400001 ms",
         "IDMINT_MAX_COUNT|0|max count must be 1..100000",
         "IDMINT_MAX_COUNT|100001|max count must be 1..100000",
         "IDMINT_MAX_CONNECTIONS|0|max connections must be at least 1",

@@ -226,14 +226,25 @@ class ServerTest {
   }
 
   @Test
-  void secondServerOnTheSameStateFile_refusesNamingTheHolder(@TempDir Path dir) throws Exception {
-    start(ServeConfig.defaults().withStateDir(dir));
-    Server.StartException e =
-        assertThrows(
-            Server.StartException.class, () -> start(ServeConfig.defaults().withStateDir(dir)));
-    assertTrue(e.getMessage().contains("in use by another process"), e.getMessage());
+  void secondServerOnTheSameWorker_refusesNamingTheWorker_evenUnderAnotherNode(@TempDir Path dir)
+      throws Exception {
+    start(config(3, "a", dir));
+    ServeConfig sameWorker = config(3, "b", dir);
+    Server.StartException e = assertThrows(Server.StartException.class, () -> start(sameWorker));
     assertTrue(
-        e.getMessage().contains("(pid " + ProcessHandle.current().pid() + ")"), e.getMessage());
+        e.getMessage().startsWith("worker 3 is in use by another generator in this process"),
+        e.getMessage());
+    // Another worker in the same dir has a file, and a lock, of its own.
+    start(config(4, "a", dir));
+    assertTrue(java.nio.file.Files.exists(dir.resolve("w3.state")));
+    assertTrue(java.nio.file.Files.exists(dir.resolve("w4.state")));
+  }
+
+  private static ServeConfig config(int worker, String node, Path dir) {
+    return ServeConfig.resolve(
+        new ServeConfig.Flags(0, null, null, worker, null, node, dir, null, null, null, null),
+        java.util.Map.of(),
+        () -> "");
   }
 
   @Test
