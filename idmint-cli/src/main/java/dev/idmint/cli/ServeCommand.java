@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
       "Run a fleet with one worker id per instance; no coordinator is needed.",
       "Each flag overrides the environment variable named with it.",
       "Exit status: 0 after SIGTERM or SIGINT (after the shutdown delay, requests in flight"
-          + " finish, at most 5 s), 254 for bad settings or state that is unusable or in use."
+          + " finish, at most 5 s), 254 for bad settings, state that is unusable, or a worker (node)"
+          + " that another process holds."
     })
 final class ServeCommand implements Callable<Integer> {
   @Option(
@@ -68,8 +69,9 @@ final class ServeCommand implements Callable<Integer> {
       names = "--node",
       paramLabel = "NAME",
       description =
-          "Counter IDs read <NAME>-<n>, HLC IDs <pt>_<lc>_<NAME>; also names the state file"
-              + " (IDMINT_NODE; default w<worker>).")
+          "Counter IDs read <NAME>-<n>, HLC IDs <pt>_<lc>_<NAME>; also names a counter's or HLC's"
+              + " state file, <NAME>.state (a snowflake's is w<worker>.state) (IDMINT_NODE; default"
+              + " w<worker>).")
   String node;
 
   @Option(
@@ -83,8 +85,10 @@ final class ServeCommand implements Callable<Integer> {
       names = "--max-lead-ms",
       paramLabel = "MS",
       description =
-          "Warn when snowflake or HLC IDs run this far ahead of the wall clock; also how far ahead"
-              + " an after= ID may be (IDMINT_MAX_LEAD_MS; default 10000).")
+          "How far ahead of the wall clock demand may run snowflake and HLC IDs, 1 to 86400000;"
+              + " past it a request waits for the clock (at most 50 ms) or gets 503, and a restart"
+              + " without --state-dir starts this far ahead; also how far ahead an after= ID may be"
+              + " (IDMINT_MAX_LEAD_MS; default 10000).")
   Long maxLeadMillis;
 
   @Option(

@@ -47,7 +47,7 @@ class ServeProcessIT {
               "(?s)idmint serve: no worker id given, so this is worker 0; a fleet needs one worker"
                   + " id per instance .*\nidmint serve: listening on http://127\\.0\\.0\\.1:[0-9]+"
                   + " \\(epoll\\); scheme snowflake, worker 0 \\(default\\), node w0, state none"
-                  + " \\(no --state-dir: a restart may reissue IDs\\)\n"),
+                  + " \\(no --state-dir: a restart reissues IDs only if the clock went back\\)\n"),
           err);
       HttpResponse<String> r = s.get("/v1/ids?count=3");
       assertEquals(200, r.statusCode());
@@ -162,7 +162,8 @@ class ServeProcessIT {
       assertEquals(200, decoded.statusCode());
       assertTrue(decoded.body().contains("\"scheme\":\"hlc\""), decoded.body());
       assertTrue(s.get("/v1/info").body().contains("\"layout\":\"<pt>_<lc>_<node>\""));
-      HlcId seen = new HlcId(System.currentTimeMillis() + 2000, 7, "west");
+      // Without state, IDs start the max lead (10 s) ahead: one seen at the bound is above them.
+      HlcId seen = new HlcId(System.currentTimeMillis() + 10_000, 7, "west");
       String after = s.get("/v1/ids?after=" + seen).body();
       assertEquals(
           "{\"ids\":[\"" + seen.pt() + "_8_east\"]}\n", after, "the HLC receive rule over HTTP");
@@ -267,7 +268,8 @@ class ServeProcessIT {
   }
 
   @Test
-  void twoProcessesOnOneStateFile_theSecondRefusesNamingTheFirst() throws Exception {
+  void twoProcessesOnOneWorker_theSecondExits254NamingTheWorker_otherWorkersShareTheDir()
+      throws Exception {
     Path state = tmp.resolve("state");
     try (ServeProcess first =
         start(Map.of(), "--state-dir", state.toString(), "--worker-id", "3")) {
@@ -281,7 +283,12 @@ class ServeProcessIT {
       assertTrue(second.waitFor(60, TimeUnit.SECONDS));
       String err = ServeProcess.read(log);
       assertEquals(254, second.exitValue(), err);
-      assertTrue(err.contains("in use by another process (pid " + first.process.pid() + ")"), err);
+      assertTrue(
+          err.contains(
+              "idmint serve: worker 3 is in use by another process (pid "
+                  + first.process.pid()
+                  + ")"),
+          err);
       assertFalse(err.contains("listening on"), err);
       assertEquals(200, first.get("/v1/ids").statusCode()); // the first goes on
       // Another worker in the same dir has a file of its own.
@@ -470,7 +477,7 @@ class ServeProcessIT {
       assertEquals(503, r.statusCode(), r.body());
       assertTrue(r.body().contains("cannot write state file"), r.body());
       assertEquals(503, awaitReadyz(s, 503).statusCode());
-      assertTrue(s.get("/readyz").body().contains("state cannot be renewed"));
+      assertTrue(s.get("/readyz").body().contains("state cannot be written"));
 
       Files.delete(state);
       Files.move(moved, state);
