@@ -83,6 +83,9 @@ final class Api {
   private static final class Scratch {
     long[] ids = new long[16];
     byte[] bytes = new byte[256];
+    // The bytes as a body, reused: the thread keeps one reference, so a reply's release never
+    // frees it, and a reply costs no buffer object.
+    ByteBuf body = Unpooled.wrappedBuffer(bytes);
   }
 
   /**
@@ -401,6 +404,7 @@ final class Api {
     int size = IDS_OPEN.length + count * maxIdBytes + 3;
     if (buf.length < size) {
       buf = scratch.bytes = new byte[Math.max(size, buf.length * 2)];
+      scratch.body = Unpooled.wrappedBuffer(buf);
     }
     boolean quote = !text && !numbers;
     int p = 0;
@@ -427,7 +431,7 @@ final class Api {
     }
     metrics.issued(count);
     // No copy: the response is encoded from the scratch bytes before this thread needs them again.
-    return Unpooled.wrappedBuffer(buf, 0, p);
+    return scratch.body.retain().setIndex(0, p);
   }
 
   private Reply decode(HttpMethod method, String raw, ByteBufAllocator alloc) {

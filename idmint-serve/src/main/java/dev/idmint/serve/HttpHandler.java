@@ -176,7 +176,8 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     request = req;
-    if (HttpUtil.is100ContinueExpected(req)) {
+    if (expect != null && req.protocolVersion().minorVersion() >= 1) { // 100-continue, checked
+
       ctx.write(Unpooled.wrappedBuffer(ResponseEncoder.CONTINUE), ctx.voidPromise());
       unflushed = true;
     }
@@ -250,9 +251,19 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       retry = ctx.executor().schedule(this::retry, reply.retryNanos(), TimeUnit.NANOSECONDS);
       return;
     }
-    boolean keepAlive = !readiness.draining() && HttpUtil.isKeepAlive(req);
+    boolean keepAlive = !readiness.draining() && keepAlive(req);
     write(ctx, reply, HttpMethod.HEAD.equals(req.method()), req.protocolVersion(), keepAlive);
     metrics.request(reply.route(), reply.status().code(), ticker.getAsLong() - startNanos);
+  }
+
+  /**
+   * {@link HttpUtil#isKeepAlive}, without the header iterator it allocates when, as from most
+   * clients, there is no Connection header.
+   */
+  private static boolean keepAlive(HttpRequest req) {
+    return req.headers().contains(HttpHeaderNames.CONNECTION)
+        ? HttpUtil.isKeepAlive(req)
+        : req.protocolVersion().isKeepAliveDefault();
   }
 
   /** The clock has moved on: answer the waiting request, then the ones behind it. */
