@@ -87,7 +87,7 @@ public final class IdFactory {
     private Registry registry; // null: no durable state
     private Duration maxLead = DEFAULT_MAX_LEAD;
     private Duration maxWait = DEFAULT_MAX_WAIT;
-    private boolean startAhead = true;
+    private boolean startAhead;
     private LongSupplier ticker; // null: System.nanoTime()
     private Duration maxObservedLead; // null: maxLead
     private Consumer<? super IdEvent> events; // null: System.Logger "dev.idmint.id"
@@ -191,11 +191,13 @@ public final class IdFactory {
 
     /**
      * Without durable state, whether snowflake and HLC IDs start at the wall clock plus {@link
-     * #maxLead} (true, the default) or at the wall clock. The last run's IDs stayed within the max
-     * lead of the wall clock, so starting past it means a restart reissues nothing unless the clock
-     * itself went back, at the price of timestamps up to the max lead ahead until the clock catches
-     * up. An HLC that must stamp physical time, as Maelstrom's tasks do, starts at the wall clock.
-     * Durable state makes this moot: a restart resumes after its lease.
+     * #maxLead} (true) or at the wall clock (false, the default). The last run's IDs stayed within
+     * the max lead of its reference time, so starting past it means a restart reissues nothing
+     * unless the clock went back (or the max lead was lowered, or IDs observed from a clock further
+     * ahead than the restart took were followed), at the price of timestamps up to the max lead
+     * ahead until the clock catches up. Off by default: IDs then stamp physical time, as an HLC
+     * should, and equal peers do not see each other's fresh IDs as running ahead. Durable state
+     * makes this moot: a restart resumes after its lease. {@code idmint serve} turns it on.
      */
     public Builder startAhead(boolean startAhead) {
       this.startAhead = startAhead;
@@ -204,8 +206,9 @@ public final class IdFactory {
 
     /**
      * The monotonic clock, in ns, that carries the lead bound's reference time forward while the
-     * wall clock is behind it ({@code System.nanoTime()} by default); scripted with {@link #clock}
-     * in tests.
+     * wall clock is behind it: {@code System.nanoTime()} by default, or, when {@link #clock} is
+     * given, that clock's forward moves, so that a scripted clock alone keeps the generator
+     * deterministic.
      */
     public Builder ticker(LongSupplier nanoTime) {
       this.ticker = Objects.requireNonNull(nanoTime, "ticker");
@@ -235,7 +238,8 @@ public final class IdFactory {
 
     /**
      * The wall clock, in milliseconds since 1970 ({@code System.currentTimeMillis()} by default).
-     * It is the only time the generator reads, so a scripted clock makes it deterministic.
+     * Unless {@link #ticker} is given too, it is the only time the generator reads, so a scripted
+     * clock makes it deterministic.
      */
     public Builder clock(LongSupplier epochMillis) {
       this.clock = Objects.requireNonNull(epochMillis, "clock");
@@ -274,7 +278,8 @@ public final class IdFactory {
       int worker = scheme != Scheme.SNOWFLAKE ? -1 : assigns ? -1 : worker();
       Consumer<IdEvent> sink = new SafeSink(events != null ? events : new LoggerSink());
       LongSupplier wallClock = clock != null ? clock : System::currentTimeMillis;
-      LongSupplier nanos = ticker != null ? ticker : new NanoTime();
+      LongSupplier nanos =
+          ticker != null ? ticker : clock != null ? new ForwardTicker(clock) : new NanoTime();
       Durable durable = null;
       if (registry != null) {
         Registry.Claim claim = registry.claim(scheme, nodeId, worker);
@@ -371,6 +376,31 @@ public final class IdFactory {
     @Override
     public long getAsLong() {
       return System.nanoTime();
+    }
+  }
+
+  /**
+   * The ticker beside a clock the caller gave: time passes as that clock moves forward, so that a
+   * scripted clock alone keeps the generator deterministic.
+   */
+  private static final class ForwardTicker implements LongSupplier {
+    private final LongSupplier clock;
+    private long last; // guarded by this
+    private long nanos; // guarded by this
+
+    ForwardTicker(LongSupplier clock) {
+      this.clock = clock;
+      this.last = clock.getAsLong();
+    }
+
+    @Override
+    public synchronized long getAsLong() {
+      long now = clock.getAsLong();
+      if (now > last) {
+        nanos += (now - last) * 1_000_000;
+      }
+      last = now;
+      return nanos;
     }
   }
 

@@ -7,11 +7,12 @@ package dev.idmint.id;
 public final class IdStateException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  IdStateException(String message) {
+  public IdStateException(String message) {
     super(message);
   }
 
-  IdStateException(String message, Throwable cause) {
+  /** For registries and other durable stores: {@code cause} may be null. */
+  public IdStateException(String message, Throwable cause) {
     super(message, cause);
   }
 }

@@ -46,6 +46,7 @@ final class StateFile implements Registry.Claim {
   private final Scheme scheme;
   private StateLock lock; // null: not claimed (format and parse only)
   private OptionalLong committed = OptionalLong.empty();
+  private long highest = Long.MIN_VALUE; // the highest mark on disk; guarded by this
   private volatile boolean closed;
 
   /** A file for formatting and parsing only, with no claim on it. */
@@ -69,6 +70,7 @@ final class StateFile implements Registry.Claim {
     f.lock = StateLock.acquire(f.file, f.key());
     try {
       f.committed = f.read();
+      f.highest = f.committed.orElse(Long.MIN_VALUE);
     } catch (RuntimeException e) {
       f.close();
       throw e;
@@ -100,12 +102,15 @@ final class StateFile implements Registry.Claim {
     return committed;
   }
 
+  /** Writes {@code mark}, or the higher mark already on disk: a mark never goes back. */
   @Override
-  public void commit(long mark) {
+  public synchronized void commit(long mark) {
     if (closed) {
       throw new IdStateException("state file " + file + " is closed: its lock was released");
     }
-    write(mark);
+    long value = Math.max(mark, highest);
+    write(value);
+    highest = value;
   }
 
   @Override

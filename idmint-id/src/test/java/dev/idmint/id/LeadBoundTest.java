@@ -150,11 +150,11 @@ class LeadBoundTest {
   @EnumSource(
       value = Scheme.class,
       names = {"SNOWFLAKE", "HLC"})
-  void withoutState_startsPastTheMaxLead(Scheme scheme) {
-    long first = builder(scheme, 2000).build().nextLong();
+  void withoutState_startAhead_startsPastTheMaxLead_andOffByDefaultAtTheClock(Scheme scheme) {
+    long first = builder(scheme, 2000).startAhead(true).build().nextLong();
     assertEquals(START + 2000, time(scheme, first));
     assertEquals(0, first & (scheme == Scheme.SNOWFLAKE ? 0xfff : HlcId.MAX_LC));
-    assertEquals(START, time(scheme, builder(scheme, 2000).startAhead(false).build().nextLong()));
+    assertEquals(START, time(scheme, builder(scheme, 2000).build().nextLong()), "by default");
   }
 
   /**

@@ -53,12 +53,12 @@ class ReadmeExampleIT {
       throws Exception {
     Example example = Example.compiled(0, tmp);
     Run first = example.run();
-    assertEquals("state: created " + Path.of("idmint-state", "orders-7.state") + "\n", first.err());
+    assertEquals("state: created " + Path.of("idmint-state", "w7.state") + "\n", first.err());
     long[] firstIds = checkOutput(first);
 
     Run second = example.run();
     assertTrue(
-        second.err().startsWith("state: resumed from " + Path.of("idmint-state", "orders-7.state")),
+        second.err().startsWith("state: resumed from " + Path.of("idmint-state", "w7.state")),
         second.err());
     long[] secondIds = checkOutput(second);
     assertTrue(secondIds[0] > firstIds[1], "after a restart, IDs go on above the old ones");

@@ -47,6 +47,8 @@ public final class Node {
 
   private static final Duration UNBOUNDED = Duration.ofMillis(Long.MAX_VALUE);
 
+  private static final LongSupplier TICKER = new Ticker();
+
   private final NodeConfig config;
   private final InputStream in;
   private final OutputStream out;
@@ -383,8 +385,8 @@ public final class Node {
         .scheme(scheme)
         .maxLead(config.maxLead())
         .maxObservedLead(UNBOUNDED)
-        .startAhead(false) // the track's tasks stamp IDs with the time they are asked for
         .clock(clock)
+        .ticker(TICKER)
         .events(new EventLog(err, tag));
   }
 
@@ -494,6 +496,14 @@ public final class Node {
     @Override
     public long getAsLong() {
       return System.currentTimeMillis() + offset;
+    }
+  }
+
+  /** Real elapsed time for the lead bound, which simulate_backward's shift must not move. */
+  private static final class Ticker implements LongSupplier {
+    @Override
+    public long getAsLong() {
+      return System.nanoTime();
     }
   }
 
