@@ -44,6 +44,9 @@ record Service(
             .maxLead(config.maxLead())
             // Never wait on an event loop: the handler schedules the retry itself.
             .maxWait(Duration.ZERO)
+            // Without state, start past the wall clock plus the max lead, which the last life's
+            // IDs never passed: a restart reissues nothing unless the clock went back.
+            .startAhead(true)
             .events(events);
     // State writes (a write and an fsync: lease renewals, readiness probes) on a thread of their
     // own, off the event loops.
