@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
           + " /v1/ids/{id}, /v1/info, /healthz, /readyz, /metrics.",
       "Run a fleet with one worker id per instance; no coordinator is needed.",
       "Each flag overrides the environment variable named with it.",
-      "Exit status: 0 after SIGTERM or SIGINT (requests in flight finish, at most 5 s), 254 for bad"
-          + " settings or state that is unusable or in use."
+      "Exit status: 0 after SIGTERM or SIGINT (after the shutdown delay, requests in flight"
+          + " finish, at most 5 s), 254 for bad settings, state that is unusable, or a worker (node)"
+          + " that another process holds."
     })
 final class ServeCommand implements Callable<Integer> {
   @Option(
@@ -57,17 +58,20 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--worker-id-from-hostname",
+      paramLabel = "NAME",
       description =
-          "Take the worker id from the host name's trailing -<ordinal>, as in a Kubernetes"
-              + " StatefulSet (IDMINT_WORKER_ID_FROM_HOSTNAME=true).")
-  boolean workerIdFromHostname;
+          "Take the worker id from a host name whose first label is exactly NAME-<ordinal>, as"
+              + " Kubernetes names the pods of StatefulSet NAME (IDMINT_WORKER_ID_FROM_HOSTNAME)."
+              + " Anything else stops it at start-up.")
+  String workerIdFromHostname;
 
   @Option(
       names = "--node",
       paramLabel = "NAME",
       description =
-          "Counter IDs read <NAME>-<n>, HLC IDs <pt>_<lc>_<NAME>; also names the state file"
-              + " (IDMINT_NODE; default w<worker>).")
+          "Counter IDs read <NAME>-<n>, HLC IDs <pt>_<lc>_<NAME>; also names a counter's or HLC's"
+              + " state file, <NAME>.state (a snowflake's is w<worker>.state) (IDMINT_NODE; default"
+              + " w<worker>).")
   String node;
 
   @Option(
@@ -81,8 +85,10 @@ final class ServeCommand implements Callable<Integer> {
       names = "--max-lead-ms",
       paramLabel = "MS",
       description =
-          "Warn when snowflake or HLC IDs run this far ahead of the wall clock; also how far ahead"
-              + " an after= ID may be (IDMINT_MAX_LEAD_MS; default 10000).")
+          "How far ahead of the wall clock demand may run snowflake and HLC IDs, 1 to 86400000;"
+              + " past it a request waits for the clock (at most 50 ms) or gets 503, and a restart"
+              + " without --state-dir starts this far ahead; also how far ahead an after= ID may be"
+              + " (IDMINT_MAX_LEAD_MS; default 10000).")
   Long maxLeadMillis;
 
   @Option(
@@ -97,6 +103,14 @@ final class ServeCommand implements Callable<Integer> {
       description =
           "Close connections beyond this many at once (IDMINT_MAX_CONNECTIONS; default 4096).")
   Integer maxConnections;
+
+  @Option(
+      names = "--shutdown-delay-ms",
+      paramLabel = "MS",
+      description =
+          "On SIGTERM, answer /readyz with 503 and go on serving for this long before the drain,"
+              + " so that load balancers stop sending first (IDMINT_SHUTDOWN_DELAY_MS; default 0).")
+  Long shutdownDelayMillis;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -117,7 +131,8 @@ final class ServeCommand implements Callable<Integer> {
                   stateDir,
                   maxLeadMillis,
                   maxCount,
-                  maxConnections),
+                  maxConnections,
+                  shutdownDelayMillis),
               System.getenv(),
               ServeCommand::hostname);
     } catch (IllegalArgumentException e) {
@@ -127,7 +142,7 @@ final class ServeCommand implements Callable<Integer> {
     if (config.workerSource() == null && config.scheme() == Scheme.SNOWFLAKE) {
       err.println(
           "idmint serve: no worker id given, so this is worker 0; a fleet needs one worker id per"
-              + " instance (--worker-id N or --worker-id-from-hostname)");
+              + " instance (--worker-id N or --worker-id-from-hostname=NAME)");
     }
     CountDownLatch stop = new CountDownLatch(1);
     Signals.onTerminate(stop::countDown);
@@ -143,6 +158,13 @@ final class ServeCommand implements Callable<Integer> {
       stop.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    long delay = config.limits().shutdownDelay().toMillis();
+    if (delay > 0) {
+      err.println(
+          "idmint serve: stopping: /readyz answers 503; serving on for the shutdown delay ("
+              + delay
+              + " ms), then draining");
     }
     int cut = server.drain();
     server.close();

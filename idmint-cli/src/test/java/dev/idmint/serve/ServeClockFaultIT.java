@@ -144,7 +144,7 @@ class ServeClockFaultIT {
   /**
    * Two instances, one whose clock runs 5 s ahead: the other's IDs come out smaller than the fast
    * one's, until it is given the fast one's ID as {@code after=}; then every ID it issues is
-   * greater. An ID from a clock an hour ahead is refused with a 400, and changes nothing.
+   * greater. An ID from a clock an hour ahead is refused with a 422, and changes nothing.
    */
   @ParameterizedTest
   @ValueSource(strings = {"snowflake", "hlc"})
@@ -161,7 +161,10 @@ class ServeClockFaultIT {
                 "--worker-id",
                 "9",
                 "--node",
-                "fast");
+                "fast",
+                // With state, IDs start at the wall clock, not the max lead past it.
+                "--state-dir",
+                tmp.resolve("fast-state").toString());
         ServeProcess slow =
             start(
                 slowOffset,
@@ -171,12 +174,16 @@ class ServeClockFaultIT {
                 "--worker-id",
                 "1",
                 "--node",
-                "slow")) {
+                "slow",
+                "--state-dir",
+                tmp.resolve("slow-state").toString())) {
       String seen = id(fast.get("/v1/ids").body());
       long seenNumber = numbers("\"" + seen + "\"").get(0);
       long unordered = numbers(slow.get("/v1/ids").body()).get(0);
       assertTrue(unordered < seenNumber, "the slow clock's IDs are behind without after=");
-      for (long v : numbers(slow.get("/v1/ids?count=3&after=" + seen).body())) {
+      HttpResponse<String> followed = slow.get("/v1/ids?count=3&after=" + seen);
+      assertEquals(200, followed.statusCode(), followed.body());
+      for (long v : numbers(followed.body())) {
         assertTrue(v > seenNumber, v + " after " + seenNumber);
       }
       assertTrue(numbers(slow.get("/v1/ids").body()).get(0) > seenNumber, "and every later one");
@@ -184,7 +191,7 @@ class ServeClockFaultIT {
       setOffset(fastOffset, "+3600");
       String farAhead = id(fast.get("/v1/ids").body());
       HttpResponse<String> refused = slow.get("/v1/ids?after=" + farAhead);
-      assertEquals(400, refused.statusCode(), refused.body());
+      assertEquals(422, refused.statusCode(), refused.body());
       assertTrue(
           refused.body().contains("ahead of the wall clock") && refused.body().contains("bound"),
           refused.body());
@@ -250,6 +257,41 @@ class ServeClockFaultIT {
               .matcher(s.stderr())
               .find(),
           s.stderr());
+    }
+  }
+
+  /**
+   * A lead the clock causes is not demand: after the wall clock steps back an hour, with a 1 s max
+   * lead, batches go on being answered at once, the instance's own IDs (an hour ahead of its clock)
+   * are accepted as after=, and the lead grows no further than the step.
+   */
+  @Test
+  void clockSteppedBackAnHour_neverBlocksIssuing_ownIdsAreAcceptedAsAfter() throws Exception {
+    Path offset = Files.writeString(tmp.resolve("offset"), "+0");
+    try (ServeProcess s =
+            start(offset, tmp.resolve("serve.log"), "--worker-id", "4", "--max-lead-ms", "1000");
+        RawClient client = new RawClient(s.address)) {
+      long last = -1;
+      setOffset(offset, "-3600");
+      long end = System.nanoTime() + 2_000_000_000L;
+      int batches = 0;
+      while (System.nanoTime() < end) {
+        HttpResponses.Response r = client.get("/v1/ids?count=10000");
+        assertEquals(200, r.status(), r.body());
+        List<Long> ids = numbers(r.body());
+        assertTrue(ids.get(0) > last);
+        last = ids.get(ids.size() - 1);
+        batches++;
+      }
+      assertTrue(batches > 10, batches + " batches");
+      HttpResponses.Response own = client.get("/v1/ids?after=" + last);
+      assertEquals(200, own.status(), "its own ID, an hour ahead of its clock: " + own.body());
+      assertTrue(numbers(own.body()).get(0) > last);
+      Matcher lead = Pattern.compile("\"lead_ms\":([0-9]+)").matcher(client.get("/v1/info").body());
+      assertTrue(lead.find());
+      assertTrue(Long.parseLong(lead.group(1)) <= 3_600_000 + 1_000 + 5, lead.group(1));
+      String m = client.get("/metrics").body();
+      assertTrue(m.contains("idmint_lead_bound_refusals_total 0.0"), m);
     }
   }
 }

@@ -47,7 +47,7 @@ class ServeProcessIT {
               "(?s)idmint serve: no worker id given, so this is worker 0; a fleet needs one worker"
                   + " id per instance .*\nidmint serve: listening on http://127\\.0\\.0\\.1:[0-9]+"
                   + " \\(epoll\\); scheme snowflake, worker 0 \\(default\\), node w0, state none"
-                  + " \\(no --state-dir: a restart may reissue IDs\\)\n"),
+                  + " \\(no --state-dir: a restart reissues IDs only if the clock went back\\)\n"),
           err);
       HttpResponse<String> r = s.get("/v1/ids?count=3");
       assertEquals(200, r.statusCode());
@@ -162,7 +162,8 @@ class ServeProcessIT {
       assertEquals(200, decoded.statusCode());
       assertTrue(decoded.body().contains("\"scheme\":\"hlc\""), decoded.body());
       assertTrue(s.get("/v1/info").body().contains("\"layout\":\"<pt>_<lc>_<node>\""));
-      HlcId seen = new HlcId(System.currentTimeMillis() + 2000, 7, "west");
+      // Without state, IDs start the max lead (10 s) ahead: one seen at the bound is above them.
+      HlcId seen = new HlcId(System.currentTimeMillis() + 10_000, 7, "west");
       String after = s.get("/v1/ids?after=" + seen).body();
       assertEquals(
           "{\"ids\":[\"" + seen.pt() + "_8_east\"]}\n", after, "the HLC receive rule over HTTP");
@@ -200,6 +201,12 @@ class ServeProcessIT {
       for (String name :
           List.of(
               "idmint_ids_issued_total 10.0",
+              "idmint_ids_delivered_total 10.0",
+              "idmint_http_request_duration_seconds_bucket{route=\"/v1/ids\",le=\"10.0\"} 1",
+              "jvm_memory_used_bytes{area=\"heap\"} ",
+              "jvm_gc_collection_seconds_count{gc=",
+              "jvm_threads_current ",
+              "jvm_buffer_pool_used_bytes{pool=\"direct\"} ",
               "idmint_http_requests_total{code=\"404\",route=\"other\"} 1.0",
               "idmint_http_request_duration_seconds_bucket{route=\"/v1/ids\",le=\"+Inf\"} 1",
               "idmint_clock_lead_seconds ",
@@ -214,13 +221,17 @@ class ServeProcessIT {
 
   @Test
   void workerIdFromHostname_takesTheStatefulSetOrdinal() throws Exception {
-    try (ServeProcess s = start(Map.of("HOSTNAME", "idmint-7"), "--worker-id-from-hostname")) {
+    try (ServeProcess s =
+        start(Map.of("HOSTNAME", "idmint-7"), "--worker-id-from-hostname=idmint")) {
       assertTrue(s.stderr().contains("worker 7 (from host name idmint-7), node w7"), s.stderr());
       String id = s.get("/v1/ids").body().replaceAll("[^0-9]", "");
       assertEquals(7, ((SnowflakeId) Id.parse(id)).worker());
+      assertTrue(
+          s.get("/v1/info").body().contains("\"worker_source\":\"host name idmint-7\""),
+          s.get("/v1/info").body());
     }
     try (ServeProcess s =
-        start(Map.of("HOSTNAME", "idmint-1023", "IDMINT_WORKER_ID_FROM_HOSTNAME", "true"))) {
+        start(Map.of("HOSTNAME", "idmint-1023", "IDMINT_WORKER_ID_FROM_HOSTNAME", "idmint"))) {
       assertTrue(s.stderr().contains("worker 1023 (from host name idmint-1023)"), s.stderr());
     }
   }
@@ -229,15 +240,20 @@ class ServeProcessIT {
   @CsvSource(
       delimiter = '|',
       value = {
-        "HOSTNAME=idmint|--worker-id-from-hostname|host name 'idmint' does not end in -<ordinal>",
-        "HOSTNAME=idmint-1024|--worker-id-from-hostname|has ordinal 1024, but worker ids are 0..1023",
+        "HOSTNAME=idmint|--worker-id-from-hostname=idmint|first label is idmint-<ordinal>, the"
+            + " ordinal 0..1023 without leading zeros",
+        "HOSTNAME=idmint-1024|--worker-id-from-hostname=idmint|the host name is 'idmint-1024'",
+        "HOSTNAME=idmint-007|--worker-id-from-hostname=idmint|the host name is 'idmint-007'",
+        "HOSTNAME=ip-10-0-1-23.ec2.internal|--worker-id-from-hostname=ip|the host name is"
+            + " 'ip-10-0-1-23.ec2.internal'",
+        "X=1|--shutdown-delay-ms -5|shutdown delay must be 0..600000 ms",
         "X=1|--worker-id 1024|worker id must be 0..1023, got 1024",
         "X=1|--scheme uuid|unknown scheme 'uuid'",
         "X=1|--port 70000|port must be 0..65535",
         "X=1|--max-count 0|max count must be 1..100000",
         "IDMINT_WORKER_ID=abc|--port 0|IDMINT_WORKER_ID=abc: not an integer",
         "X=1|--node a/b|node name 'a/b' must be",
-        "X=1|--worker-id 1 --worker-id-from-hostname|not both",
+        "X=1|--worker-id 1 --worker-id-from-hostname=idmint|not both",
         "X=1|--bogus|Unknown option: '--bogus'",
       })
   void badSettings_exit254WithAMessage(String env, String args, String message) throws Exception {
@@ -252,7 +268,8 @@ class ServeProcessIT {
   }
 
   @Test
-  void twoProcessesOnOneStateFile_theSecondRefusesNamingTheFirst() throws Exception {
+  void twoProcessesOnOneWorker_theSecondExits254NamingTheWorker_otherWorkersShareTheDir()
+      throws Exception {
     Path state = tmp.resolve("state");
     try (ServeProcess first =
         start(Map.of(), "--state-dir", state.toString(), "--worker-id", "3")) {
@@ -266,7 +283,12 @@ class ServeProcessIT {
       assertTrue(second.waitFor(60, TimeUnit.SECONDS));
       String err = ServeProcess.read(log);
       assertEquals(254, second.exitValue(), err);
-      assertTrue(err.contains("in use by another process (pid " + first.process.pid() + ")"), err);
+      assertTrue(
+          err.contains(
+              "idmint serve: worker 3 is in use by another process (pid "
+                  + first.process.pid()
+                  + ")"),
+          err);
       assertFalse(err.contains("listening on"), err);
       assertEquals(200, first.get("/v1/ids").statusCode()); // the first goes on
       // Another worker in the same dir has a file of its own.
@@ -305,6 +327,93 @@ class ServeProcessIT {
       assertEquals(5, r.body().split(",").length);
       assertEquals(0, s.waitFor(10));
       assertTrue(s.stderr().endsWith("idmint serve: stopped\n"), s.stderr());
+    }
+  }
+
+  @Test
+  void pipelined_withPausedReader_answersAllWithinMemoryCap() throws Exception {
+    int n = 300;
+    try (ServeProcess s = start(Map.of(), "--worker-id", "1");
+        RawClient paused = new RawClient(s.address)) {
+      paused.send("GET /v1/ids?count=10000 HTTP/1.1\r\nHost: x\r\n\r\n".repeat(n));
+      long pauseUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+      while (System.nanoTime() < pauseUntil) { // others are served while this reader pauses
+        long t0 = System.nanoTime();
+        assertEquals(200, s.get("/v1/ids?count=10").statusCode());
+        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(took < 2000, "another client waited " + took + " ms");
+        ServeProcess.sleep(100);
+      }
+      for (int i = 0; i < n; i++) {
+        HttpResponses.Response r = paused.read();
+        assertEquals(200, r.status(), r.body());
+        assertEquals(10_000, r.body().split(",").length);
+      }
+      long peakKib = peakRssKib(s.process.pid());
+      assertTrue(peakKib <= 256 * 1024, "peak RSS " + peakKib + " KiB");
+      assertFalse(s.stderr().contains("OutOfMemoryError"), s.stderr());
+      String m = s.get("/metrics").body();
+      long issued = metric(m, "idmint_ids_issued_total");
+      assertTrue(issued >= n * 10_000L, m);
+      assertEquals(issued, metric(m, "idmint_ids_delivered_total"), m);
+    }
+  }
+
+  private static long peakRssKib(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new AssertionError("no VmHWM for pid " + pid);
+  }
+
+  private static long metric(String metrics, String name) {
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(name + " ")) {
+        return (long) Double.parseDouble(line.substring(name.length() + 1));
+      }
+    }
+    throw new AssertionError(name + " not in\n" + metrics);
+  }
+
+  @Test
+  void sigterm_withADelay_isUnreadyAtOnce_servesThroughTheDelay_thenDrains() throws Exception {
+    try (ServeProcess s = start(Map.of("IDMINT_SHUTDOWN_DELAY_MS", "2000"), "--worker-id", "1")) {
+      s.process.destroy(); // SIGTERM
+      HttpResponse<String> ready = awaitReadyz(s, 503);
+      assertEquals(503, ready.statusCode());
+      assertEquals("1", ready.headers().firstValue("retry-after").orElseThrow());
+      assertEquals(200, s.get("/v1/ids").statusCode()); // still served, on a new connection
+      assertTrue(s.process.isAlive());
+      assertEquals(0, s.waitFor(15));
+      assertTrue(
+          s.stderr().contains("serving on for the shutdown delay (2000 ms), then draining"),
+          s.stderr());
+    }
+  }
+
+  @Test
+  void sigterm_withInputStillArriving_finishesTheAnswerThenFin() throws Exception {
+    try (ServeProcess s = start(Map.of(), "--worker-id", "1");
+        RawClient c = new RawClient(s.address)) {
+      c.send("GET /v1/ids?count=10000 HTTP/1.1\r\nHost: x\r\n");
+      ServeProcess.sleep(200);
+      s.process.destroy(); // SIGTERM: the request in flight is answered with Connection: close
+      ServeProcess.sleep(200);
+      c.send("\r\n");
+      AutoCloseable sending = c.keepSending("GET /v1/ids HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+      try {
+        String all = c.readToEnd(); // a reset would throw: Connection reset
+        List<HttpResponses.Response> rs =
+            HttpResponses.parse(all.getBytes(StandardCharsets.ISO_8859_1), false);
+        assertEquals(1, rs.size());
+        assertEquals("close", rs.get(0).header("Connection"));
+        assertEquals(10_000, rs.get(0).body().split(",").length);
+      } finally {
+        sending.close();
+      }
+      assertEquals(0, s.waitFor(15));
     }
   }
 
@@ -368,7 +477,7 @@ class ServeProcessIT {
       assertEquals(503, r.statusCode(), r.body());
       assertTrue(r.body().contains("cannot write state file"), r.body());
       assertEquals(503, awaitReadyz(s, 503).statusCode());
-      assertTrue(s.get("/readyz").body().contains("state cannot be renewed"));
+      assertTrue(s.get("/readyz").body().contains("state cannot be written"));
 
       Files.delete(state);
       Files.move(moved, state);

@@ -89,7 +89,12 @@ final class CounterGenerator implements IdGenerator {
     if (Long.compareUnsigned(n, reserveAt) < 0) {
       return n;
     }
-    return pastReservePoint(n);
+    try {
+      return pastReservePoint(n);
+    } catch (IdStateException e) {
+      next.compareAndSet(n + 1, n); // a refused call takes no number, unless others took later ones
+      throw e;
+    }
   }
 
   /** Within the block, starts reserving the next one ahead of need; past it, reserves first. */
@@ -130,10 +135,15 @@ final class CounterGenerator implements IdGenerator {
     long last = first + count - 1;
     // Unsigned, so a wrapped (negative) n also takes the slow path.
     if (Long.compareUnsigned(first, reserveAt) >= 0 || Long.compareUnsigned(last, reserveAt) >= 0) {
-      if (first < 0) {
-        reserveFor(first); // throws
+      try {
+        if (first < 0) {
+          reserveFor(first); // throws
+        }
+        pastReservePoint(last);
+      } catch (IdStateException e) {
+        next.compareAndSet(first + count, first); // as in nextLong
+        throw e;
       }
-      pastReservePoint(last);
     }
     for (int i = from; i < from + count; i++) {
       into[i] = first++;
@@ -171,7 +181,7 @@ final class CounterGenerator implements IdGenerator {
   @Override
   public synchronized void writeState() {
     if (durable != null && !closed) {
-      durable.commit(limit);
+      durable.commit(limit, true);
       reserved(limit, block); // lets reservations ahead of need resume after a failure
     }
   }
@@ -255,7 +265,7 @@ final class CounterGenerator implements IdGenerator {
           "counter IDs exhausted for node " + node + ": n reached " + MAX_RESERVED);
     }
     long end = Math.min(from + size, MAX_RESERVED);
-    durable.commit(end);
+    durable.commit(end, false);
     return end;
   }
 

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * A generator's claim on its durable state, with where renewals run and who hears of them: each
@@ -15,12 +16,25 @@ final class Durable {
   private final Scheme scheme;
   private final Executor renewer; // null: the caller renews
   private final Consumer<IdEvent> events;
+  private final LongSupplier ticker;
 
-  Durable(Registry.Claim claim, Scheme scheme, Executor renewer, Consumer<IdEvent> events) {
+  /** After a failed write, callers get its failure without writing again for this long. */
+  static final long FAIL_FAST_NANOS = 1_000_000_000L;
+
+  private IdStateException failure; // guarded by this
+  private long failedAt; // ticker nanos; guarded by this
+
+  Durable(
+      Registry.Claim claim,
+      Scheme scheme,
+      Executor renewer,
+      Consumer<IdEvent> events,
+      LongSupplier ticker) {
     this.claim = claim;
     this.scheme = scheme;
     this.renewer = renewer;
     this.events = events;
+    this.ticker = ticker;
   }
 
   /**
@@ -41,18 +55,35 @@ final class Durable {
     return mark;
   }
 
-  /** Commits {@code mark} durably, and reports it. */
-  void commit(long mark) {
+  /**
+   * Commits {@code mark} durably, and reports it. Within a second of a failed write, it fails at
+   * once with that failure, unless {@code probe}: callers that reach the end of a lease while the
+   * disk is failing (an event loop, say) do not each wait for a write that fails too. A probe
+   * ({@link IdGenerator#writeState()}) always writes.
+   */
+  void commit(long mark, boolean probe) {
     String problem = outOfRange(scheme, mark);
     if (problem != null) {
       fail(new IdStateException(scheme + " IDs exhausted: " + problem));
+    }
+    synchronized (this) {
+      if (!probe && failure != null && ticker.getAsLong() - failedAt < FAIL_FAST_NANOS) {
+        throw failure;
+      }
     }
     // Measured, not scripted: a duration for metrics, which no ID depends on.
     long start = System.nanoTime();
     try {
       claim.commit(mark);
     } catch (IdStateException e) {
+      synchronized (this) {
+        failure = e;
+        failedAt = ticker.getAsLong();
+      }
       fail(e);
+    }
+    synchronized (this) {
+      failure = null;
     }
     events.accept(
         new IdEvent.StateWritten(claim.where(), Duration.ofNanos(System.nanoTime() - start), mark));

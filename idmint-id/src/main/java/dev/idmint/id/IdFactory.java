@@ -283,7 +283,7 @@ public final class IdFactory {
       Durable durable = null;
       if (registry != null) {
         Registry.Claim claim = registry.claim(scheme, nodeId, worker);
-        durable = new Durable(claim, scheme, renewalExecutor, sink);
+        durable = new Durable(claim, scheme, renewalExecutor, sink, nanos);
         if (scheme == Scheme.SNOWFLAKE) {
           worker = claim.worker();
           if (worker < 0 || worker > SnowflakeId.MAX_WORKER) {

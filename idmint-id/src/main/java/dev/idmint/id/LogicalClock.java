@@ -499,7 +499,7 @@ final class LogicalClock {
     if (closed) {
       throw new IdStateException("the generator is closed");
     }
-    durable.commit(lease + epoch);
+    durable.commit(lease + epoch, always);
     leaseLimit = covers;
     renewAt = Math.max(lease - RENEW_AHEAD_MILLIS, 0) << bits;
   }

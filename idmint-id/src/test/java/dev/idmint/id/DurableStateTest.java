@@ -446,7 +446,11 @@ class DurableStateTest {
     }
     assertTrue(failures > 0);
     assertEquals(before, stateLine());
+    long attempts = events.stream().filter(IdEvent.StateWriteFailed.class::isInstance).count();
+    assertTrue(attempts < failures, "within a second of a failure, calls fail without writing");
     Files.delete(temp);
+    assertThrows(IdStateException.class, gen::nextLong, "still within the second");
+    clock.advance(Durable.FAIL_FAST_NANOS / 1_000_000);
     long recovered = gen.nextLong();
     assertTrue(recovered > last);
     assertTrue(open(scheme).nextLong() > recovered);

@@ -171,4 +171,29 @@ class StateOwnershipTest {
     gen.writeState(); // a real write: the probe that readiness uses
     assertInstanceOf(IdEvent.StateWritten.class, events.get(0));
   }
+
+  @Test
+  void counterCallsRefusedForState_takeNoNumbers() throws IOException {
+    IdGenerator gen = builder(Scheme.COUNTER, "n1", -1).renewalExecutor(task -> {}).build();
+    Files.createDirectory(dir.resolve("n1.state.tmp")); // every write fails, even as root
+    long last = -1;
+    int refused = 0;
+    for (int i = 0; i < 5000; i++) {
+      try {
+        last = gen.nextLong();
+      } catch (IdStateException e) {
+        refused++;
+      }
+      try {
+        gen.nextLongs(new long[7], 0, 7);
+        last += 7;
+      } catch (IdStateException e) {
+        refused++;
+      }
+    }
+    assertTrue(refused > 100, "refused " + refused);
+    Files.delete(dir.resolve("n1.state.tmp"));
+    gen.writeState(); // the probe: writes, and ends the fail-fast second at once
+    assertEquals(last + 1, gen.nextLong(), "no number was lost to a refused call");
+  }
 }

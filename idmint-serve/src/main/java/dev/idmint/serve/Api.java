@@ -7,6 +7,7 @@ import static io.netty.handler.codec.http.HttpResponseStatus.NOT_ACCEPTABLE;
 import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.OK;
 import static io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE;
+import static io.netty.handler.codec.http.HttpResponseStatus.UNPROCESSABLE_ENTITY;
 import static io.netty.handler.codec.http.HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE;
 
 import dev.idmint.id.ClockStats;
@@ -16,6 +17,8 @@ import dev.idmint.id.Id;
 import dev.idmint.id.IdEvent;
 import dev.idmint.id.IdGenerator;
 import dev.idmint.id.IdStateException;
+import dev.idmint.id.IdText;
+import dev.idmint.id.LeadBoundException;
 import dev.idmint.id.Scheme;
 import dev.idmint.id.SnowflakeId;
 import io.netty.buffer.ByteBuf;
@@ -30,8 +33,6 @@ import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -60,7 +61,15 @@ final class Api {
       "/v1/ids, /v1/ids/{id}, /v1/info, /healthz, /readyz, /metrics";
 
   /** Longer than any ID: a 64-character node and two numbers (an HLC ID), with separators. */
-  private static final int MAX_ID_LENGTH = 64 + 2 + 2 * Decimal.MAX_DIGITS;
+  private static final int MAX_ID_LENGTH = 64 + 2 + 2 * IdText.MAX_DIGITS;
+
+  /**
+   * How long a request may wait for the clock at the lead bound, in all, before it gets 503: twice
+   * what the largest request (100,000 IDs, the highest --max-count) needs of a snowflake worker's
+   * clock alone (24.4 ms at 4,096 IDs per ms). A longer wait means more demand than the clock
+   * allows, which a 503 with Retry-After surfaces instead of queueing it.
+   */
+  static final long MAX_LEAD_WAIT_NANOS = 50_000_000L;
 
   /** One response's IDs and their bytes per event-loop thread, so IDs cost no allocation each. */
   private static final FastThreadLocal<Scratch> SCRATCH =
@@ -74,11 +83,19 @@ final class Api {
   private static final class Scratch {
     long[] ids = new long[16];
     byte[] bytes = new byte[256];
+    // The bytes as a body, reused: the thread keeps one reference, so a reply's release never
+    // frees it, and a reply costs no buffer object.
+    ByteBuf body = Unpooled.wrappedBuffer(bytes);
   }
 
   /**
    * What to send back. The body belongs to whoever writes it, and must be written before the same
    * thread asks for the next reply: an ID body wraps that thread's scratch bytes.
+   *
+   * @param ids how many IDs the body carries, counted as delivered once it is written
+   * @param retryAfter a 503's Retry-After, in seconds
+   * @param retryNanos if positive, no answer: the IDs need the clock to move on this long, within
+   *     what the request may still wait; ask again then (status and body are null)
    */
   record Reply(
       Route route,
@@ -86,21 +103,34 @@ final class Api {
       AsciiString contentType,
       ByteBuf body,
       boolean noStore,
-      String allow) {}
+      String allow,
+      int ids,
+      long retryAfter,
+      long retryNanos) {
+    Reply(
+        Route route,
+        HttpResponseStatus status,
+        AsciiString contentType,
+        ByteBuf body,
+        boolean noStore,
+        String allow,
+        int ids) {
+      this(route, status, contentType, body, noStore, allow, ids, 1, 0);
+    }
+  }
 
   private final IdGenerator gen;
   private final ServeConfig config;
   private final Metrics metrics;
-  private final Readiness readiness;
   private final Events events;
   private final String version;
   private final String transport;
   private final LongSupplier ticker;
   private final long startNanos;
   private final Instant started;
-  private final byte[] prefix; // counter IDs: "<node>-"; otherwise none
-  private final byte[] suffix; // HLC IDs: "_<node>" after pt and lc; otherwise none
-  private final int maxIdBytes;
+  private final byte[] node; // as IDs carry it; needs no escaping (ServeConfig.checkNode)
+  private final int maxIdBytes; // one ID in a body, with its quotes and separator
+  private final Readiness readiness;
   private final Consumer<String> log;
 
   Api(
@@ -116,7 +146,6 @@ final class Api {
     this.gen = gen;
     this.config = config;
     this.metrics = metrics;
-    this.readiness = readiness;
     this.events = events;
     this.version = version;
     this.transport = transport;
@@ -124,18 +153,9 @@ final class Api {
     this.startNanos = ticker.getAsLong();
     this.started = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     this.log = log;
-    this.prefix =
-        gen.scheme() == Scheme.COUNTER
-            ? (config.node() + "-").getBytes(StandardCharsets.US_ASCII)
-            : null;
-    this.suffix =
-        gen.scheme() == Scheme.HLC
-            ? ("_" + config.node()).getBytes(StandardCharsets.US_ASCII)
-            : null;
-    this.maxIdBytes = // "..", around the digits, and the pt's and lc's for HLC
-        (prefix == null ? 0 : prefix.length)
-            + (suffix == null ? Decimal.MAX_DIGITS : 2 * Decimal.MAX_DIGITS + 1 + suffix.length)
-            + 3;
+    this.readiness = readiness;
+    this.node = config.node().getBytes(StandardCharsets.US_ASCII);
+    this.maxIdBytes = IdText.maxIdBytes(node) + 3;
   }
 
   /**
@@ -145,6 +165,8 @@ final class Api {
    * @param accept the Accept header, or null
    * @param contentType the Content-Type header, or null
    * @param body the request body, or null if it had none
+   * @param mayWaitNanos how much longer the request may wait for the clock at the lead bound: a
+   *     request whose IDs need no longer gets a {@link Reply#retryNanos} reply
    */
   Reply handle(
       HttpMethod method,
@@ -152,7 +174,8 @@ final class Api {
       String accept,
       String contentType,
       String body,
-      ByteBufAllocator alloc) {
+      ByteBufAllocator alloc,
+      long mayWaitNanos) {
     Route route = Route.OTHER;
     try {
       String target = originForm(uri);
@@ -169,7 +192,7 @@ final class Api {
         }
         case HEALTHZ -> {
           allow(method, route);
-          yield json(route, OK, "{\"status\":\"ok\"}", true, alloc);
+          yield json(route, OK, new Json().raw("{\"status\":\"ok\"}"), true, alloc);
         }
         case READYZ -> readyz(method, alloc);
         case METRICS -> metrics(method, alloc);
@@ -179,13 +202,40 @@ final class Api {
       };
     } catch (ApiException e) {
       return error(route, e.status, e.getMessage(), e.allow, alloc);
+    } catch (LeadBoundException e) {
+      long wait = e.retryAfter().toNanos();
+      if (wait <= mayWaitNanos) {
+        metrics.leadWaited();
+        return new Reply(route, null, null, null, true, null, 0, 0, Math.max(wait, 1));
+      }
+      metrics.leadRefused();
+      String why =
+          e.getMessage()
+              + "; a request waits for the clock at most "
+              + MAX_LEAD_WAIT_NANOS / 1_000_000
+              + " ms in all: more IDs are asked for than the clock allows (4,096 a ms per worker)";
+      return new Reply(
+          route,
+          SERVICE_UNAVAILABLE,
+          JSON,
+          errorBody(why, alloc),
+          true,
+          null,
+          0,
+          retryAfterSeconds(wait),
+          0);
     } catch (IdStateException e) {
-      readiness.renewalFailed(e);
+      // Readiness has heard of a failed write as an event; a closed generator is a drain.
       return error(route, SERVICE_UNAVAILABLE, e.getMessage(), null, alloc);
     } catch (RuntimeException e) {
       log.accept("idmint serve: internal error answering " + Json.clip(uri) + ": " + e);
       return error(route, INTERNAL_SERVER_ERROR, "internal error: " + e, null, alloc);
     }
+  }
+
+  /** Retry-After for a wait of {@code nanos}: whole seconds, rounded up, at least 1. */
+  static long retryAfterSeconds(long nanos) {
+    return Math.max(1, nanos / 1_000_000_000 + (nanos % 1_000_000_000 == 0 ? 0 : 1));
   }
 
   /** Strips {@code http://host} from an absolute-form target. */
@@ -245,10 +295,7 @@ final class Api {
     allow(method, Route.IDS);
     String form = null;
     if (body != null && !body.isEmpty()) {
-      if (contentType == null
-          || !contentType
-              .toLowerCase(Locale.ROOT)
-              .startsWith("application/x-www-form-urlencoded")) {
+      if (!isForm(contentType)) {
         throw new ApiException(
             UNSUPPORTED_MEDIA_TYPE,
             "a request body must be a form (application/x-www-form-urlencoded, e.g."
@@ -279,13 +326,29 @@ final class Api {
     }
     boolean text = media == Media.TEXT;
     ByteBuf out = writeIds(params.count(), text, params.numbers());
-    return new Reply(Route.IDS, OK, text ? TEXT : JSON, out, true, null);
+    return new Reply(Route.IDS, OK, text ? TEXT : JSON, out, true, null, params.count());
+  }
+
+  /**
+   * Whether {@code contentType} is {@code application/x-www-form-urlencoded}, exactly, with any
+   * parameters (a charset) after a semicolon; not a type that merely starts with it.
+   */
+  static boolean isForm(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semicolon = contentType.indexOf(';');
+    String type = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
+    return type.trim().equalsIgnoreCase("application/x-www-form-urlencoded");
   }
 
   /**
    * {@code after=<id>}: every ID of this response, and of any later one, is greater than {@code
    * text}, an ID of this service's scheme seen elsewhere (causal order across the fleet and its
-   * clients). An ID too far ahead of this instance's wall clock is refused rather than followed.
+   * clients). An ID at or below one already issued changes nothing and is always accepted. A
+   * well-formed ID beyond the bound (a time further ahead of the wall clock than the max lead, a
+   * counter n past 2^61) is refused with 422 rather than followed: the request is well-formed, so
+   * not a 400, but this instance will not act on it, and sending it again will not change that.
    */
   private void observe(String text) {
     if (text.length() > MAX_ID_LENGTH) {
@@ -319,8 +382,9 @@ final class Api {
     }
     try {
       gen.observe(seen);
-    } catch (IllegalArgumentException e) { // ObservedAheadException among them
-      throw new ApiException(BAD_REQUEST, "after: " + e.getMessage());
+    } catch (IllegalArgumentException e) { // ObservedAheadException, or a counter past 2^61
+      metrics.afterRefused();
+      throw new ApiException(UNPROCESSABLE_ENTITY, "after: " + e.getMessage());
     }
   }
 
@@ -340,6 +404,7 @@ final class Api {
     int size = IDS_OPEN.length + count * maxIdBytes + 3;
     if (buf.length < size) {
       buf = scratch.bytes = new byte[Math.max(size, buf.length * 2)];
+      scratch.body = Unpooled.wrappedBuffer(buf);
     }
     boolean quote = !text && !numbers;
     int p = 0;
@@ -347,26 +412,13 @@ final class Api {
       System.arraycopy(IDS_OPEN, 0, buf, 0, IDS_OPEN.length);
       p = IDS_OPEN.length;
     }
-    byte[] pre = prefix;
-    byte[] post = suffix;
+    Scheme scheme = gen.scheme();
+    byte[] nodeBytes = node;
     for (int i = 0; i < count; i++) {
-      long v = ids[i];
       if (quote) {
         buf[p++] = '"';
       }
-      if (pre != null) {
-        System.arraycopy(pre, 0, buf, p, pre.length);
-        p += pre.length;
-      }
-      if (post == null) {
-        p = Decimal.write(v, buf, p);
-      } else { // HLC: pt_lc_node
-        p = Decimal.write(v >>> HlcId.LC_BITS, buf, p);
-        buf[p++] = '_';
-        p = Decimal.write(v & HlcId.MAX_LC, buf, p);
-        System.arraycopy(post, 0, buf, p, post.length);
-        p += post.length;
-      }
+      p = IdText.id(scheme, ids[i], nodeBytes, buf, p);
       if (quote) {
         buf[p++] = '"';
       }
@@ -379,7 +431,7 @@ final class Api {
     }
     metrics.issued(count);
     // No copy: the response is encoded from the scratch bytes before this thread needs them again.
-    return Unpooled.wrappedBuffer(buf, 0, p);
+    return scratch.body.retain().setIndex(0, p);
   }
 
   private Reply decode(HttpMethod method, String raw, ByteBufAllocator alloc) {
@@ -403,143 +455,131 @@ final class Api {
     } catch (IllegalArgumentException e) {
       throw new ApiException(BAD_REQUEST, e.getMessage());
     }
-    StringBuilder sb = new StringBuilder(160).append("{\"id\":");
-    Json.quote(sb, id.toString());
+    Json j = new Json().raw("{\"id\":").string(id.toString());
     if (id instanceof SnowflakeId s) {
-      sb.append(",\"scheme\":\"snowflake\",\"timestamp\":\"")
-          .append(s.timestamp())
-          .append("\",\"timestamp_ms\":")
-          .append(s.timestamp().toEpochMilli())
-          .append(",\"worker\":")
-          .append(s.worker())
-          .append(",\"sequence\":")
-          .append(s.sequence());
+      j.raw(",\"scheme\":\"snowflake\",\"timestamp\":\"")
+          .raw(s.timestamp().toString())
+          .raw("\",\"timestamp_ms\":")
+          .number(s.timestamp().toEpochMilli())
+          .raw(",\"worker\":")
+          .number(s.worker())
+          .raw(",\"sequence\":")
+          .number(s.sequence());
     } else if (id instanceof HlcId h) {
-      sb.append(",\"scheme\":\"hlc\",\"timestamp\":\"")
-          .append(h.timestamp())
-          .append("\",\"pt\":")
-          .append(h.pt())
-          .append(",\"lc\":")
-          .append(h.lc())
-          .append(",\"node\":");
-      Json.quote(sb, h.node());
+      j.raw(",\"scheme\":\"hlc\",\"timestamp\":\"")
+          .raw(h.timestamp().toString())
+          .raw("\",\"pt\":")
+          .number(h.pt())
+          .raw(",\"lc\":")
+          .number(h.lc())
+          .raw(",\"node\":")
+          .string(h.node());
     } else {
       CounterId c = (CounterId) id;
-      sb.append(",\"scheme\":\"counter\",\"node\":");
-      Json.quote(sb, c.node()).append(",\"n\":").append(c.n());
+      j.raw(",\"scheme\":\"counter\",\"node\":").string(c.node()).raw(",\"n\":").number(c.n());
     }
-    return json(Route.DECODE, OK, sb.append('}').toString(), false, alloc);
+    return json(Route.DECODE, OK, j.raw("}"), false, alloc);
   }
 
-  private String info() {
+  /** Everything from memory: the state's values come from the generator's events. */
+  private Json info() {
     ClockStats clock = gen.clockStats();
     boolean snowflake = gen.scheme() == Scheme.SNOWFLAKE;
-    StringBuilder sb =
-        new StringBuilder(512).append("{\"scheme\":\"").append(gen.scheme()).append('"');
+    Json j = new Json().raw("{\"scheme\":").string(gen.scheme().toString());
     if (snowflake) {
-      sb.append(",\"worker\":").append(config.worker()).append(",\"worker_source\":");
-      Json.quote(sb, config.workerSource() == null ? "default" : config.workerSource());
+      j.raw(",\"worker\":").number(config.worker()).raw(",\"worker_source\":");
+      j.string(config.workerSource() == null ? "default" : config.workerSource());
     }
-    sb.append(",\"node\":");
-    Json.quote(sb, config.node());
+    j.raw(",\"node\":").string(config.node());
     if (snowflake) {
       Instant epoch = new SnowflakeId(0).timestamp();
-      sb.append(",\"epoch\":\"")
-          .append(epoch)
-          .append("\",\"epoch_ms\":")
-          .append(epoch.toEpochMilli())
-          .append(",\"layout\":{\"time_bits\":")
-          .append(TIME_BITS)
-          .append(",\"worker_bits\":")
-          .append(WORKER_BITS)
-          .append(",\"sequence_bits\":")
-          .append(SEQUENCE_BITS)
-          .append('}');
+      j.raw(",\"epoch\":\"")
+          .raw(epoch.toString())
+          .raw("\",\"epoch_ms\":")
+          .number(epoch.toEpochMilli())
+          .raw(",\"layout\":{\"time_bits\":")
+          .number(TIME_BITS)
+          .raw(",\"worker_bits\":")
+          .number(WORKER_BITS)
+          .raw(",\"sequence_bits\":")
+          .number(SEQUENCE_BITS)
+          .raw("}");
     } else {
-      sb.append(",\"layout\":\"")
-          .append(gen.scheme() == Scheme.HLC ? "<pt>_<lc>_<node>" : "<node>-<n>")
-          .append('"');
+      j.raw(",\"layout\":").string(gen.scheme() == Scheme.HLC ? "<pt>_<lc>_<node>" : "<node>-<n>");
     }
-    sb.append(",\"state\":");
+    j.raw(",\"max_lead_ms\":").number(config.maxLead().toMillis()).raw(",\"state\":");
     if (config.stateDir() == null) {
-      sb.append("null");
+      j.raw("null");
     } else {
-      sb.append("{\"dir\":");
-      Json.quote(sb, config.stateDir().toAbsolutePath().toString());
-      Path file = config.stateFile().toAbsolutePath();
-      sb.append(",\"file\":");
-      Json.quote(sb, file.toString());
-      boolean lease = gen.scheme() != Scheme.COUNTER;
-      String key = lease ? "lease" : "reserved";
-      String value = stateValue(file, key);
-      sb.append(",\"").append(key).append("\":");
-      if (value == null) {
-        sb.append("null");
-      } else if (lease) {
-        Json.quote(sb, value);
-      } else {
-        sb.append(value);
-      }
-      IdEvent.StateWritten last = events.lastWrite();
-      sb.append(",\"writes\":").append(events.writes());
-      if (last != null) {
-        sb.append(",\"last_write\":\"")
-            .append(events.lastWriteAt())
-            .append("\",\"last_write_ms\":")
-            .append(String.format(Locale.ROOT, "%.3f", last.took().toNanos() / 1e6));
-      }
-      sb.append('}');
+      info(j);
     }
-    sb.append(",\"clock\":{\"lead_ms\":")
-        .append(clock.leadMillis())
-        .append(",\"backward_jumps\":")
-        .append(clock.backwardJumps())
-        .append(",\"largest_jump_ms\":")
-        .append(clock.largestJumpMillis())
-        .append("},\"max_count\":")
-        .append(config.limits().maxCount())
-        .append(",\"transport\":\"")
-        .append(transport)
-        .append("\",\"version\":");
-    Json.quote(sb, version);
     long upMillis = (ticker.getAsLong() - startNanos) / 1_000_000;
-    sb.append(",\"started\":\"")
-        .append(started)
-        .append("\",\"uptime_s\":")
-        .append(upMillis / 1000)
-        .append('.')
-        .append(String.format(Locale.ROOT, "%03d", upMillis % 1000))
-        .append('}');
-    return sb.toString();
+    return j.raw(",\"clock\":{\"lead_ms\":")
+        .number(clock.leadMillis())
+        .raw(",\"backward_jumps\":")
+        .number(clock.backwardJumps())
+        .raw(",\"largest_jump_ms\":")
+        .number(clock.largestJumpMillis())
+        .raw("},\"max_count\":")
+        .number(config.limits().maxCount())
+        .raw(",\"transport\":")
+        .string(transport)
+        .raw(",\"version\":")
+        .string(version)
+        .raw(",\"started\":\"")
+        .raw(started.toString())
+        .raw("\",\"uptime_s\":")
+        .raw(String.format(Locale.ROOT, "%d.%03d", upMillis / 1000, upMillis % 1000))
+        .raw("}");
   }
 
   /**
-   * {@code lease} or {@code reserved} as the state file says it: every ID issued so far is covered
-   * by it. Null if the file cannot be read; it is a few bytes, read only for /v1/info.
+   * The state: dir, file, the lease (snowflake, HLC: no ID has a later time) or the reserved n
+   * (counter: every n issued is below it) as last written, the writes, and the failed ones.
    */
-  private static String stateValue(Path file, String key) {
-    try {
-      for (String field : Files.readString(file, StandardCharsets.UTF_8).trim().split(" ")) {
-        if (field.startsWith(key + "=")) {
-          String v = field.substring(key.length() + 1);
-          return v.matches("[0-9A-Za-z:.+-]{1,40}") ? v : null;
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // gone or unreadable: readiness says why
+  private void info(Json j) {
+    j.raw("{\"dir\":").string(config.stateDir().toAbsolutePath().toString()).raw(",\"file\":");
+    String store = events.store();
+    if (store == null) {
+      j.raw("null");
+    } else {
+      j.string(store);
     }
-    return null;
+    IdEvent.StateWritten last = events.lastWrite();
+    boolean lease = gen.scheme() != Scheme.COUNTER;
+    j.raw(lease ? ",\"lease\":" : ",\"reserved\":");
+    if (last == null) {
+      j.raw("null");
+    } else if (lease) {
+      j.raw("\"").raw(Instant.ofEpochMilli(last.value()).toString()).raw("\"");
+    } else {
+      j.number(last.value());
+    }
+    j.raw(",\"writes\":").number(events.writes());
+    if (last != null) {
+      j.raw(",\"last_write\":\"")
+          .raw(String.valueOf(events.lastWriteAt()))
+          .raw("\",\"last_write_ms\":")
+          .raw(String.format(Locale.ROOT, "%.3f", last.took().toNanos() / 1e6));
+    }
+    j.raw(",\"write_failures\":").number(events.failures()).raw(",\"error\":");
+    String reason = readiness.reason();
+    if (reason == null || readiness.draining()) {
+      j.raw("null");
+    } else {
+      j.string(reason);
+    }
+    j.raw("}");
   }
 
   private Reply readyz(HttpMethod method, ByteBufAllocator alloc) {
     allow(method, Route.READYZ);
     String reason = readiness.reason();
     if (reason == null) {
-      return json(Route.READYZ, OK, "{\"ready\":true}", true, alloc);
+      return json(Route.READYZ, OK, new Json().raw("{\"ready\":true}"), true, alloc);
     }
-    StringBuilder sb = new StringBuilder("{\"ready\":false,\"error\":");
-    Json.quote(sb, reason).append('}');
-    return json(Route.READYZ, SERVICE_UNAVAILABLE, sb.toString(), true, alloc);
+    Json j = new Json().raw("{\"ready\":false,\"error\":").string(reason).raw("}");
+    return json(Route.READYZ, SERVICE_UNAVAILABLE, j, true, alloc);
   }
 
   private Reply metrics(HttpMethod method, ByteBufAllocator alloc) {
@@ -554,16 +594,12 @@ final class Api {
       out.release();
       throw e;
     }
-    return new Reply(Route.METRICS, OK, PROMETHEUS, out, true, null);
+    return new Reply(Route.METRICS, OK, PROMETHEUS, out, true, null, 0);
   }
 
   private static Reply json(
-      Route route,
-      HttpResponseStatus status,
-      String json,
-      boolean noStore,
-      ByteBufAllocator alloc) {
-    return new Reply(route, status, JSON, utf8(json + "\n", alloc), noStore, null);
+      Route route, HttpResponseStatus status, Json json, boolean noStore, ByteBufAllocator alloc) {
+    return new Reply(route, status, JSON, json.line(alloc), noStore, null, 0);
   }
 
   static Reply error(
@@ -572,12 +608,10 @@ final class Api {
       String message,
       String allow,
       ByteBufAllocator alloc) {
-    return new Reply(
-        route, status, JSON, utf8(Json.error(message) + "\n", alloc), route == Route.IDS, allow);
+    return new Reply(route, status, JSON, errorBody(message, alloc), route == Route.IDS, allow, 0);
   }
 
-  private static ByteBuf utf8(String s, ByteBufAllocator alloc) {
-    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-    return alloc.buffer(bytes.length).writeBytes(bytes);
+  private static ByteBuf errorBody(String message, ByteBufAllocator alloc) {
+    return Json.error(message).line(alloc);
   }
 }

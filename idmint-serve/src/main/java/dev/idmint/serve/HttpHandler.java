@@ -8,12 +8,14 @@ import static io.netty.handler.codec.http.HttpResponseStatus.HTTP_VERSION_NOT_SU
 import static io.netty.handler.codec.http.HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
 import static io.netty.handler.codec.http.HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
 import static io.netty.handler.codec.http.HttpResponseStatus.REQUEST_URI_TOO_LONG;
+import static io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -27,16 +29,21 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * One connection's requests, in order: reads each request whole (a body of at most the limit), has
- * the {@link Api} answer it, and writes the response. Responses are flushed when the read that
- * carried the requests is done, so pipelined requests leave in one write. A request that is not
- * HTTP, or too large, gets its error and the connection closes; others keep being served.
+ * One connection's requests, one at a time: reads a request whole (a body of at most the limit),
+ * has the {@link Api} answer it, and writes the answer. Pipelined requests wait in the decoder's
+ * bytes and are answered only while the connection is writable, that is while fewer than the write
+ * buffer's high-water mark of answer bytes wait for the peer; a peer that does not read stops its
+ * own connection (the socket is no longer read) and no other. Answers are flushed once nothing more
+ * can be answered, so pipelined answers leave together. A request that is not HTTP, or too large,
+ * gets its error and the connection closes; others keep being served.
  */
 final class HttpHandler extends ChannelInboundHandlerAdapter {
   private final Api api;
@@ -44,6 +51,8 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   private final Readiness readiness;
   private final ServeConfig.Limits limits;
   private final RequestTimer timer;
+  private final RequestDecoder decoder;
+  private final AnswerBudget budget;
   private final LongSupplier ticker;
   private final Consumer<String> log;
   private ChannelHandlerContext ctx;
@@ -51,7 +60,13 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   private HttpRequest request; // the request being read, or null
   private long startNanos;
   private ByteBuf body; // its body so far, or null
-  private boolean closing; // an answer with Connection: close is on its way: read nothing more
+  private HttpRequest waiting; // a request waiting for the clock at the lead bound, or null
+  private String waitingForm;
+  private long answerNanos; // when the request now being answered was first tried
+  private ScheduledFuture<?> retry;
+  private boolean inRead; // in channelRead: the decoder is on the stack and must not be fed
+  private boolean pumping;
+  private boolean unflushed;
 
   HttpHandler(
       Api api,
@@ -59,6 +74,8 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       Readiness readiness,
       ServeConfig.Limits limits,
       RequestTimer timer,
+      RequestDecoder decoder,
+      AnswerBudget budget,
       LongSupplier ticker,
       Consumer<String> log) {
     this.api = api;
@@ -66,6 +83,8 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     this.readiness = readiness;
     this.limits = limits;
     this.timer = timer;
+    this.decoder = decoder;
+    this.budget = budget;
     this.ticker = ticker;
     this.log = log;
   }
@@ -77,8 +96,9 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    inRead = true;
     try {
-      if (closing) {
+      if (timer.closing()) {
         return;
       }
       if (msg instanceof HttpRequest req) {
@@ -95,7 +115,43 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         }
       }
     } finally {
+      inRead = false;
       ReferenceCountUtil.release(msg);
+    }
+  }
+
+  /**
+   * Answers the requests the decoder holds, one at a time, while the connection is writable; then
+   * flushes. Called after each socket read, once the decoder has returned, and when the connection
+   * becomes writable again.
+   */
+  void pump() {
+    if (inRead || pumping) {
+      return;
+    }
+    pumping = true;
+    Channel ch = ctx.channel();
+    try {
+      while (!timer.closing() && ch.isWritable() && waiting == null) {
+        int before = decoder.buffered();
+        if (before == 0) {
+          break;
+        }
+        timer.feed();
+        if (decoder.buffered() == before) {
+          break; // part of a request: wait for the rest
+        }
+      }
+    } finally {
+      pumping = false;
+    }
+    flush();
+  }
+
+  private void flush() {
+    if (unflushed) {
+      unflushed = false;
+      ctx.flush();
     }
   }
 
@@ -120,8 +176,10 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     request = req;
-    if (HttpUtil.is100ContinueExpected(req)) {
-      ctx.writeAndFlush(Unpooled.wrappedBuffer(ResponseEncoder.CONTINUE));
+    if (expect != null && req.protocolVersion().minorVersion() >= 1) { // 100-continue, checked
+
+      ctx.write(Unpooled.wrappedBuffer(ResponseEncoder.CONTINUE), ctx.voidPromise());
+      unflushed = true;
     }
   }
 
@@ -140,6 +198,13 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     body.writeBytes(content);
   }
 
+  private String busy() {
+    return "busy: "
+        + (budget.pending() >> 20)
+        + " MiB of answers wait for clients that do not read them, the most this instance holds;"
+        + " try again";
+  }
+
   private String tooLarge() {
     return "the request body is larger than " + limits.maxBodyBytes() + " bytes";
   }
@@ -154,17 +219,76 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       body = null;
     }
     timer.requestDone();
+    answerNanos = ticker.getAsLong();
+    answer(ctx, req, form);
+  }
+
+  /**
+   * Answers {@code req}, or, if its IDs need the clock to move on within what it may still wait,
+   * tries again then: scheduled on this connection's event loop, which goes on serving others
+   * meanwhile. This connection's later requests wait behind it, undecoded and unread, so that its
+   * answers stay in order.
+   */
+  private void answer(ChannelHandlerContext ctx, HttpRequest req, String form) {
     HttpHeaders h = req.headers();
+    long mayWait = Api.MAX_LEAD_WAIT_NANOS - (ticker.getAsLong() - answerNanos);
     Api.Reply reply =
-        api.handle(req.method(), req.uri(), h.get(ACCEPT), h.get(CONTENT_TYPE), form, ctx.alloc());
-    boolean keepAlive = !readiness.draining() && HttpUtil.isKeepAlive(req);
+        budget.spent()
+            ? Api.error(Route.OTHER, SERVICE_UNAVAILABLE, busy(), null, ctx.alloc())
+            : api.handle(
+                req.method(),
+                req.uri(),
+                h.get(ACCEPT),
+                h.get(CONTENT_TYPE),
+                form,
+                ctx.alloc(),
+                mayWait);
+    if (reply.retryNanos() > 0) {
+      waiting = req;
+      waitingForm = form;
+      decoder.pause(true);
+      ctx.channel().config().setAutoRead(false);
+      retry = ctx.executor().schedule(this::retry, reply.retryNanos(), TimeUnit.NANOSECONDS);
+      return;
+    }
+    boolean keepAlive = !readiness.draining() && keepAlive(req);
     write(ctx, reply, HttpMethod.HEAD.equals(req.method()), req.protocolVersion(), keepAlive);
     metrics.request(reply.route(), reply.status().code(), ticker.getAsLong() - startNanos);
   }
 
   /**
-   * Writes {@code reply}; flushed when the current read is done, so pipelined answers leave
-   * together. Without keep-alive, the connection closes once it is out.
+   * {@link HttpUtil#isKeepAlive}, without the header iterator it allocates when, as from most
+   * clients, there is no Connection header.
+   */
+  private static boolean keepAlive(HttpRequest req) {
+    return req.headers().contains(HttpHeaderNames.CONNECTION)
+        ? HttpUtil.isKeepAlive(req)
+        : req.protocolVersion().isKeepAliveDefault();
+  }
+
+  /** The clock has moved on: answer the waiting request, then the ones behind it. */
+  private void retry() {
+    retry = null;
+    HttpRequest req = waiting;
+    String form = waitingForm;
+    waiting = null;
+    waitingForm = null;
+    if (req == null || !ctx.channel().isActive()) {
+      return;
+    }
+    answer(ctx, req, form);
+    if (waiting == null) {
+      decoder.pause(false);
+      if (!timer.closing() && ctx.channel().isWritable()) {
+        ctx.channel().config().setAutoRead(true);
+      }
+      pump(); // answers what arrived meanwhile, and flushes
+    }
+  }
+
+  /**
+   * Writes {@code reply}, flushed once nothing more can be answered. Without keep-alive, the
+   * connection closes once it is out.
    */
   private void write(
       ChannelHandlerContext ctx,
@@ -174,15 +298,23 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       boolean keepAlive) {
     String connection =
         !keepAlive ? "close" : version.equals(HttpVersion.HTTP_1_0) ? "keep-alive" : null;
+    int ids = reply.ids();
     ByteBuf out = ResponseEncoder.encode(ctx.alloc(), reply, head, connection);
-    if (keepAlive) {
-      ctx.write(out, ctx.voidPromise());
-      if (!ctx.channel().isWritable()) {
-        ctx.channel().config().setAutoRead(false); // back-pressure: read on once this drains
-      }
-    } else {
-      closing = true;
-      ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+    int size = out.readableBytes();
+    budget.written(size);
+    ChannelPromise promise = ctx.newPromise();
+    promise.addListener(
+        f -> {
+          budget.taken(size);
+          if (ids > 0 && f.isSuccess()) {
+            metrics.delivered(ids);
+          }
+        });
+    ctx.write(out, promise);
+    unflushed = true;
+    if (!keepAlive) {
+      flush();
+      timer.closeAfter(promise);
     }
   }
 
@@ -214,18 +346,31 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    ctx.flush();
+    flush();
     ctx.fireChannelReadComplete();
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+    timer.writabilityChanged();
+    if (!timer.closing()) {
+      boolean writable = ctx.channel().isWritable();
+      // Back-pressure: no reading past the cap, nor while a request waits for the clock.
+      ctx.channel().config().setAutoRead(writable && waiting == null);
+      if (writable) {
+        pump();
+      }
+    }
     ctx.fireChannelWritabilityChanged();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (retry != null) {
+      retry.cancel(false);
+      retry = null;
+    }
+    waiting = null; // its IDs were never taken
     if (body != null) {
       body.release();
       body = null;
@@ -242,13 +387,14 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * SIGTERM: a connection between requests closes now; one in the middle of a request answers it
-   * with {@code Connection: close}. Runs on the connection's event loop.
+   * SIGTERM, after the shutdown delay: a connection between requests closes once what it has been
+   * sent is out; one in the middle of a request answers it with {@code Connection: close}. Runs on
+   * the connection's event loop.
    */
   void drain() {
-    if (request == null && !timer.reading()) {
-      ctx.flush();
-      ctx.close();
+    if (waiting == null && !decoder.partial()) { // a waiting request is answered with close
+      unflushed = false;
+      timer.closeAfter(ctx.writeAndFlush(Unpooled.EMPTY_BUFFER));
     }
   }
 }

@@ -99,8 +99,9 @@ record IdsQuery(int count, boolean numbers, String after) {
     }
   }
 
+  /** A decimal integer without leading zeros, like the IDs: {@code 007} is not a count. */
   private static int count(String v, int max) {
-    boolean digits = !v.isEmpty() && v.length() <= 9;
+    boolean digits = !v.isEmpty() && v.length() <= 9 && (v.length() == 1 || v.charAt(0) != '0');
     for (int i = 0; digits && i < v.length(); i++) {
       digits = v.charAt(i) >= '0' && v.charAt(i) <= '9';
     }

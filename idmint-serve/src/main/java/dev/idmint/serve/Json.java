@@ -1,43 +1,72 @@
 package dev.idmint.serve;
 
-/** The little JSON the service writes: quoted strings and error bodies. */
-final class Json {
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
+import dev.idmint.id.IdText;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
-  private Json() {}
+/**
+ * The little JSON the service writes (/v1/info, decoded IDs, errors), straight into UTF-8 bytes.
+ * Strings go through {@link IdText#jsonChars}, the library's one escaper, so that serve and the
+ * node write the same JSON for the same text (a lone surrogate as {@code \\uXXXX}).
+ */
+final class Json {
+  private byte[] buf = new byte[256];
+  private int size;
+
+  /** Appends ASCII text as it is: punctuation, field names, numbers already formatted. */
+  Json raw(String ascii) {
+    room(ascii.length());
+    for (int i = 0; i < ascii.length(); i++) {
+      buf[size++] = (byte) ascii.charAt(i);
+    }
+    return this;
+  }
 
   /** Appends {@code s} as a JSON string, quotes included. */
-  static StringBuilder quote(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20 || c == 0x7f) {
-            sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
-          } else if (Character.isHighSurrogate(c)
-              && i + 1 < s.length()
-              && Character.isLowSurrogate(s.charAt(i + 1))) {
-            sb.append(c).append(s.charAt(++i));
-          } else if (Character.isSurrogate(c)) {
-            sb.append("\\ufffd"); // a lone surrogate has no UTF-8 form
-          } else {
-            sb.append(c);
-          }
-        }
-      }
+  Json string(CharSequence s) {
+    room(IdText.maxJsonBytes(s) + 2);
+    buf[size++] = '"';
+    size = IdText.jsonChars(s, buf, size);
+    buf[size++] = '"';
+    return this;
+  }
+
+  Json number(long v) {
+    if (v < 0) {
+      return raw(Long.toString(v));
     }
-    return sb.append('"');
+    room(IdText.MAX_DIGITS);
+    size = IdText.decimal(v, buf, size);
+    return this;
+  }
+
+  /** The bytes so far, and a newline, in a buffer from {@code alloc}. */
+  ByteBuf line(ByteBufAllocator alloc) {
+    return alloc.buffer(size + 1).writeBytes(buf, 0, size).writeByte('\n');
+  }
+
+  /** The bytes so far, and a newline. */
+  byte[] line() {
+    byte[] out = Arrays.copyOf(buf, size + 1);
+    out[size] = '\n';
+    return out;
+  }
+
+  String text() {
+    return new String(buf, 0, size, StandardCharsets.UTF_8);
+  }
+
+  private void room(int n) {
+    if (size + n > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(size + n, 2 * buf.length));
+    }
   }
 
   /** {@code {"error":"..."}}. */
-  static String error(String message) {
-    return quote(new StringBuilder("{\"error\":"), message).append('}').toString();
+  static Json error(String message) {
+    return new Json().raw("{\"error\":").string(message).raw("}");
   }
 
   /** User input in an error message: at most 64 characters of it. */

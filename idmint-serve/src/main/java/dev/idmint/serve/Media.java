@@ -1,10 +1,13 @@
 package dev.idmint.serve;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Content negotiation for ID responses: JSON unless {@code Accept} prefers {@code text/plain} (one
- * ID per line). Quality values and the specificity rule of RFC 9110 apply; a tie goes to JSON.
+ * ID per line). Quality values and the specificity rule of RFC 9110 apply; a tie goes to JSON. An
+ * {@code Accept} with a malformed quality value is ignored as a whole (JSON): reading it some other
+ * way, say as q=1, would turn a range the client meant to refuse into its first choice.
  */
 enum Media {
   JSON,
@@ -12,8 +15,8 @@ enum Media {
 
   /** The media type to answer with, or null if {@code accept} allows neither (406). */
   static Media negotiate(String accept) {
-    if (accept == null || accept.isEmpty() || accept.equals("*/*")) {
-      return JSON; // the common cases, without parsing
+    if (accept == null || accept.isEmpty() || accept.equals("*/*") || !wellFormedWeights(accept)) {
+      return JSON; // the common cases, without parsing; or an Accept that cannot be trusted
     }
     double json = quality(accept, "application", "json");
     double text = quality(accept, "text", "plain");
@@ -54,16 +57,32 @@ enum Media {
     return q;
   }
 
+  /** RFC 9110's weight: {@code 0} to {@code 1} with at most three decimals. */
+  private static final Pattern WEIGHT = Pattern.compile("0(\\.[0-9]{0,3})?|1(\\.0{0,3})?");
+
+  private static boolean isWeight(String p) {
+    return p.length() >= 2 && (p.charAt(0) == 'q' || p.charAt(0) == 'Q') && p.charAt(1) == '=';
+  }
+
+  /** Whether every {@code q=} in {@code accept} is a weight as RFC 9110 spells it. */
+  static boolean wellFormedWeights(String accept) {
+    for (String range : accept.split(",")) {
+      String[] params = range.split(";", -1);
+      for (int i = 1; i < params.length; i++) {
+        String p = params[i].trim();
+        if (isWeight(p) && !WEIGHT.matcher(p.substring(2)).matches()) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   private static double qValue(String[] params) {
     for (int i = 1; i < params.length; i++) {
       String p = params[i].trim();
-      if (p.length() > 2 && (p.charAt(0) == 'q' || p.charAt(0) == 'Q') && p.charAt(1) == '=') {
-        try {
-          double q = Double.parseDouble(p.substring(2).trim());
-          return q >= 0 && q <= 1 ? q : 1;
-        } catch (NumberFormatException e) {
-          return 1; // a malformed weight: take the range at face value
-        }
+      if (isWeight(p)) {
+        return Double.parseDouble(p.substring(2)); // checked by wellFormedWeights
       }
     }
     return 1;

@@ -11,10 +11,13 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -22,17 +25,27 @@ import java.util.function.Supplier;
 final class Metrics {
   static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
-  /** Request durations: the service answers in microseconds, load balancers time out in seconds. */
+  /**
+   * Request durations: the service answers in microseconds, load balancers time out in seconds, and
+   * a request may wait up to the 10 s request timeout.
+   */
   private static final double[] DURATION_BOUNDS = {
-    0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1
+    0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+    2.5, 5, 10
   };
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
+  private volatile CountDownLatch jvm; // null until the JVM's metrics are being registered
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
   private final Counter issued;
+  private final Counter delivered;
   private final Counter requests;
   private final Counter rejected;
   private final Counter timeouts;
+  private final Counter leadWaits;
+  private final Counter leadRefusals;
+  private final Counter afterRefused;
+  private final Counter stateWriteFailures;
   private final Gauge connections;
   private final DistributionDataPoint[] durations =
       new DistributionDataPoint[Route.values().length];
@@ -71,6 +84,14 @@ final class Metrics {
             .help("IDs issued in responses")
             .withoutExemplars()
             .register(registry);
+    delivered =
+        Counter.builder()
+            .name("idmint_ids_delivered_total")
+            .help(
+                "IDs in responses written to their connection whole (issued IDs less those whose"
+                    + " connection failed first)")
+            .withoutExemplars()
+            .register(registry);
     requests =
         Counter.builder()
             .name("idmint_http_requests_total")
@@ -106,6 +127,38 @@ final class Metrics {
         Counter.builder()
             .name("idmint_http_request_timeouts_total")
             .help("Connections closed because a request did not arrive whole in time (408)")
+            .withoutExemplars()
+            .register(registry);
+    leadWaits =
+        Counter.builder()
+            .name("idmint_lead_bound_waits_total")
+            .help(
+                "Times a request waited for the clock because its IDs would have run past"
+                    + " --max-lead-ms (the event loop is not blocked: the request is retried)")
+            .withoutExemplars()
+            .register(registry);
+    leadRefusals =
+        Counter.builder()
+            .name("idmint_lead_bound_refusals_total")
+            .help(
+                "Requests refused with 503 because their IDs needed the clock for longer than a"
+                    + " request may wait at the lead bound")
+            .withoutExemplars()
+            .register(registry);
+    afterRefused =
+        Counter.builder()
+            .name("idmint_after_refused_total")
+            .help(
+                "Well-formed after= IDs refused (422) because they lie beyond the bound: a time"
+                    + " further ahead of the wall clock than --max-lead-ms, a counter n past 2^61")
+            .withoutExemplars()
+            .register(registry);
+    stateWriteFailures =
+        Counter.builder()
+            .name("idmint_state_write_failures_total")
+            .help(
+                "Durable state writes that failed (renewals ahead of need, on a request's path, and"
+                    + " readiness probes); /readyz is 503 from one until a write succeeds")
             .withoutExemplars()
             .register(registry);
     GaugeWithCallback.builder()
@@ -153,6 +206,42 @@ final class Metrics {
         .register(registry);
   }
 
+  /**
+   * Registers the JVM's own metrics (heap and its pools, GC, threads, direct and mapped buffer
+   * pools, classes, the process) on a thread of its own: setting up the JVM's management beans
+   * takes about 250 ms, which start-up does not wait for. A scrape waits for it instead.
+   */
+  void registerJvm() {
+    CountDownLatch done = new CountDownLatch(1);
+    jvm = done;
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                JvmMetrics.builder().register(registry);
+              } finally {
+                done.countDown();
+              }
+            },
+            "idmint-jvm-metrics");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** The answer bytes that wait for their peers, as a gauge. */
+  void budget(AnswerBudget budget) {
+    GaugeWithCallback.builder()
+        .name("idmint_http_pending_response_bytes")
+        .help("Response bytes written and not yet taken by their clients, across connections")
+        .callback(cb -> cb.call(budget.pending()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("idmint_http_pending_response_bytes_limit")
+        .help("Past this many pending response bytes, requests get 503 until clients read")
+        .callback(cb -> cb.call(budget.limit()))
+        .register(registry);
+  }
+
   /** The generator whose clock the clock metrics read. */
   void generator(IdGenerator g) {
     generator = g;
@@ -160,6 +249,22 @@ final class Metrics {
 
   void stateWritten(Duration took) {
     stateWrites.observe(took.toNanos() / 1e9);
+  }
+
+  void stateWriteFailed() {
+    stateWriteFailures.inc();
+  }
+
+  void leadWaited() {
+    leadWaits.inc();
+  }
+
+  void leadRefused() {
+    leadRefusals.inc();
+  }
+
+  void afterRefused() {
+    afterRefused.inc();
   }
 
   void leadPastBound(boolean past) {
@@ -172,6 +277,10 @@ final class Metrics {
 
   void issued(int n) {
     issued.inc(n);
+  }
+
+  void delivered(int n) {
+    delivered.inc(n);
   }
 
   void request(Route route, int status, long nanos) {
@@ -204,6 +313,14 @@ final class Metrics {
 
   /** Writes every metric in Prometheus' text format (version 0.0.4). */
   void write(OutputStream out) throws IOException {
+    CountDownLatch registering = jvm;
+    if (registering != null) {
+      try {
+        registering.await(5, TimeUnit.SECONDS); // only a scrape right after start-up waits
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     writer.write(out, registry.scrape());
   }
 }

@@ -1,95 +1,88 @@
 package dev.idmint.serve;
 
-import dev.idmint.id.IdFactory;
-import dev.idmint.id.IdStateException;
-import java.nio.file.Path;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
- * Whether IDs can be issued, and if not why. A failed renewal on the request path makes the service
- * unready at once; a probe of the state dir (off the event loop, at most once a second, when
- * someone asks) makes it ready again once the dir is usable, so that a load balancer sends traffic
- * back without a request having to fail first.
+ * Whether IDs can be issued, and if not why. A failed state write (a renewal ahead of need, or one
+ * on a request's path) makes the service unready at once, and only a write that succeeds makes it
+ * ready again. While unready, asking (a /readyz poll, a metrics scrape) starts a real write of the
+ * state off the event loop, at most once a second, so that readiness returns by itself once the
+ * disk is back, without a request having to fail first.
  */
 final class Readiness {
   private static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
 
-  private final Path stateDir; // null: no durable state, nothing to probe
-  private final StateLock lock;
   private final LongSupplier ticker;
   private final AtomicBoolean probing = new AtomicBoolean();
-  private final ExecutorService prober;
-  private volatile String renewalFailure;
-  private volatile String probeFailure;
+  private volatile Runnable writeState; // null until the generator is built
+  private volatile Executor writer;
+  private volatile String failure; // the last failed write's cause, until a write succeeds
   private volatile boolean draining;
   private volatile long lastProbe;
 
-  Readiness(Path stateDir, StateLock lock, LongSupplier ticker) {
-    this.stateDir = stateDir;
-    this.lock = lock;
+  Readiness(LongSupplier ticker) {
     this.ticker = ticker;
-    this.lastProbe = ticker.getAsLong();
-    this.prober =
-        stateDir == null
-            ? null
-            : Executors.newSingleThreadExecutor(
-                r -> {
-                  Thread t = new Thread(r, "idmint-state-probe");
-                  t.setDaemon(true);
-                  return t;
-                });
+    this.lastProbe = ticker.getAsLong() - PROBE_INTERVAL_NANOS;
   }
 
-  /** Null when ready, else why not. May start a probe of the state dir in the background. */
+  /** How to write the state for a probe, and the thread that writes it. */
+  void probeWith(Runnable writeState, Executor writer) {
+    this.writer = writer;
+    this.writeState = writeState;
+  }
+
+  /** Null when ready, else why not. While a write is failing, may start a probe. */
   String reason() {
     if (draining) {
       return "shutting down (SIGTERM): finishing the requests in flight";
     }
-    if (prober != null
-        && ticker.getAsLong() - lastProbe >= PROBE_INTERVAL_NANOS
-        && probing.compareAndSet(false, true)) {
-      lastProbe = ticker.getAsLong();
-      try {
-        prober.execute(this::probe);
-      } catch (RuntimeException e) { // shut down while draining
-        probing.set(false);
-      }
+    String f = failure;
+    if (f == null) {
+      return null;
     }
-    String p = probeFailure; // the latest look at the dir says more than the last failed request
-    return p != null ? p : renewalFailure;
+    probe();
+    return "state cannot be written: " + f;
   }
 
   boolean ready() {
     return reason() == null;
   }
 
-  /** A request found that durable state cannot be renewed; no ID went out. */
-  void renewalFailed(IdStateException e) {
-    renewalFailure = "state cannot be renewed: " + e.getMessage();
-  }
-
-  /** Runs one probe now, on the calling thread. */
-  void probe() {
+  private void probe() {
+    Runnable write = writeState;
+    long now = ticker.getAsLong();
+    if (write == null
+        || now - lastProbe < PROBE_INTERVAL_NANOS
+        || !probing.compareAndSet(false, true)) {
+      return;
+    }
+    lastProbe = now;
     try {
-      String problem = null;
-      try {
-        IdFactory.checkStateDir(stateDir);
-        problem = lock == null ? null : lock.problem();
-      } catch (IdStateException e) {
-        problem = e.getMessage();
-      }
-      if (problem == null) {
-        probeFailure = null;
-        renewalFailure = null; // the dir works again: the next request renews
-      } else {
-        probeFailure = "state cannot be renewed: " + problem;
-      }
-    } finally {
+      writer.execute(
+          () -> {
+            try {
+              write.run(); // its success or failure comes back as an event
+            } catch (RuntimeException e) {
+              // reported as StateWriteFailed already
+            } finally {
+              probing.set(false);
+            }
+          });
+    } catch (RejectedExecutionException e) { // shut down while draining
       probing.set(false);
     }
+  }
+
+  /** A state write failed with {@code cause}: unready until one succeeds. */
+  void stateWriteFailed(String cause) {
+    failure = cause;
+  }
+
+  void stateWritten() {
+    failure = null;
   }
 
   void drain() {
@@ -99,11 +92,5 @@ final class Readiness {
   /** Whether SIGTERM came: every answer from now on closes its connection. */
   boolean draining() {
     return draining;
-  }
-
-  void close() {
-    if (prober != null) {
-      prober.shutdownNow();
-    }
   }
 }

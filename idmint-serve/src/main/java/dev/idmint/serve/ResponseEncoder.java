@@ -1,9 +1,11 @@
 package dev.idmint.serve;
 
+import dev.idmint.id.IdText;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -17,6 +19,7 @@ final class ResponseEncoder {
   private static final byte[] DATE = ascii("\r\ndate: ");
   private static final byte[] NO_STORE = ascii("\r\ncache-control: no-store");
   private static final byte[] ALLOW = ascii("\r\nallow: ");
+  private static final byte[] RETRY_AFTER = ascii("\r\nretry-after: ");
   private static final byte[] CLOSE = ascii("\r\nconnection: close");
   private static final byte[] KEEP_ALIVE = ascii("\r\nconnection: keep-alive");
   private static final byte[] END = ascii("\r\n\r\n");
@@ -24,6 +27,15 @@ final class ResponseEncoder {
 
   /** Status lines by code, made on first use. */
   private static final byte[][] STATUS_LINES = new byte[600][];
+
+  /** A response head is assembled here, then copied into the buffer in one go. */
+  private static final FastThreadLocal<byte[]> HEAD =
+      new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+          return new byte[512];
+        }
+      };
 
   private ResponseEncoder() {}
 
@@ -54,41 +66,43 @@ final class ResponseEncoder {
     ByteBuf body = reply.body();
     try {
       int length = body.readableBytes();
-      byte[] status = statusLine(reply.status());
       AsciiString type = reply.contentType();
       AsciiString date = HttpDate.now();
       String allow = reply.allow();
-      int size =
-          status.length
-              + CONTENT_TYPE.length
-              + type.length()
-              + CONTENT_LENGTH.length
-              + Decimal.MAX_DIGITS
-              + DATE.length
-              + date.length()
-              + (reply.noStore() ? NO_STORE.length : 0)
-              + (allow == null ? 0 : ALLOW.length + allow.length())
-              + KEEP_ALIVE.length
-              + END.length
-              + (head ? 0 : length);
-      ByteBuf out = alloc.ioBuffer(size);
-      out.writeBytes(status).writeBytes(CONTENT_TYPE);
-      out.writeBytes(type.array(), type.arrayOffset(), type.length());
-      out.writeBytes(CONTENT_LENGTH);
-      writeDecimal(out, length);
-      out.writeBytes(DATE).writeBytes(date.array(), date.arrayOffset(), date.length());
+      byte[] h = HEAD.get();
+      int need = 256 + type.length() + (allow == null ? 0 : allow.length());
+      if (h.length < need) {
+        h = new byte[need];
+        HEAD.set(h);
+      }
+      int p = put(h, 0, statusLine(reply.status()));
+      p = put(h, p, CONTENT_TYPE);
+      System.arraycopy(type.array(), type.arrayOffset(), h, p, type.length());
+      p += type.length();
+      p = IdText.decimal(length, h, put(h, p, CONTENT_LENGTH));
+      p = put(h, p, DATE);
+      System.arraycopy(date.array(), date.arrayOffset(), h, p, date.length());
+      p += date.length();
       if (reply.noStore()) {
-        out.writeBytes(NO_STORE);
+        p = put(h, p, NO_STORE);
       }
       if (allow != null) {
-        out.writeBytes(ALLOW).writeCharSequence(allow, StandardCharsets.US_ASCII);
+        p = put(h, p, ALLOW);
+        for (int i = 0; i < allow.length(); i++) {
+          h[p++] = (byte) allow.charAt(i);
+        }
+      }
+      if (reply.status().code() == 503) { // every 503 says when to try again
+        p = IdText.decimal(Math.max(1, reply.retryAfter()), h, put(h, p, RETRY_AFTER));
       }
       if ("close".equals(connection)) {
-        out.writeBytes(CLOSE);
+        p = put(h, p, CLOSE);
       } else if ("keep-alive".equals(connection)) {
-        out.writeBytes(KEEP_ALIVE);
+        p = put(h, p, KEEP_ALIVE);
       }
-      out.writeBytes(END);
+      p = put(h, p, END);
+      ByteBuf out = alloc.ioBuffer(p + (head ? 0 : length));
+      out.writeBytes(h, 0, p);
       if (!head) {
         out.writeBytes(body, body.readerIndex(), length);
       }
@@ -98,13 +112,8 @@ final class ResponseEncoder {
     }
   }
 
-  private static void writeDecimal(ByteBuf out, int v) {
-    int p = 1;
-    for (int d = Decimal.digits(v); d > 1; d--) {
-      p *= 10;
-    }
-    for (; p > 0; p /= 10) {
-      out.writeByte('0' + v / p % 10);
-    }
+  private static int put(byte[] dst, int at, byte[] src) {
+    System.arraycopy(src, 0, dst, at, src.length);
+    return at + src.length;
   }
 }

@@ -5,7 +5,6 @@ import dev.idmint.id.SnowflakeId;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -18,11 +17,11 @@ import java.util.function.Supplier;
  * @param scheme snowflake (default), counter or hlc
  * @param worker the snowflake worker, 0 to 1023
  * @param workerSource where the worker came from, for the start-up line; null if nothing said
- * @param node the node in counter and HLC IDs and the state file's name, {@code w<worker>} by
- *     default
+ * @param node the node in counter and HLC IDs, {@code w<worker>} by default; names a counter's or
+ *     HLC's state file ({@code <node>.state}; a snowflake's is {@code w<worker>.state})
  * @param stateDir durable state; null keeps none
- * @param maxLead warn when snowflake or HLC IDs run this far ahead of the wall clock; also how far
- *     ahead an {@code after=} ID may be
+ * @param maxLead how far ahead of the wall clock demand may run snowflake and HLC IDs (1 ms to 1
+ *     day); also how far ahead an {@code after=} ID may be
  * @param limits what one client may ask and how long it may take
  */
 public record ServeConfig(
@@ -41,6 +40,9 @@ public record ServeConfig(
   public static final int MAX_MAX_COUNT = 100_000;
   public static final int DEFAULT_MAX_CONNECTIONS = 4096;
 
+  /** The library's bound on the max lead: a day. */
+  static final long MAX_MAX_LEAD_MS = 86_400_000L;
+
   /**
    * What one client may ask and how long it may take.
    *
@@ -50,7 +52,9 @@ public record ServeConfig(
    * @param requestTimeout a request must arrive whole (headers and body) this soon after its first
    *     byte, or after the connection opened; otherwise 408 and the connection closes
    * @param idleTimeout a keep-alive connection with no request for this long is closed
-   * @param drainTimeout on SIGTERM, requests in flight get this long to finish
+   * @param shutdownDelay on SIGTERM, /readyz answers 503 and everything else is served as before
+   *     for this long, so that load balancers stop sending requests before the drain
+   * @param drainTimeout after the shutdown delay, requests in flight get this long to finish
    */
   public record Limits(
       int maxCount,
@@ -58,6 +62,7 @@ public record ServeConfig(
       int maxBodyBytes,
       Duration requestTimeout,
       Duration idleTimeout,
+      Duration shutdownDelay,
       Duration drainTimeout) {
     public static Limits defaults() {
       return new Limits(
@@ -66,32 +71,52 @@ public record ServeConfig(
           4096,
           Duration.ofSeconds(10),
           Duration.ofSeconds(60),
+          Duration.ZERO,
           Duration.ofSeconds(5));
     }
 
     public Limits withMaxCount(int n) {
-      return new Limits(n, maxConnections, maxBodyBytes, requestTimeout, idleTimeout, drainTimeout);
+      return new Limits(
+          n,
+          maxConnections,
+          maxBodyBytes,
+          requestTimeout,
+          idleTimeout,
+          shutdownDelay,
+          drainTimeout);
     }
 
     public Limits withMaxConnections(int n) {
-      return new Limits(maxCount, n, maxBodyBytes, requestTimeout, idleTimeout, drainTimeout);
+      return new Limits(
+          maxCount, n, maxBodyBytes, requestTimeout, idleTimeout, shutdownDelay, drainTimeout);
+    }
+
+    public Limits withShutdownDelay(Duration d) {
+      return new Limits(
+          maxCount, maxConnections, maxBodyBytes, requestTimeout, idleTimeout, d, drainTimeout);
     }
   }
 
-  /** The flags of {@code idmint serve}; null (or false) where not given. */
+  /**
+   * The flags of {@code idmint serve}; null where not given.
+   *
+   * @param workerIdFromHostname the StatefulSet's name: the host name must be {@code
+   *     <name>-<ordinal>}
+   */
   public record Flags(
       Integer port,
       String bind,
       Scheme scheme,
       Integer workerId,
-      boolean workerIdFromHostname,
+      String workerIdFromHostname,
       String node,
       Path stateDir,
       Long maxLeadMillis,
       Integer maxCount,
-      Integer maxConnections) {
+      Integer maxConnections,
+      Long shutdownDelayMillis) {
     public static Flags none() {
-      return new Flags(null, null, null, null, false, null, null, null, null, null);
+      return new Flags(null, null, null, null, null, null, null, null, null, null, null);
     }
   }
 
@@ -109,14 +134,6 @@ public record ServeConfig(
         Limits.defaults());
   }
 
-  /**
-   * The state file the library keeps in {@link #stateDir}, named after the node (node names need no
-   * escaping, see {@link #checkNode}); null without a state dir.
-   */
-  Path stateFile() {
-    return stateDir == null ? null : stateDir.resolve(node + ".state");
-  }
-
   public ServeConfig withPort(int p) {
     return new ServeConfig(bind, p, scheme, worker, workerSource, node, stateDir, maxLead, limits);
   }
@@ -127,6 +144,10 @@ public record ServeConfig(
 
   public ServeConfig withStateDir(Path dir) {
     return new ServeConfig(bind, port, scheme, worker, workerSource, node, dir, maxLead, limits);
+  }
+
+  public ServeConfig withMaxLead(Duration d) {
+    return new ServeConfig(bind, port, scheme, worker, workerSource, node, stateDir, d, limits);
   }
 
   public ServeConfig withLimits(Limits l) {
@@ -154,26 +175,39 @@ public record ServeConfig(
 
     Integer worker;
     String source;
-    if (flags.workerId() != null && flags.workerIdFromHostname()) {
+    if (flags.workerId() != null && flags.workerIdFromHostname() != null) {
       throw new IllegalArgumentException("give --worker-id or --worker-id-from-hostname, not both");
     } else if (flags.workerId() != null) {
       worker = flags.workerId();
       source = "--worker-id";
-    } else if (flags.workerIdFromHostname()) {
+    } else if (flags.workerIdFromHostname() != null) {
       String host = hostname.get();
-      worker = ordinal(host);
-      source = "host name " + host;
+      worker = ordinal(host, flags.workerIdFromHostname(), "--worker-id-from-hostname");
+      source = "host name " + host.trim();
     } else {
+      // Both variables may be set: on Kubernetes the worker comes from the pod-index label, and
+      // the host name is the fallback where a cluster has no such label (an empty variable).
       worker = e.integer("IDMINT_WORKER_ID", null);
       source = worker == null ? null : "IDMINT_WORKER_ID";
-      if (e.bool("IDMINT_WORKER_ID_FROM_HOSTNAME")) {
-        if (worker != null) {
-          throw new IllegalArgumentException(
-              "IDMINT_WORKER_ID and IDMINT_WORKER_ID_FROM_HOSTNAME are both set; set one");
-        }
+      String set = e.raw("IDMINT_WORKER_ID_FROM_HOSTNAME");
+      if (set != null) {
         String host = hostname.get();
-        worker = ordinal(host);
-        source = "host name " + host;
+        int fromHost = ordinal(host, set, "IDMINT_WORKER_ID_FROM_HOSTNAME");
+        if (worker == null) {
+          worker = fromHost;
+          source = "host name " + host.trim();
+        } else if (worker != fromHost) {
+          throw new IllegalArgumentException(
+              "IDMINT_WORKER_ID="
+                  + worker
+                  + " but the host name "
+                  + host.trim()
+                  + " says worker "
+                  + fromHost
+                  + " (IDMINT_WORKER_ID_FROM_HOSTNAME="
+                  + set
+                  + "); one instance has one worker id");
+        }
       }
     }
     if (worker != null && (worker < 0 || worker > SnowflakeId.MAX_WORKER)) {
@@ -195,8 +229,13 @@ public record ServeConfig(
         flags.maxLeadMillis() != null
             ? flags.maxLeadMillis()
             : e.integer("IDMINT_MAX_LEAD_MS", 10_000).longValue();
-    if (maxLead <= 0) {
-      throw new IllegalArgumentException("max lead must be positive, got " + maxLead + " ms");
+    if (maxLead < 1 || maxLead > MAX_MAX_LEAD_MS) {
+      throw new IllegalArgumentException(
+          "max lead must be 1 to "
+              + MAX_MAX_LEAD_MS
+              + " ms (1 ms to 1 day), got "
+              + maxLead
+              + " ms");
     }
     int maxCount =
         flags.maxCount() != null
@@ -214,6 +253,14 @@ public record ServeConfig(
       throw new IllegalArgumentException(
           "max connections must be at least 1, got " + maxConnections);
     }
+    long delay =
+        flags.shutdownDelayMillis() != null
+            ? flags.shutdownDelayMillis()
+            : e.integer("IDMINT_SHUTDOWN_DELAY_MS", 0).longValue();
+    if (delay < 0 || delay > 600_000) {
+      throw new IllegalArgumentException(
+          "shutdown delay must be 0..600000 ms, got " + delay + " ms");
+    }
     return new ServeConfig(
         bind,
         port,
@@ -223,39 +270,57 @@ public record ServeConfig(
         node,
         stateDir,
         Duration.ofMillis(maxLead),
-        Limits.defaults().withMaxCount(maxCount).withMaxConnections(maxConnections));
+        Limits.defaults()
+            .withMaxCount(maxCount)
+            .withMaxConnections(maxConnections)
+            .withShutdownDelay(Duration.ofMillis(delay)));
   }
 
   /**
-   * The worker in a host name that ends in {@code -<ordinal>}, as Kubernetes names StatefulSet pods
-   * ({@code idmint-0}, {@code idmint-1}, ...); a domain after the first dot is ignored.
+   * The worker in a StatefulSet pod's host name: its first label must be exactly {@code
+   * <statefulSet>-<ordinal>}, the ordinal 0..1023 without leading zeros, as Kubernetes names the
+   * pods ({@code idmint-0}, {@code idmint-1}, ...). Anything else is refused rather than read
+   * loosely: {@code ip-10-0-1-23} is not worker 23, nor {@code idmint-007} worker 7.
    *
-   * @throws IllegalArgumentException if there is no ordinal, or it is over 1023
+   * @param setting the flag or variable that asked, for the message
+   * @throws IllegalArgumentException saying what was expected
    */
-  public static int ordinal(String hostname) {
+  public static int ordinal(String hostname, String statefulSet, String setting) {
     String host = hostname == null ? "" : hostname.trim();
     int dot = host.indexOf('.');
-    String name = dot < 0 ? host : host.substring(0, dot);
-    int dash = name.lastIndexOf('-');
-    String digits = dash < 0 ? "" : name.substring(dash + 1);
-    if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    String label = dot < 0 ? host : host.substring(0, dot);
+    if (statefulSet.isEmpty()
+        || !label.startsWith(statefulSet + "-")
+        || !isOrdinal(label.substring(statefulSet.length() + 1))) {
       throw new IllegalArgumentException(
-          "host name '"
-              + host
-              + "' does not end in -<ordinal>, so --worker-id-from-hostname cannot take a worker"
-              + " id from it (StatefulSet pods are named <name>-0, <name>-1, ...); use --worker-id");
-    }
-    if (digits.length() > 4 || Integer.parseInt(digits) > SnowflakeId.MAX_WORKER) {
-      throw new IllegalArgumentException(
-          "host name '"
-              + host
-              + "' has ordinal "
-              + digits
-              + ", but worker ids are 0.."
+          setting
+              + "="
+              + statefulSet
+              + " takes the worker id from a host name whose first label is "
+              + statefulSet
+              + "-<ordinal>, the ordinal 0.."
               + SnowflakeId.MAX_WORKER
-              + ": a fleet has at most 1024 instances");
+              + " without leading zeros (the pods of StatefulSet "
+              + statefulSet
+              + " are "
+              + statefulSet
+              + "-0, "
+              + statefulSet
+              + "-1, ...); the host name is '"
+              + host
+              + "'. Give --worker-id N or IDMINT_WORKER_ID instead");
     }
-    return Integer.parseInt(digits);
+    return Integer.parseInt(label.substring(statefulSet.length() + 1));
+  }
+
+  private static boolean isOrdinal(String digits) {
+    if (digits.isEmpty()
+        || digits.length() > 4
+        || (digits.length() > 1 && digits.charAt(0) == '0')
+        || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return false;
+    }
+    return Integer.parseInt(digits) <= SnowflakeId.MAX_WORKER;
   }
 
   /**
@@ -304,18 +369,6 @@ public record ServeConfig(
       } catch (NumberFormatException ex) {
         throw new IllegalArgumentException(name + "=" + v + ": not an integer", ex);
       }
-    }
-
-    boolean bool(String name) {
-      String v = raw(name);
-      if (v == null) {
-        return false;
-      }
-      return switch (v.toLowerCase(Locale.ROOT)) {
-        case "1", "true", "yes" -> true;
-        case "0", "false", "no" -> false;
-        default -> throw new IllegalArgumentException(name + "=" + v + ": expected true or false");
-      };
     }
 
     Scheme scheme() {

@@ -1,11 +1,11 @@
 package dev.idmint.serve;
 
-import dev.idmint.id.IdFactory;
 import dev.idmint.id.IdGenerator;
 import dev.idmint.id.IdStateException;
 import dev.idmint.id.Scheme;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -26,9 +26,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -48,12 +46,14 @@ public final class Server implements AutoCloseable {
           .setMaxHeaderSize(8192)
           .setMaxChunkSize(8192);
 
+  /** Answer bytes a connection may have waiting for its peer before its requests wait too. */
+  static final int MAX_PENDING_PER_CONNECTION = 64 * 1024;
+
   private final ServeConfig config;
   private final EventLoopGroup group;
   private final Channel listener;
   private final ChannelGroup channels;
   private final Service service;
-  private final StateLock lock;
   private final String transport;
 
   private Server(
@@ -62,14 +62,12 @@ public final class Server implements AutoCloseable {
       Channel listener,
       ChannelGroup channels,
       Service service,
-      StateLock lock,
       String transport) {
     this.config = config;
     this.group = group;
     this.listener = listener;
     this.channels = channels;
     this.service = service;
-    this.lock = lock;
     this.transport = transport;
   }
 
@@ -107,7 +105,7 @@ public final class Server implements AutoCloseable {
   }
 
   /**
-   * Takes the state lock, makes the generator and listens.
+   * Makes the generator (which claims its worker or node) and listens.
    *
    * @param log where the generator's clock and state lines go, and internal errors
    * @throws StartException if the state is in use or unusable, or the address cannot be bound
@@ -118,34 +116,18 @@ public final class Server implements AutoCloseable {
 
   static Server start(ServeConfig config, Consumer<String> log, boolean epoll)
       throws StartException {
-    StateLock lock = null;
+    Service service = null;
     EventLoopGroup group = null;
     try {
-      Path dir = config.stateDir();
-      if (dir != null) {
-        IdFactory.checkStateDir(dir);
-        try {
-          lock = StateLock.acquire(config.stateFile());
-        } catch (StateLock.LockedException e) {
-          throw new StartException(
-              "cannot use state file " + config.stateFile() + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-          throw new StartException(
-              "cannot lock the state file: "
-                  + StateLock.path(config.stateFile())
-                  + ": "
-                  + e.getMessage(),
-              e);
-        }
-      }
       String transport = epoll ? "epoll" : "nio";
-      Service service = Service.create(config, lock, transport, log);
-      Metrics metrics = service.metrics();
+      Service created = Service.create(config, transport, log);
+      service = created;
+      Metrics metrics = created.metrics();
 
       IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
       Class<? extends ServerChannel> channelClass =
           epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-      group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+      group = new MultiThreadIoEventLoopGroup(eventLoops(), io);
       ChannelGroup channels = new DefaultChannelGroup("idmint-serve", GlobalEventExecutor.INSTANCE);
       ServeConfig.Limits limits = config.limits();
       ServerBootstrap b =
@@ -156,14 +138,19 @@ public final class Server implements AutoCloseable {
               .option(ChannelOption.SO_REUSEADDR, true)
               .handler(new ConnectionLimit(limits.maxConnections(), metrics, channels))
               .childOption(ChannelOption.TCP_NODELAY, true)
+              // The cap on answer bytes waiting for one peer: past it, its requests wait.
               .childOption(
                   ChannelOption.WRITE_BUFFER_WATER_MARK,
-                  new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                  new WriteBufferWaterMark(32 * 1024, MAX_PENDING_PER_CONNECTION))
+              // Requests are small: reads of up to 16 KiB bound what a connection holds unread.
+              .childOption(
+                  ChannelOption.RECVBUF_ALLOCATOR,
+                  new AdaptiveRecvByteBufAllocator(64, 1024, 16384))
               .childHandler(
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                      pipeline(ch, service, limits, log);
+                      pipeline(ch, created, limits, log);
                     }
                   });
       ChannelFuture bound = b.bind(config.bind(), config.port()).awaitUninterruptibly();
@@ -178,18 +165,29 @@ public final class Server implements AutoCloseable {
                 + (cause.getMessage() == null ? cause.toString() : cause.getMessage()),
             cause);
       }
-      service.events().started();
-      return new Server(config, group, bound.channel(), channels, service, lock, transport);
+      created.events().started();
+      metrics.registerJvm();
+      return new Server(config, group, bound.channel(), channels, created, transport);
     } catch (StartException e) {
-      cleanUp(group, lock);
+      cleanUp(group, service);
       throw e;
     } catch (IdStateException | IllegalArgumentException e) {
-      cleanUp(group, lock);
+      cleanUp(group, service);
       throw new StartException(e.getMessage(), e);
     } catch (RuntimeException | Error e) {
-      cleanUp(group, lock);
+      cleanUp(group, service);
       throw e;
     }
+  }
+
+  /**
+   * One event loop per core the JVM sees, but one: requests are answered in microseconds, so a loop
+   * is busy only under load, and a core left over takes the kernel's network work, the collector,
+   * the JIT and the lease renewals (and, on a shared machine, the load generator) without
+   * preempting a loop mid-request, which is what puts milliseconds into the tail.
+   */
+  static int eventLoops() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
   }
 
   /**
@@ -199,26 +197,28 @@ public final class Server implements AutoCloseable {
   static void pipeline(
       Channel ch, Service service, ServeConfig.Limits limits, Consumer<String> log) {
     RequestTimer timer = new RequestTimer(limits, service.metrics(), NANO_TIME);
-    ch.pipeline()
-        .addLast(timer)
-        .addLast(new HttpRequestDecoder(DECODER))
-        .addLast(
-            new HttpHandler(
-                service.api(),
-                service.metrics(),
-                service.readiness(),
-                limits,
-                timer,
-                NANO_TIME,
-                log));
+    RequestDecoder decoder = new RequestDecoder();
+    HttpHandler handler =
+        new HttpHandler(
+            service.api(),
+            service.metrics(),
+            service.readiness(),
+            limits,
+            timer,
+            decoder,
+            service.budget(),
+            NANO_TIME,
+            log);
+    timer.attach(handler, decoder);
+    ch.pipeline().addLast(timer).addLast(decoder).addLast(handler);
   }
 
-  private static void cleanUp(EventLoopGroup group, StateLock lock) {
+  private static void cleanUp(EventLoopGroup group, Service service) {
     if (group != null) {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly();
     }
-    if (lock != null) {
-      lock.close();
+    if (service != null) {
+      service.close();
     }
   }
 
@@ -249,9 +249,12 @@ public final class Server implements AutoCloseable {
     }
     sb.append(", node ").append(config.node()).append(", state ");
     if (config.stateDir() == null) {
-      sb.append("none (no --state-dir: a restart may reissue IDs)");
+      sb.append(
+          config.scheme() == Scheme.COUNTER
+              ? "none (no --state-dir: a restart starts again at n=0 and reissues IDs)"
+              : "none (no --state-dir: a restart reissues IDs only if the clock went back)");
     } else {
-      sb.append(config.stateFile().toAbsolutePath());
+      sb.append(service.events().store());
       String found = service.events().startState();
       if (found != null) {
         sb.append(" (").append(found).append(')');
@@ -265,13 +268,16 @@ public final class Server implements AutoCloseable {
   }
 
   /**
-   * Stops accepting, lets requests in flight finish for up to the drain timeout, then closes every
+   * SIGTERM: /readyz answers 503 at once (and every answer says {@code Connection: close}), the
+   * service goes on serving for the shutdown delay while load balancers notice, then stops
+   * accepting, lets requests in flight finish for up to the drain timeout, and closes every
    * connection. Durable state needs no final write: it is written before any ID it covers goes out.
    *
    * @return the connections that were still open at the deadline and were cut
    */
   public int drain() {
     service.readiness().drain();
+    sleepNanos(config.limits().shutdownDelay().toNanos());
     listener.close().awaitUninterruptibly();
     for (Channel ch : channels) {
       ch.eventLoop()
@@ -287,27 +293,27 @@ public final class Server implements AutoCloseable {
     }
     long deadline = System.nanoTime() + config.limits().drainTimeout().toNanos();
     while (!channels.isEmpty() && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+      sleepNanos(5_000_000);
     }
     int cut = channels.size();
     channels.close().awaitUninterruptibly();
     return cut;
   }
 
-  /** Closes everything and releases the state lock. */
+  private static void sleepNanos(long nanos) {
+    try {
+      TimeUnit.NANOSECONDS.sleep(nanos);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Closes everything and gives up the worker or node (the state file's lock). */
   @Override
   public void close() {
     listener.close().awaitUninterruptibly();
     channels.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     service.close();
-    if (lock != null) {
-      lock.close();
-    }
   }
 }

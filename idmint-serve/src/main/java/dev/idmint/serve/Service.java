@@ -3,6 +3,8 @@ package dev.idmint.serve;
 import dev.idmint.id.IdFactory;
 import dev.idmint.id.IdGenerator;
 import dev.idmint.id.Scheme;
+import io.netty.util.internal.PlatformDependent;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -17,31 +19,38 @@ record Service(
     Readiness readiness,
     Events events,
     Api api,
+    AnswerBudget budget,
     ExecutorService renewer) {
   static final LongSupplier NANO_TIME = System::nanoTime;
 
   /**
-   * Builds the generator (reading or creating durable state) and the API around it.
+   * Builds the generator (claiming its worker or node, reading or creating durable state) and the
+   * API around it.
    *
-   * @param lock the state lock, already held; null without a state dir
    * @throws IllegalArgumentException or {@link dev.idmint.id.IdStateException} as the generator
-   *     does
+   *     does: the latter names the worker or node when another process holds it
    */
-  static Service create(
-      ServeConfig config, StateLock lock, String transport, Consumer<String> log) {
-    Readiness readiness = new Readiness(config.stateDir(), lock, NANO_TIME);
+  static Service create(ServeConfig config, String transport, Consumer<String> log) {
+    Readiness readiness = new Readiness(NANO_TIME);
     String version = version();
     Metrics metrics = new Metrics(config, version, readiness::ready);
-    Events events = new Events(log, metrics);
+    Events events = new Events(log, metrics, readiness);
     IdFactory.Builder b =
         IdFactory.builder()
             .scheme(config.scheme())
             .node(config.node())
-            .stateDir(config.stateDir())
+            // Absolute, so that the start-up line and /v1/info name the file wherever it was run.
+            .stateDir(config.stateDir() == null ? null : config.stateDir().toAbsolutePath())
             .maxLead(config.maxLead())
+            // Never wait on an event loop: the handler schedules the retry itself.
+            .maxWait(Duration.ZERO)
+            // Without state, start past the wall clock plus the max lead, which the last life's
+            // IDs never passed: a restart reissues nothing unless the clock went back.
+            .startAhead(true)
             .events(events);
-    // Lease renewals (a write and an fsync) on a thread of their own, off the event loops.
-    ExecutorService renewer =
+    // State writes (a write and an fsync: lease renewals, readiness probes) on a thread of their
+    // own, off the event loops.
+    ExecutorService writer =
         new ThreadPoolExecutor(
             1,
             1,
@@ -53,18 +62,31 @@ record Service(
               t.setDaemon(true);
               return t;
             });
-    b.renewalExecutor(renewer);
+    b.renewalExecutor(writer);
     if (config.scheme() == Scheme.SNOWFLAKE) {
       b.workerId(config.worker());
     }
-    IdGenerator generator = b.build();
+    IdGenerator generator;
+    try {
+      generator = b.build();
+    } catch (RuntimeException e) {
+      writer.shutdown();
+      throw e;
+    }
+    readiness.probeWith(generator::writeState, writer);
     metrics.generator(generator);
     Api api =
         new Api(generator, config, metrics, readiness, events, version, transport, NANO_TIME, log);
-    return new Service(generator, metrics, readiness, events, api, renewer);
+    // Half of the direct memory for answers waiting on their peers; the rest for what is read.
+    AnswerBudget budget = new AnswerBudget(PlatformDependent.maxDirectMemory() / 2);
+    metrics.budget(budget);
+    return new Service(generator, metrics, readiness, events, api, budget, writer);
   }
 
-  /** Lets a renewal under way finish, so that none writes after the state lock is released. */
+  /**
+   * Lets a state write under way finish, then gives up the worker or node (its lock), so that the
+   * next holder starts past every ID this one issued.
+   */
   void close() {
     renewer.shutdown();
     try {
@@ -72,7 +94,7 @@ record Service(
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    readiness.close();
+    generator.close();
   }
 
   static String version() {

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.idmint.id.HlcId;
 import dev.idmint.id.Scheme;
 import dev.idmint.id.SnowflakeId;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -78,6 +80,31 @@ class ApiTest {
     assertEquals(200, a.status(), a.body());
     assertEquals(5, Fixture.ids(a.body()).size());
     assertTrue(Fixture.ids(a.body()).get(0).startsWith("#"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "application/x-www-form-urlencoded",
+        "Application/X-WWW-Form-Urlencoded",
+        "application/x-www-form-urlencoded;charset=UTF-8",
+        " application/x-www-form-urlencoded ; charset=utf-8"
+      })
+  void ids_formContentType_matchedExactly_charsetAllowed(String type) {
+    assertEquals(200, snowflake.call("POST", "/v1/ids", null, type, "count=2").status());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "application/x-www-form-urlencodedX",
+        "application/x-www-form-urlencoded-json",
+        "application/x-www-form",
+        "multipart/form-data",
+        ""
+      })
+  void ids_notQuiteAForm_is415(String type) {
+    assertEquals(415, snowflake.call("POST", "/v1/ids", null, type, "count=2").status());
   }
 
   @Test
@@ -217,7 +244,8 @@ class ApiTest {
   @Test
   void after_inEveryScheme_ordersTheIdsAfterIt() {
     Fixture hlc = Fixture.hlc();
-    HlcId seen = new HlcId(System.currentTimeMillis() + 3000, 41, "zz");
+    // IDs start at the bound, the max lead ahead (no durable state): one seen at it is above them.
+    HlcId seen = new HlcId(System.currentTimeMillis() + 10_000, 41, "zz");
     HlcId first = HlcId.parse(Fixture.ids(hlc.call("GET", "/v1/ids?after=" + seen).body()).get(0));
     assertEquals(new HlcId(seen.pt(), 42, "w0"), first, "the HLC receive rule");
     Fixture counter = Fixture.counter();
@@ -228,10 +256,10 @@ class ApiTest {
   }
 
   @Test
-  void after_tooFarAhead_is400SayingWhy_andChangesNothing() {
+  void after_beyondTheBound_is422SayingWhy_countedAndChangesNothing() {
     long seen = snowflakeAhead(3_600_000, 9); // a clock an hour ahead
     Fixture.Answer a = snowflake.call("GET", "/v1/ids?after=" + seen);
-    assertEquals(400, a.status());
+    assertEquals(422, a.status());
     assertTrue(a.noStore());
     String error = Fixture.field(a.body(), "error");
     assertTrue(
@@ -243,7 +271,82 @@ class ApiTest {
     long next = Long.parseLong(Fixture.ids(snowflake.call("GET", "/v1/ids").body()).get(0));
     assertTrue(next < seen, "the hour-ahead ID was not followed");
     assertTrue(
-        new SnowflakeId(next).timestamp().toEpochMilli() < System.currentTimeMillis() + 10_000);
+        new SnowflakeId(next).timestamp().toEpochMilli() <= System.currentTimeMillis() + 10_000);
+    assertTrue(snowflake.call("GET", "/metrics").body().contains("idmint_after_refused_total 1.0"));
+  }
+
+  @Test
+  void after_anIdThisInstanceIssued_isAccepted_evenAtTheBound() {
+    // Without durable state IDs start at the wall clock plus the max lead, at the bound itself.
+    String own = Fixture.ids(snowflake.call("GET", "/v1/ids?count=3").body()).get(2);
+    Fixture.Answer a = snowflake.call("GET", "/v1/ids?after=" + own);
+    assertEquals(200, a.status(), a.body());
+    assertTrue(Long.parseLong(Fixture.ids(a.body()).get(0)) > Long.parseLong(own));
+  }
+
+  @Test
+  void after_counterPast2To61_is422_atIt_isFollowed() {
+    Fixture counter = Fixture.counter();
+    Fixture.Answer refused = counter.call("GET", "/v1/ids?after=east-2305843009213693953");
+    assertEquals(422, refused.status(), refused.body());
+    assertEquals(
+        "after: an observed counter ID's n must be 0..2305843009213693952, got"
+            + " 2305843009213693953",
+        Fixture.field(refused.body(), "error"));
+    assertEquals(
+        List.of("w0-2305843009213693953"),
+        Fixture.ids(counter.call("GET", "/v1/ids?after=east-2305843009213693952").body()));
+  }
+
+  @Test
+  void retryAfter_isTheWaitInWholeSecondsRoundedUp() {
+    assertEquals(1, Api.retryAfterSeconds(1));
+    assertEquals(1, Api.retryAfterSeconds(1_000_000_000));
+    assertEquals(2, Api.retryAfterSeconds(1_000_000_001));
+    assertEquals(3600, Api.retryAfterSeconds(3_600_000_000_000L));
+  }
+
+  @Test
+  void ids_pastTheLeadBound_waitForTheClock_or503WithRetryAfterPastTheWait() {
+    Fixture f = new Fixture(ServeConfig.defaults().withMaxLead(Duration.ofMillis(5)));
+    // 10,000 IDs need 2.4 ms of the worker's clock: asking faster than that meets the bound.
+    Api.Reply r = null;
+    for (int k = 0; k < 10_000; k++) {
+      r = f.handle("GET", "/v1/ids?count=10000", null, null, null, System.nanoTime());
+      if (r.retryNanos() > 0) {
+        break;
+      }
+      r.body().release();
+    }
+    assertTrue(r.retryNanos() > 0 && r.retryNanos() <= 3_500_000, r.retryNanos() + " ns");
+    assertNull(r.body(), "no answer yet, and no ID taken");
+    Api.Reply refused =
+        f.api.handle(
+            io.netty.handler.codec.http.HttpMethod.GET,
+            "/v1/ids?count=10000",
+            null,
+            null,
+            null,
+            io.netty.buffer.UnpooledByteBufAllocator.DEFAULT,
+            0); // one that may not wait
+    assertEquals(503, refused.status().code());
+    assertEquals(1, refused.retryAfter());
+    String error = Fixture.field(refused.body().toString(StandardCharsets.UTF_8), "error");
+    refused.body().release();
+    assertTrue(
+        error.matches(
+            "IDs are 5 ms ahead of the wall clock, the max lead: these would need the clock to move"
+                + " on [0-9.]+ (ms|µs) more; no ID issued; a request waits for the clock at most 50"
+                + " ms in all: .*"),
+        error);
+    Fixture.Answer a = f.call("GET", "/v1/ids?count=10000"); // waits, as the handler does
+    assertEquals(200, a.status());
+    long last = Long.parseLong(Fixture.ids(a.body()).get(9_999));
+    long lead = new SnowflakeId(last).timestamp().toEpochMilli() - System.currentTimeMillis();
+    assertTrue(lead <= 6, lead + " ms ahead");
+    String m = f.call("GET", "/metrics").body();
+    assertTrue(m.contains("idmint_lead_bound_refusals_total 1.0"), m);
+    assertFalse(m.contains("idmint_lead_bound_waits_total 0.0"), m);
   }
 
   @ParameterizedTest
@@ -470,7 +573,7 @@ class ApiTest {
   }
 
   @Test
-  void stateThatCannotBeRenewed_is503AndNotReady_untilTheDirWorksAgain(@TempDir Path tmp)
+  void stateThatCannotBeWritten_is503AndUnready_untilAProbeWritesIt(@TempDir Path tmp)
       throws Exception {
     Path dir = tmp.resolve("state");
     Fixture f = new Fixture(ServeConfig.defaults().withScheme(Scheme.COUNTER).withStateDir(dir));
@@ -485,18 +588,29 @@ class ApiTest {
     assertEquals(503, a.status());
     assertTrue(a.noStore());
     assertTrue(Fixture.field(a.body(), "error").contains("cannot write state file"), a.body());
-    assertEquals(503, f.call("GET", "/readyz").status());
-    f.readiness.probe();
-    assertTrue(Fixture.field(f.call("GET", "/readyz").body(), "error").contains("not a directory"));
+    assertEquals(503, f.call("GET", "/v1/ids").status());
+    Fixture.Answer unready = f.call("GET", "/readyz");
+    assertEquals(503, unready.status());
+    assertTrue(
+        Fixture.field(unready.body(), "error").startsWith("state cannot be written: "),
+        unready.body());
+    assertEquals(1, f.log.stream().filter(l -> l.startsWith("state: ")).count(), f.log.toString());
+    String m = f.call("GET", "/metrics").body();
+    assertTrue(m.matches("(?s).*idmint_state_write_failures_total [2-9].*"), m);
 
     Files.delete(dir);
     Files.createDirectory(dir);
-    f.readiness.probe();
+    // Polling /readyz is enough: a probe writes the state off the caller, at most once a second.
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (f.call("GET", "/readyz").status() != 200 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
     assertEquals(200, f.call("GET", "/readyz").status());
+    assertTrue(f.log.get(f.log.size() - 1).contains(" again; ready"), f.log.toString());
     List<String> ids = Fixture.ids(f.call("GET", "/v1/ids?count=5000").body());
     assertEquals(5000, new HashSet<>(ids).size());
-    // The failed request drew w0-10 .. w0-1024, the first block's rest and one more, and sent none
+    // The failed requests drew w0-10 .. w0-1025, the first block's rest and two more, and sent none
     // of them: a gap, not a duplicate.
-    assertEquals("w0-1025", ids.get(0));
+    assertEquals("w0-1026", ids.get(0));
   }
 }

@@ -7,11 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.idmint.id.CounterId;
 import dev.idmint.id.HlcId;
 import dev.idmint.id.IdEvent;
+import dev.idmint.id.IdFactory;
+import dev.idmint.id.IdStateException;
 import dev.idmint.id.Scheme;
 import dev.idmint.id.SnowflakeId;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,8 +24,9 @@ import org.junit.jupiter.api.Test;
 
 class EventsTest {
   private final List<String> log = new ArrayList<>();
-  private final Metrics metrics = new Metrics(ServeConfig.defaults(), "test", () -> true);
-  private final Events events = new Events(log::add, metrics);
+  private final Readiness readiness = new Readiness(System::nanoTime);
+  private final Metrics metrics = new Metrics(ServeConfig.defaults(), "test", readiness::ready);
+  private final Events events = new Events(log::add, metrics, readiness);
 
   private String scrape() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -85,5 +90,41 @@ class EventsTest {
     events.accept(new IdEvent.StateCreated("/s/w0.state"));
     assertNull(events.startState());
     assertEquals(List.of("state: created /s/w0.state"), log);
+  }
+
+  /** A real IdStateException, as the library makes them: a state dir that is a file. */
+  private static IdStateException stateException() throws IOException {
+    Path file = Files.createTempFile("idmint-events", ".state");
+    try {
+      IdFactory.checkStateDir(file.resolve("dir"));
+    } catch (IdStateException e) {
+      return e;
+    } finally {
+      Files.delete(file);
+    }
+    throw new AssertionError("a file is no state dir");
+  }
+
+  @Test
+  void failedWrites_areEachCounted_loggedOncePerEpisode_andUnreadyUntilAWriteSucceeds()
+      throws IOException {
+    events.started();
+    IdStateException cause = stateException();
+    for (int k = 0; k < 3; k++) {
+      events.accept(new IdEvent.StateWriteFailed("/s/w0.state", cause));
+    }
+    assertEquals(1, log.size(), log.toString());
+    assertTrue(log.get(0).startsWith("state: " + cause.getMessage() + "; "), log.get(0));
+    assertEquals("state cannot be written: " + cause.getMessage(), readiness.reason());
+    assertTrue(scrape().contains("idmint_state_write_failures_total 3.0"));
+    assertTrue(scrape().contains("idmint_ready 0.0"));
+
+    events.accept(new IdEvent.StateWritten("/s/w0.state", Duration.ofMillis(1), 5000));
+    assertNull(readiness.reason());
+    assertEquals("state: wrote /s/w0.state again; ready (3 failed write(s) so far)", log.get(1));
+    events.accept(new IdEvent.StateWritten("/s/w0.state", Duration.ofMillis(1), 6000));
+    events.accept(new IdEvent.StateWriteFailed("/s/w0.state", cause));
+    assertEquals(3, log.size(), "a new episode is logged again: " + log);
+    assertEquals(6000, events.lastWrite().value());
   }
 }

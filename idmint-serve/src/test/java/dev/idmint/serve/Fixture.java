@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 
 /** An {@link Api} wired as the server wires it, and helpers to read its answers. */
 final class Fixture {
@@ -28,7 +29,7 @@ final class Fixture {
 
   Fixture(ServeConfig config) {
     this.config = config;
-    this.service = Service.create(config, null, "nio", log::add);
+    this.service = Service.create(config, "nio", log::add);
     service.events().started();
     this.generator = service.generator();
     this.metrics = service.metrics();
@@ -55,15 +56,13 @@ final class Fixture {
     return call(method, uri, null, null, null);
   }
 
+  /** As the handler calls it: a reply that says to wait for the clock is asked again after that. */
   Answer call(String method, String uri, String accept, String contentType, String body) {
-    Api.Reply r =
-        api.handle(
-            HttpMethod.valueOf(method),
-            uri,
-            accept,
-            contentType,
-            body,
-            UnpooledByteBufAllocator.DEFAULT);
+    long start = System.nanoTime();
+    Api.Reply r;
+    while ((r = handle(method, uri, accept, contentType, body, start)).retryNanos() > 0) {
+      LockSupport.parkNanos(r.retryNanos());
+    }
     try {
       return new Answer(
           r.status().code(),
@@ -74,6 +73,18 @@ final class Fixture {
     } finally {
       r.body().release();
     }
+  }
+
+  Api.Reply handle(
+      String method, String uri, String accept, String contentType, String body, long start) {
+    return api.handle(
+        HttpMethod.valueOf(method),
+        uri,
+        accept,
+        contentType,
+        body,
+        UnpooledByteBufAllocator.DEFAULT,
+        Api.MAX_LEAD_WAIT_NANOS - (System.nanoTime() - start));
   }
 
   /** The {@code ids} array of a body: strings as they are, numbers as their text with a '#'. */

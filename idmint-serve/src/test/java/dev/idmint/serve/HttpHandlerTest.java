@@ -13,6 +13,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -215,5 +216,81 @@ class HttpHandlerTest {
     assertTrue(m.contains("idmint_http_requests_total{code=\"404\",route=\"other\"} 1.0"), m);
     assertTrue(m.contains("idmint_http_requests_total{code=\"405\",route=\"/v1/ids\"} 1.0"), m);
     assertTrue(m.contains("idmint_http_request_duration_seconds_count{route=\"/v1/ids\"} 2"), m);
+  }
+
+  @Test
+  void spentAnswerBudget_is503WithRetryAfter_untilAnswersAreTaken() {
+    AnswerBudget budget = fixture.service.budget();
+    long spent = 0;
+    while (!budget.spent()) {
+      budget.written(Integer.MAX_VALUE);
+      spent += Integer.MAX_VALUE;
+    }
+    HttpResponses.Response r = send("GET /v1/ids HTTP/1.1\r\n\r\n").get(0);
+    assertEquals(503, r.status());
+    assertEquals("1", r.header("Retry-After"));
+    assertTrue(Fixture.field(r.body(), "error").startsWith("busy: "), r.body());
+    assertTrue(ch.isOpen());
+    while (spent > 0) {
+      budget.taken((int) Math.min(spent, Integer.MAX_VALUE));
+      spent -= Math.min(spent, Integer.MAX_VALUE);
+    }
+    assertEquals(200, send("GET /v1/ids HTTP/1.1\r\n\r\n").get(0).status());
+  }
+
+  @Test
+  void every503_carriesRetryAfter() {
+    fixture.readiness.drain();
+    HttpResponses.Response r = send("GET /readyz HTTP/1.1\r\n\r\n").get(0);
+    assertEquals(503, r.status());
+    assertEquals("1", r.header("Retry-After"));
+  }
+
+  @Test
+  void idsDelivered_areCountedOnceWritten() {
+    send("GET /v1/ids?count=7 HTTP/1.1\r\n\r\nGET /v1/ids?count=5 HTTP/1.1\r\n\r\n");
+    String m = send("GET /metrics HTTP/1.1\r\n\r\n").get(0).body();
+    assertTrue(m.contains("idmint_ids_delivered_total 12.0"), m);
+  }
+
+  @Test
+  void requestWaitingForTheClock_holdsBackTheConnectionsLaterOnes_answersInOrder()
+      throws InterruptedException {
+    Fixture f = new Fixture(ServeConfig.defaults().withMaxLead(Duration.ofMillis(5)));
+    EmbeddedChannel c = channel(f);
+    try {
+      // Each asks for 2.4 ms of the worker's clock, from IDs that start at the bound: the first
+      // ones wait, on the event loop's timer, and the health check behind them waits its turn.
+      String batch = "GET /v1/ids?count=10000&format=number HTTP/1.1\r\n\r\n";
+      byte[] out = exchange(c, batch.repeat(4) + "GET /healthz HTTP/1.1\r\n\r\n");
+      ByteArrayOutputStream all = new ByteArrayOutputStream();
+      all.writeBytes(out);
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      List<HttpResponses.Response> rs = HttpResponses.parse(all.toByteArray(), false);
+      while (rs.size() < 5 && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+        c.runScheduledPendingTasks();
+        all.writeBytes(exchange(c, new byte[0]));
+        rs = HttpResponses.parse(all.toByteArray(), false);
+      }
+      assertEquals(
+          List.of(200, 200, 200, 200, 200),
+          rs.stream().map(HttpResponses.Response::status).toList());
+      long last = -1;
+      for (int k = 0; k < 4; k++) {
+        for (String id : Fixture.ids(rs.get(k).body())) {
+          long v = Long.parseLong(id.substring(1));
+          assertTrue(v > last, v + " after " + last);
+          last = v;
+        }
+      }
+      assertEquals("{\"status\":\"ok\"}\n", rs.get(4).body());
+      String m = f.call("GET", "/metrics").body();
+      assertFalse(m.contains("idmint_lead_bound_waits_total 0.0"), m);
+      assertTrue(m.contains("idmint_lead_bound_refusals_total 0.0"), m);
+      assertTrue(c.isOpen());
+    } finally {
+      c.finishAndReleaseAll();
+    }
   }
 }

@@ -17,7 +17,6 @@ class IdsQueryTest {
         "''|null|1|false",
         "count=3|null|3|false",
         "count=10000|null|10000|false",
-        "count=007|null|7|false",
         "format=number|null|1|true",
         "format=string&count=2|null|2|false",
         "&&count=5&|null|5|false",
@@ -61,6 +60,9 @@ class IdsQueryTest {
         "count|null|got ''",
         "count=99999999999999999999|null|got '99999999999999999999'",
         "count=+3|null|got ' 3'",
+        "count=007|null|got '007'",
+        "count=01|null|got '01'",
+        "count=00|null|got '00'",
         "format=json|null|format must be string or number, got 'json'",
         "cuont=5|null|unknown parameter 'cuont' (parameters: count=1.., format=string|number,"
             + " after=<id>)",

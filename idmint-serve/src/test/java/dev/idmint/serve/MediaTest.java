@@ -23,7 +23,17 @@ class MediaTest {
         "text/plain;q=0, */*|JSON",
         "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8|JSON", // a browser
         "application/*|JSON",
-        "text/plain;q=oops|TEXT",
+        "text/plain;q=0.25, application/json;q=0.125|TEXT",
+        "text/plain;Q=1.000|TEXT",
+        // A malformed weight anywhere: the whole Accept is ignored, never read as q=1.
+        "text/plain;q=oops|JSON",
+        "text/plain;q=, application/json;q=0.5|JSON",
+        "text/plain;q=1e0, application/json;q=0.5|JSON",
+        "text/plain;q=2, application/json;q=0.5|JSON",
+        "text/plain;q=0.5x, application/json;q=0.4|JSON",
+        "text/plain;q=0.1234, application/json;q=0.1|JSON",
+        "text/plain;q=NaN, application/json;q=0.1|JSON",
+        "text/plain, application/json;q=-0|JSON",
       })
   void negotiate_prefersWhatAcceptRanksHighest(String accept, Media expected) {
     assertEquals(expected, Media.negotiate(accept));

@@ -9,6 +9,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /** A blocking HTTP/1.1 client over a plain socket, for tests that need exact bytes and timing. */
 final class RawClient implements AutoCloseable {
@@ -17,7 +19,18 @@ final class RawClient implements AutoCloseable {
   private final OutputStream out;
 
   RawClient(InetSocketAddress address) throws IOException {
+    this(address, 0);
+  }
+
+  /**
+   * @param receiveBuffer the socket's receive buffer in bytes, set before connecting so that it
+   *     bounds the window too; 0 for the system's default
+   */
+  RawClient(InetSocketAddress address, int receiveBuffer) throws IOException {
     socket = new Socket();
+    if (receiveBuffer > 0) {
+      socket.setReceiveBufferSize(receiveBuffer);
+    }
     socket.connect(address, 5000);
     socket.setTcpNoDelay(true);
     socket.setSoTimeout(10_000);
@@ -76,6 +89,43 @@ final class RawClient implements AutoCloseable {
     } finally {
       socket.setSoTimeout(10_000);
     }
+  }
+
+  /**
+   * Sends {@code chunk} over and over, {@code pauseNanos} apart, on a thread of its own (at most
+   * 20,000 times), until closed or the server stops taking it: input that keeps arriving while the
+   * server closes the connection.
+   */
+  AutoCloseable keepSending(String chunk, long pauseNanos) {
+    byte[] bytes = chunk.getBytes(StandardCharsets.ISO_8859_1);
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 0; i < 20_000 && !stop.get(); i++) {
+                  out.write(bytes);
+                  out.flush();
+                  if (pauseNanos > 0) {
+                    LockSupport.parkNanos(pauseNanos);
+                  }
+                }
+              } catch (IOException e) {
+                // the server closed: what this is for ends here
+              }
+            },
+            "raw-client-sender");
+    t.setDaemon(true);
+    t.start();
+    return () -> {
+      stop.set(true);
+      t.join(5000);
+    };
+  }
+
+  /** The raw input stream, for tests that read responses as they come. */
+  InputStream in() {
+    return in;
   }
 
   /** Everything until the server closes, as text. */

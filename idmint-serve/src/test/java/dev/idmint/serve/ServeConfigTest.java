@@ -31,10 +31,12 @@ class ServeConfigTest {
           "IDMINT_STATE_DIR", "/var/lib/idmint",
           "IDMINT_MAX_LEAD_MS", "500",
           "IDMINT_MAX_COUNT", "50",
-          "IDMINT_MAX_CONNECTIONS", "9");
+          "IDMINT_MAX_CONNECTIONS", "9",
+          "IDMINT_SHUTDOWN_DELAY_MS", "3000");
 
-  private static ServeConfig.Flags flags(Integer worker, boolean fromHost) {
-    return new ServeConfig.Flags(null, null, null, worker, fromHost, null, null, null, null, null);
+  private static ServeConfig.Flags flags(Integer worker, String fromHost) {
+    return new ServeConfig.Flags(
+        null, null, null, worker, fromHost, null, null, null, null, null, null);
   }
 
   @Test
@@ -50,6 +52,7 @@ class ServeConfigTest {
     assertEquals(Duration.ofSeconds(10), c.maxLead());
     assertEquals(10_000, c.limits().maxCount());
     assertEquals(4096, c.limits().maxConnections());
+    assertEquals(Duration.ZERO, c.limits().shutdownDelay());
   }
 
   @Test
@@ -65,15 +68,17 @@ class ServeConfigTest {
     assertEquals(Duration.ofMillis(500), c.maxLead());
     assertEquals(50, c.limits().maxCount());
     assertEquals(9, c.limits().maxConnections());
+    assertEquals(Duration.ofSeconds(3), c.limits().shutdownDelay());
   }
 
   @Test
   void resolve_flagWinsOverItsVariable() {
     ServeConfig.Flags f =
-        new ServeConfig.Flags(0, "::1", Scheme.SNOWFLAKE, 3, false, "n", Path.of("s"), 20L, 5, 6);
+        new ServeConfig.Flags(
+            0, "::1", Scheme.SNOWFLAKE, 3, null, "n", Path.of("s"), 20L, 5, 6, 100L);
     ServeConfig c = ServeConfig.resolve(f, EVERY_VARIABLE, NO_HOST);
     assertEquals(
-        "::1 0 snowflake 3 --worker-id n s 20 5 6",
+        "::1 0 snowflake 3 --worker-id n s 20 5 6 100",
         String.join(
             " ",
             c.bind(),
@@ -85,56 +90,76 @@ class ServeConfigTest {
             "" + c.stateDir(),
             "" + c.maxLead().toMillis(),
             "" + c.limits().maxCount(),
-            "" + c.limits().maxConnections()));
+            "" + c.limits().maxConnections(),
+            "" + c.limits().shutdownDelay().toMillis()));
   }
 
   @Test
   void resolve_workerIdFlag_overridesHostnameVariable() {
     ServeConfig c =
         ServeConfig.resolve(
-            flags(5, false), Map.of("IDMINT_WORKER_ID_FROM_HOSTNAME", "true"), NO_HOST);
+            flags(5, null), Map.of("IDMINT_WORKER_ID_FROM_HOSTNAME", "idmint"), NO_HOST);
     assertEquals(5, c.worker());
   }
 
   @Test
   void resolve_workerFromHostname_takesTheOrdinalAndNamesTheNode() {
-    ServeConfig c = ServeConfig.resolve(flags(null, true), Map.of(), () -> "idmint-42");
+    ServeConfig c = ServeConfig.resolve(flags(null, "idmint"), Map.of(), () -> "idmint-42");
     assertEquals(42, c.worker());
     assertEquals("w42", c.node());
     assertEquals("host name idmint-42", c.workerSource());
     ServeConfig e =
         ServeConfig.resolve(
-            ServeConfig.Flags.none(), Map.of("IDMINT_WORKER_ID_FROM_HOSTNAME", "1"), () -> "a-b-9");
+            ServeConfig.Flags.none(),
+            Map.of("IDMINT_WORKER_ID_FROM_HOSTNAME", "a-b"),
+            () -> "a-b-9");
     assertEquals(9, e.worker());
   }
 
   @ParameterizedTest
   @CsvSource({
-    "idmint-0,0",
-    "idmint-1023,1023",
-    "ids-prod-17,17",
-    "idmint-3.idmint.default.svc.cluster.local,3",
-    "' idmint-5 ',5",
-    "x-007,7"
+    "idmint,idmint-0,0",
+    "idmint,idmint-1023,1023",
+    "ids-prod,ids-prod-17,17",
+    "idmint,idmint-3.idmint-headless.default.svc.cluster.local,3",
+    "idmint,' idmint-5 ',5",
   })
-  void ordinal_statefulSetNames(String host, int worker) {
-    assertEquals(worker, ServeConfig.ordinal(host));
+  void ordinal_statefulSetPodNames(String set, String host, int worker) {
+    assertEquals(worker, ServeConfig.ordinal(host, set, "--worker-id-from-hostname"));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"idmint", "idmint-", "idmint-a", "idmint-1x", "localhost", "", "-"})
-  void ordinal_nameWithoutOne_saysSo(String host) {
+  @ValueSource(
+      strings = {
+        "idmint",
+        "idmint-",
+        "idmint-a",
+        "idmint-1x",
+        "idmint-3-1",
+        "idmint-007",
+        "idmint-01",
+        "idmint-1024",
+        "idmint-99999",
+        "idmint-12345678901234567890",
+        "other-3",
+        "xidmint-3",
+        "ip-10-0-1-23.ec2.internal",
+        "localhost",
+        "",
+        "-"
+      })
+  void ordinal_anythingButExactlyNameDashOrdinal_isRefusedSayingWhatWasExpected(String host) {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> ServeConfig.ordinal(host));
-    assertTrue(e.getMessage().contains("does not end in -<ordinal>"), e.getMessage());
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"idmint-1024", "idmint-99999", "idmint-12345678901234567890"})
-  void ordinal_over1023_saysTheLimit(String host) {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> ServeConfig.ordinal(host));
-    assertTrue(e.getMessage().contains("worker ids are 0..1023"), e.getMessage());
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ServeConfig.ordinal(host, "idmint", "--worker-id-from-hostname"));
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "--worker-id-from-hostname=idmint takes the worker id from a host name whose first"
+                    + " label is idmint-<ordinal>, the ordinal 0..1023 without leading zeros"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("the host name is '" + host.trim() + "'"), e.getMessage());
   }
 
   @ParameterizedTest
@@ -146,10 +171,13 @@ class ServeConfigTest {
         "IDMINT_SCHEME|uuid|IDMINT_SCHEME=uuid: unknown scheme 'uuid'",
         "IDMINT_WORKER_ID|1024|worker id must be 0..1023, got 1024",
         "IDMINT_WORKER_ID|-1|worker id must be 0..1023, got -1",
-        "IDMINT_WORKER_ID_FROM_HOSTNAME|maybe|expected true or false",
+        "IDMINT_SHUTDOWN_DELAY_MS|-1|shutdown delay must be 0..600000 ms",
+        "IDMINT_SHUTDOWN_DELAY_MS|x|IDMINT_SHUTDOWN_DELAY_MS=x: not an integer",
         "IDMINT_NODE|a/b|node name 'a/b' must be 1 to 64 letters",
         "IDMINT_NODE|.hidden|not starting with '.'",
-        "IDMINT_MAX_LEAD_MS|0|max lead must be positive",
+        "IDMINT_MAX_LEAD_MS|0|max lead must be 1 to 86400000 ms (1 ms to 1 day), got 0 ms",
+        "IDMINT_MAX_LEAD_MS|86400001|max lead must be 1 to 86400000 ms (1 ms to 1 day), got"
+            + " 86400001 ms",
         "IDMINT_MAX_COUNT|0|max count must be 1..100000",
         "IDMINT_MAX_COUNT|100001|max count must be 1..100000",
         "IDMINT_MAX_CONNECTIONS|0|max connections must be at least 1",
@@ -163,17 +191,36 @@ class ServeConfigTest {
   }
 
   @Test
-  void resolve_bothWorkerSources_isAnError() {
-    assertThrows(
-        IllegalArgumentException.class,
-        () -> ServeConfig.resolve(flags(1, true), Map.of(), () -> "idmint-1"));
-    assertThrows(
-        IllegalArgumentException.class,
-        () ->
-            ServeConfig.resolve(
-                ServeConfig.Flags.none(),
-                Map.of("IDMINT_WORKER_ID", "1", "IDMINT_WORKER_ID_FROM_HOSTNAME", "true"),
-                () -> "idmint-1"));
+  void resolve_bothWorkerFlags_isAnError() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ServeConfig.resolve(flags(1, "idmint"), Map.of(), () -> "idmint-1"));
+    assertTrue(e.getMessage().contains("not both"), e.getMessage());
+  }
+
+  @Test
+  void resolve_podIndexVariable_withTheHostNameAsFallback() {
+    Map<String, String> pod =
+        Map.of("IDMINT_WORKER_ID", "2", "IDMINT_WORKER_ID_FROM_HOSTNAME", "idmint");
+    ServeConfig c = ServeConfig.resolve(ServeConfig.Flags.none(), pod, () -> "idmint-2");
+    assertEquals(2, c.worker());
+    assertEquals("IDMINT_WORKER_ID", c.workerSource());
+    // No pod-index label: the downward API gives an empty variable, and the host name decides.
+    ServeConfig noLabel =
+        ServeConfig.resolve(
+            ServeConfig.Flags.none(),
+            Map.of("IDMINT_WORKER_ID", "", "IDMINT_WORKER_ID_FROM_HOSTNAME", "idmint"),
+            () -> "idmint-4");
+    assertEquals(4, noLabel.worker());
+    assertEquals("host name idmint-4", noLabel.workerSource());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ServeConfig.resolve(ServeConfig.Flags.none(), pod, () -> "idmint-3"));
+    assertTrue(
+        e.getMessage().contains("IDMINT_WORKER_ID=2 but the host name idmint-3 says worker 3"),
+        e.getMessage());
   }
 
   @Test

@@ -17,7 +17,7 @@ import java.util.Set;
  */
 class ServeFuzzTest {
   private static final Set<Integer> DOCUMENTED =
-      Set.of(100, 200, 400, 404, 405, 406, 408, 413, 414, 415, 417, 431, 505);
+      Set.of(100, 200, 400, 404, 405, 406, 408, 413, 414, 415, 417, 422, 431, 505);
   private static final String[] METHODS = {"GET", "POST", "HEAD", "PUT", "DELETE"};
   private static final String[] PREFIXES = {"", "/v1/ids?", "/v1/ids/", "/v1/ids?count="};
 
