@@ -286,11 +286,17 @@ public record ServeConfig(
    * @throws IllegalArgumentException saying what was expected
    */
   public static int ordinal(String hostname, String statefulSet, String setting) {
+    if (statefulSet.isEmpty()) {
+      throw new IllegalArgumentException(
+          setting
+              + " needs the StatefulSet's name, as in "
+              + setting
+              + "=idmint for pods idmint-0, idmint-1, ...; got nothing");
+    }
     String host = hostname == null ? "" : hostname.trim();
     int dot = host.indexOf('.');
     String label = dot < 0 ? host : host.substring(0, dot);
-    if (statefulSet.isEmpty()
-        || !label.startsWith(statefulSet + "-")
+    if (!label.startsWith(statefulSet + "-")
         || !isOrdinal(label.substring(statefulSet.length() + 1))) {
       throw new IllegalArgumentException(
           setting

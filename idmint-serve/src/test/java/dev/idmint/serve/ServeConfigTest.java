@@ -162,6 +162,18 @@ class ServeConfigTest {
     assertTrue(e.getMessage().contains("the host name is '" + host.trim() + "'"), e.getMessage());
   }
 
+  @Test
+  void ordinal_withoutAStatefulSetName_saysWhatItNeeds() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ServeConfig.ordinal("idmint-3", "", "--worker-id-from-hostname"));
+    assertEquals(
+        "--worker-id-from-hostname needs the StatefulSet's name, as in"
+            + " --worker-id-from-hostname=idmint for pods idmint-0, idmint-1, ...; got nothing",
+        e.getMessage());
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
