@@ -66,6 +66,9 @@ public final class Summary {
         out.add("             " + i.name() + " " + quantiles(i.latency()));
       }
       out.add("nemesis      " + nemesis(r));
+      if (in.registry() != null) {
+        out.addAll(Workers.summary(r));
+      }
       out.addAll(in.net().summary());
     }
     out.add("protocol     " + protocol(in.net()));
@@ -122,6 +125,7 @@ public final class Summary {
   private static String settings(Config c) {
     return "unique-ids"
         + (c.http() == null ? ", " : c.http().lb() ? " over HTTP behind haproxy, " : " over HTTP, ")
+        + (c.registry() == null ? "" : "workers from etcd, ")
         + c.nodeCount()
         + (c.http() == null ? " node" : " instance")
         + (c.nodeCount() == 1 ? "" : "s")
