@@ -139,19 +139,22 @@ final class HttpInstances implements ProcessKind {
   }
 
   /**
-   * The instance's settings in its environment. With a registry, it gets no worker id (not even one
-   * the harness itself was started with): the registry's, and its instance name, instead.
+   * The instance's settings in its environment. With a registry, it gets no worker id and no state
+   * dir (not even those the harness itself was started with): the registry keeps each worker's
+   * time, and {@code idmint serve} refuses a state dir with it. It gets the registry and its
+   * instance name instead; {@code {state}} still names a dir of its own.
    */
   @Override
   public void environment(ClusterNode n, Map<String, String> env) {
     env.put("IDMINT_PORT", Integer.toString(ports[n.index]));
     env.put("IDMINT_NODE", n.id);
-    env.put("IDMINT_STATE_DIR", states[n.index].toString());
     if (registry == null) {
       env.put("IDMINT_WORKER_ID", Integer.toString(n.index));
+      env.put("IDMINT_STATE_DIR", states[n.index].toString());
       return;
     }
     env.remove("IDMINT_WORKER_ID");
+    env.remove("IDMINT_STATE_DIR");
     env.put("IDMINT_REGISTRY", registryUrls[n.index]);
     env.put("IDMINT_FLEET", registry.fleet());
     env.put("IDMINT_INSTANCE", n.id);

@@ -115,9 +115,11 @@ class RegistryFaultTest {
     assertEquals(
         List.of("/svc", "--etcd=" + proxies.url(1), "--name", "n1", "--i", "1"),
         instances.command(nodes[1]));
-    Map<String, String> env = new HashMap<>(Map.of("IDMINT_WORKER_ID", "9"));
+    Map<String, String> env =
+        new HashMap<>(Map.of("IDMINT_WORKER_ID", "9", "IDMINT_STATE_DIR", "/s"));
     instances.environment(nodes[1], env);
     assertFalse(env.containsKey("IDMINT_WORKER_ID"), "not even the harness's own");
+    assertFalse(env.containsKey("IDMINT_STATE_DIR"), "serve refuses one with a registry");
     assertEquals(proxies.url(1), env.get("IDMINT_REGISTRY"));
     assertEquals("test", env.get("IDMINT_FLEET"));
     assertEquals("n1", env.get("IDMINT_INSTANCE"));
@@ -130,6 +132,7 @@ class RegistryFaultTest {
     Map<String, String> plain = new HashMap<>();
     fixed.environment(nodes[1], plain);
     assertEquals("1", plain.get("IDMINT_WORKER_ID"));
+    assertEquals(run.resolve("state/n1").toString(), plain.get("IDMINT_STATE_DIR"));
     assertFalse(plain.containsKey("IDMINT_REGISTRY"));
   }
 }
