@@ -10,6 +10,7 @@ import dev.idmint.etcd.EtcdCluster;
 import dev.idmint.etcd.TcpProxy;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -175,6 +176,37 @@ class RegistryServeIT {
       assertTrue(info.matches("(?s).*\"owner_revision\":[1-9][0-9]*,\"committed\":\"20.*"), info);
     }
     assertEquals(3, workers.size(), "three instances, three workers: " + workers);
+    checkMetrics(fleetOf3.get(0));
+  }
+
+  /** /metrics passes promtool, and has the registry's metrics. */
+  private void checkMetrics(ServeProcess s) throws Exception {
+    Path promtool = Tools.command("promtool", "apt-get install prometheus");
+    String metrics = s.get("/metrics").body();
+    Path file = Files.writeString(tmp.resolve("metrics.txt"), metrics);
+    Process p =
+        new ProcessBuilder(promtool.toString(), "check", "metrics")
+            .redirectInput(file.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), "promtool check metrics:\n" + out + "\n" + metrics);
+    assertEquals("", out.trim(), "promtool's lint findings");
+    for (String name :
+        List.of(
+            "idmint_registry_state{state=\"held\"} 1",
+            "idmint_registry_state{state=\"lost\"} 0",
+            "idmint_registry_worker " + worker(s),
+            "idmint_registry_renewals_total ",
+            "idmint_registry_renewal_failures_total 0",
+            "idmint_registry_takeovers_total 0",
+            "idmint_registry_committed_time_left_seconds ",
+            "idmint_registry_since_renewal_seconds ",
+            "idmint_registry_renewal_duration_seconds_count ",
+            "idmint_state_write_duration_seconds_count ",
+            "idmint_service_info{node=\"a\",scheme=\"snowflake\",version=\"0.1.0\",worker=\"registry\"} 1")) {
+      assertTrue(metrics.contains(name), name + " missing from\n" + metrics);
+    }
   }
 
   @Test
