@@ -2,20 +2,16 @@ package dev.idmint.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.idmint.Tools;
 import dev.idmint.etcd.EtcdCluster;
 import dev.idmint.etcd.TcpProxy;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -181,17 +177,8 @@ class RegistryServeIT {
 
   /** /metrics passes promtool, and has the registry's metrics. */
   private void checkMetrics(ServeProcess s) throws Exception {
-    Path promtool = Tools.command("promtool", "apt-get install prometheus");
     String metrics = s.get("/metrics").body();
-    Path file = Files.writeString(tmp.resolve("metrics.txt"), metrics);
-    Process p =
-        new ProcessBuilder(promtool.toString(), "check", "metrics")
-            .redirectInput(file.toFile())
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), "promtool check metrics:\n" + out + "\n" + metrics);
-    assertEquals("", out.trim(), "promtool's lint findings");
+    ServeProcess.checkWithPromtool(metrics, tmp);
     for (String name :
         List.of(
             "idmint_registry_state{state=\"held\"} 1",
@@ -278,7 +265,8 @@ class RegistryServeIT {
     EtcdCluster.signal(old.process.pid(), "STOP");
 
     Path offset = Files.writeString(tmp.resolve("offset"), "-1h");
-    ServeProcess fresh = serve(cluster.url(), "new", faketime(offset), "--worker-ids", "3-3");
+    ServeProcess fresh =
+        serve(cluster.url(), "new", ServeProcess.faketime(offset), "--worker-ids", "3-3");
     awaitReady(fresh, 60); // once the old holder's lease has run out
     List<Long> newIds = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
@@ -516,19 +504,5 @@ class RegistryServeIT {
       assertTrue(System.nanoTime() < deadline, "no '" + line + "' in:\n" + s.stderr());
       Thread.sleep(50);
     }
-  }
-
-  /** Serve's wall clock offset as {@code offset} says, in libfaketime's syntax. */
-  private static Map<String, String> faketime(Path offset) {
-    Map<String, String> env = new HashMap<>();
-    env.put("LD_PRELOAD", Tools.libfaketime().toString());
-    env.put("FAKETIME_TIMESTAMP_FILE", offset.toString());
-    env.put("FAKETIME_NO_CACHE", "1");
-    env.put("FAKETIME_DONT_FAKE_MONOTONIC", "1");
-    env.put("DONT_FAKE_MONOTONIC", "1");
-    env.put("FAKETIME_FORCE_MONOTONIC_FIX", "0");
-    env.put("NO_FAKE_STAT", "1");
-    assertNotNull(offset);
-    return env;
   }
 }

@@ -94,10 +94,12 @@ final class Generators {
     EtcdRegistry.Status s = etcd.status();
     if (s.state() == EtcdRegistry.State.LOST) {
       String why = lostBecause;
+      String claim = claimError;
       return "registry: lost worker "
           + s.worker()
           + (why == null ? "" : ": " + why)
-          + "; claiming a worker again";
+          + "; claiming a worker again"
+          + (claim == null ? "" : " (the last claim failed: " + claim + ")");
     }
     long since = s.sinceRenewal().toMillis();
     long ttl = etcd.ttl().toMillis();

@@ -278,7 +278,8 @@ public record ServeConfig(
         flags.node() != null
             ? flags.node()
             : e.string(
-                "IDMINT_NODE", registry != null && worker == null ? registry.instance() : "w" + w);
+                "IDMINT_NODE",
+                registry != null && worker == null ? leasedNode(registry.instance()) : "w" + w);
     checkNode(node);
     long maxLead =
         flags.maxLeadMillis() != null
@@ -330,6 +331,19 @@ public record ServeConfig(
             .withMaxConnections(maxConnections)
             .withShutdownDelay(Duration.ofMillis(delay)),
         registry);
+  }
+
+  /**
+   * A leased worker's default node: the instance's name, if it can be one (snowflake IDs do not
+   * carry it; it names the instance in /v1/info and the metrics).
+   */
+  private static String leasedNode(String instance) {
+    try {
+      checkNode(instance);
+      return instance;
+    } catch (IllegalArgumentException e) {
+      return "leased";
+    }
   }
 
   /** The registry's settings, or null without {@code --registry}. */
