@@ -188,7 +188,8 @@ public final class NemesisPlan {
    * recoveredBy}: a node still down then is restarted there, so every restarted node is asked for
    * IDs again before the load ends. The pause fault's timeline is made the same way, for the same
    * reasons: a paused instance must have been serving, and must be asked again once resumed; and
-   * each pause lasts at least {@code least} nanoseconds, where {@code recoveredBy} leaves room.
+   * each pause lasts at least {@code least} nanoseconds: none starts where {@code recoveredBy}
+   * leaves no room for that.
    */
   static List<Event> kills(
       Fault fault, int n, SplittableRandom r, double maxGap, long recoveredBy, long least) {
@@ -199,6 +200,9 @@ public final class NemesisPlan {
         t < recoveredBy;
         t += (long) (r.nextDouble() * maxGap)) {
       if (start) {
+        if (least > 0 && t + least > recoveredBy) {
+          break; // no room left for a pause that could cost a lease
+        }
         events.add(killStart(fault, t, n, r));
         startedAt = t;
       } else {

@@ -76,7 +76,9 @@ public final class Summary {
         (http ? "instances    " : "nodes        ")
             + (in.cluster().healthy()
                 ? (http
-                    ? "no crashes, every instance became ready"
+                    ? (c.registry() == null
+                        ? "no crashes, every instance became ready"
+                        : "no crashes, every instance came up (ready, or standing by for a worker)")
                     : "no crashes, every init answered")
                 : in.cluster().crashes().size()
                     + " crashed on their own, "
@@ -205,7 +207,11 @@ public final class Summary {
               + "  "
               + r.ids().acknowledged()
               + " acknowledged IDs, all unique; no protocol violations, crashes or "
-              + (r.in().config().http() == null ? "failed inits" : "instances that were not ready")
+              + (r.in().config().http() == null
+                  ? "failed inits"
+                  : r.in().config().registry() == null
+                      ? "instances that were not ready"
+                      : "instances that did not come up")
               + (r.in().config().availability() != null ? "; availability as required" : "")
               + ".";
       case FALSE -> INVALID + "  " + String.join("; ", r.reasons()) + ".";
