@@ -6,6 +6,7 @@ import dev.idmint.harness.platform.Ports;
 import dev.idmint.harness.run.Cluster;
 import dev.idmint.harness.run.ClusterNode;
 import dev.idmint.harness.run.ProcessKind;
+import dev.idmint.harness.run.UpPoll;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -178,39 +179,29 @@ final class HttpInstances implements ProcessKind {
    */
   @Override
   public long bringUp(ClusterNode n, ClusterNode.Proc p) {
-    long start = System.nanoTime();
-    long deadline = start + Cluster.INIT_TIMEOUT_NANOS;
     InetSocketAddress at = new InetSocketAddress("127.0.0.1", ports[n.index]);
     readiness.set(n.index, "was never reachable");
-    Thread poller =
-        new Thread(
-            () -> {
-              while (!p.up.isDone() && !stopping && System.nanoTime() < deadline) {
-                try {
-                  int status = HttpGet.status(at, "/readyz");
-                  if (status == 200 || registry != null && HttpGet.status(at, "/healthz") == 200) {
-                    p.up.complete(status);
-                    return;
-                  }
-                  readiness.set(
-                      n.index,
-                      "last answered "
-                          + status
-                          + (registry == null ? "" : ", and GET /healthz did not answer 200"));
-                } catch (IOException e) {
-                  readiness.set(n.index, "last failed: " + e.getMessage());
-                }
-                try {
-                  Thread.sleep(READY_POLL_MILLIS);
-                } catch (InterruptedException e) {
-                  return;
-                }
-              }
-            },
-            "ready-" + n.id + "-" + p.incarnation);
-    poller.setDaemon(true);
-    poller.start();
-    return start;
+    return UpPoll.start(
+        n,
+        p,
+        READY_POLL_MILLIS,
+        () -> stopping,
+        () -> {
+          try {
+            int status = HttpGet.status(at, "/readyz");
+            if (status == 200 || registry != null && HttpGet.status(at, "/healthz") == 200) {
+              return true;
+            }
+            readiness.set(
+                n.index,
+                "last answered "
+                    + status
+                    + (registry == null ? "" : ", and GET /healthz did not answer 200"));
+          } catch (IOException e) {
+            readiness.set(n.index, "last failed: " + e.getMessage());
+          }
+          return false;
+        });
   }
 
   @Override

@@ -162,7 +162,7 @@ public final class NemesisPlan {
       } else if (fault == Fault.CLOCK) {
         events.add(clockStart(t, n, r, clockSet));
       } else if (fault == Fault.PARTITION && cutClients) {
-        events.add(cutStart(t, n, r));
+        events.add(cutStart(Fault.PARTITION, t, n, r));
       } else if (fault == Fault.REGISTRY) {
         events.add(registryStart(t, n, r));
       } else {
@@ -222,12 +222,21 @@ public final class NemesisPlan {
 
   /** A kill (or pause) of the nodes a node spec picks, at least one. */
   private static Event killStart(Fault fault, long t, int n, SplittableRandom r) {
+    Picked p = pick(n, r);
+    return new Event(t, fault, true, p.spec, null, p.nodes, null, null, null);
+  }
+
+  /** A node spec drawn, and the nodes it picks. */
+  private record Picked(String spec, List<Integer> nodes) {}
+
+  /**
+   * A node spec drawn from Jepsen's, and the nodes it picks; at least one, since a fault needs a
+   * target (minority-third of fewer than four nodes picks none: one at random, then).
+   */
+  private static Picked pick(int n, SplittableRandom r) {
     String spec = NODE_SPECS.get(r.nextInt(NODE_SPECS.size()));
     List<Integer> nodes = targets(spec, n, r);
-    if (nodes.isEmpty()) { // minority-third of fewer than four nodes: a kill needs a target
-      nodes = List.of(r.nextInt(n));
-    }
-    return new Event(t, fault, true, spec, null, nodes, null, null, null);
+    return new Picked(spec, nodes.isEmpty() ? List.of(r.nextInt(n)) : nodes);
   }
 
   /**
@@ -241,13 +250,7 @@ public final class NemesisPlan {
       List<Integer> member = List.of(r.nextInt(Config.Registry.MEMBERS));
       return new Event(t, Fault.REGISTRY, true, "member", null, member, null, "member", null);
     }
-    String spec = NODE_SPECS.get(r.nextInt(NODE_SPECS.size()));
-    List<Integer> nodes = targets(spec, n, r);
-    if (nodes.isEmpty()) {
-      nodes = List.of(r.nextInt(n));
-    }
-    String kind = r.nextBoolean() ? "stall" : "refuse";
-    return new Event(t, Fault.REGISTRY, true, spec, null, nodes, null, kind, null);
+    return cutStart(Fault.REGISTRY, t, n, r);
   }
 
   /** A partition start between nodes, a grudge in one of Jepsen's shapes; a plain start else. */
@@ -261,16 +264,13 @@ public final class NemesisPlan {
   }
 
   /**
-   * A partition start that cuts the instances a node spec picks (at least one) off from clients.
+   * A start that cuts the instances a node spec picks (at least one) off: from their clients (a
+   * partition), or from etcd (a registry start).
    */
-  private static Event cutStart(long t, int n, SplittableRandom r) {
-    String spec = NODE_SPECS.get(r.nextInt(NODE_SPECS.size()));
-    List<Integer> nodes = targets(spec, n, r);
-    if (nodes.isEmpty()) {
-      nodes = List.of(r.nextInt(n));
-    }
+  private static Event cutStart(Fault fault, long t, int n, SplittableRandom r) {
+    Picked p = pick(n, r);
     String kind = r.nextBoolean() ? "stall" : "refuse";
-    return new Event(t, Fault.PARTITION, true, spec, null, nodes, null, kind, null);
+    return new Event(t, fault, true, p.spec, null, p.nodes, null, kind, null);
   }
 
   /**
@@ -280,11 +280,9 @@ public final class NemesisPlan {
    * for the targets.
    */
   private static Event clockStart(long t, int n, SplittableRandom r, long[] clockSet) {
-    String spec = NODE_SPECS.get(r.nextInt(NODE_SPECS.size()));
-    List<Integer> nodes = targets(spec, n, r);
-    if (nodes.isEmpty()) { // minority-third of fewer than four nodes: a clock fault needs a target
-      nodes = List.of(r.nextInt(n));
-    }
+    Picked p = pick(n, r);
+    String spec = p.spec;
+    List<Integer> nodes = p.nodes;
     long window = Long.MAX_VALUE;
     for (int node : nodes) {
       window = Math.min(window, t - clockSet[node]);

@@ -1,9 +1,9 @@
 package dev.idmint.harness.registry;
 
 import dev.idmint.harness.platform.Ports;
-import dev.idmint.harness.run.Cluster;
 import dev.idmint.harness.run.ClusterNode;
 import dev.idmint.harness.run.ProcessKind;
+import dev.idmint.harness.run.UpPoll;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -111,29 +111,19 @@ final class EtcdMembers implements ProcessKind {
   /** Polls {@code GET /health} until the member says the cluster has a leader. */
   @Override
   public long bringUp(ClusterNode n, ClusterNode.Proc p) {
-    long start = System.nanoTime();
-    long deadline = start + Cluster.INIT_TIMEOUT_NANOS;
     health.set(n.index, "was never reachable");
-    Thread poller =
-        new Thread(
-            () -> {
-              while (!p.up.isDone() && !stopping && System.nanoTime() < deadline) {
-                try {
-                  if (gateway.healthy(clientPorts[n.index])) {
-                    p.up.complete(200);
-                    return;
-                  }
-                  health.set(n.index, "had no leader");
-                  Thread.sleep(HEALTH_POLL_MILLIS);
-                } catch (InterruptedException e) {
-                  return;
-                }
-              }
-            },
-            "health-" + n.id + "-" + p.incarnation);
-    poller.setDaemon(true);
-    poller.start();
-    return start;
+    return UpPoll.start(
+        n,
+        p,
+        HEALTH_POLL_MILLIS,
+        () -> stopping,
+        () -> {
+          if (gateway.healthy(clientPorts[n.index])) {
+            return true;
+          }
+          health.set(n.index, "had no leader, or did not answer");
+          return false;
+        });
   }
 
   @Override

@@ -29,7 +29,7 @@ public final class PauseFault implements FaultAction {
     return new Effect(
         JsonMap.of("spec", e.spec(), "paused", paused),
         paused.isEmpty() ? "no instance up to pause" : "paused " + Text.join(paused),
-        "paused " + Text.join(paused));
+        Text.join(paused) + " stopped");
   }
 
   @Override
