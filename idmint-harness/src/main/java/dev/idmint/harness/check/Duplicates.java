@@ -26,36 +26,43 @@ final class Duplicates {
   }
 
   /**
-   * {@code ; n0 said it held worker 1 while etcd had given it to n2 (4.05–6.20 s)}, for the first
-   * such stretch of an instance that answered {@code id}; empty if none.
+   * {@code ; n0 said it held worker 1 while etcd had given it to n2 (4.05–6.20 s)}: of the
+   * stretches in which an instance that answered {@code id} said so, the one nearest the answer;
+   * empty if none.
    */
   static String staleHolders(Inputs in, Object id) {
     Holdings h = in.registry();
     if (h == null) {
       return "";
     }
-    List<String> answered = new ArrayList<>();
+    Holdings.Stale nearest = null;
+    long best = Long.MAX_VALUE;
     for (Op op : in.ops()) {
-      if (op.type() == Op.OK && op.value().equals(id)) {
-        answered.add(name(in, op.servedBy()));
+      if (op.type() != Op.OK || !op.value().equals(id)) {
+        continue;
+      }
+      for (Holdings.Stale s : h.stale()) {
+        long at = op.completeAt();
+        long gap = at < s.from() ? s.from() - at : Math.max(0, at - s.to());
+        if (s.instance().equals(name(in, op.servedBy())) && gap < best) {
+          nearest = s;
+          best = gap;
+        }
       }
     }
-    for (Holdings.Stale s : h.stale()) {
-      if (answered.contains(s.instance())) {
-        return "; "
-            + s.instance()
+    return nearest == null
+        ? ""
+        : "; "
+            + nearest.instance()
             + " said it held worker "
-            + s.worker()
+            + nearest.worker()
             + " while etcd had given it to "
-            + s.holder()
+            + nearest.holder()
             + " ("
-            + seconds(in, s.from())
+            + seconds(in, nearest.from())
             + "–"
-            + seconds(in, s.to())
+            + seconds(in, nearest.to())
             + ")";
-      }
-    }
-    return "";
   }
 
   private static String name(Inputs in, int servedBy) {
