@@ -597,7 +597,14 @@ class ApiTest {
         Fixture.field(unready.body(), "error").startsWith("state cannot be written: "),
         unready.body());
     assertEquals(1, f.log.stream().filter(l -> l.startsWith("state: ")).count(), f.log.toString());
+    // Counted: the request's failure, and that of the probe /readyz started off the caller.
+    long until = System.nanoTime() + 5_000_000_000L;
     String m = f.call("GET", "/metrics").body();
+    while (!m.matches("(?s).*idmint_state_write_failures_total [2-9].*")
+        && System.nanoTime() < until) {
+      Thread.sleep(20);
+      m = f.call("GET", "/metrics").body();
+    }
     assertTrue(m.matches("(?s).*idmint_state_write_failures_total [2-9].*"), m);
 
     Files.delete(dir);
