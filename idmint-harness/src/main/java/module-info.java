@@ -5,6 +5,7 @@
  */
 module dev.idmint.harness {
   requires com.fasterxml.jackson.core;
+  requires java.net.http;
 
   exports dev.idmint.harness;
   exports dev.idmint.harness.config;

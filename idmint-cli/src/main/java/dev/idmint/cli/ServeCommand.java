@@ -24,11 +24,12 @@ import picocli.CommandLine.Option;
     description = {
       "Serve IDs over HTTP/1.1: GET or POST /v1/ids[?count=N][&format=number][&after=ID], GET"
           + " /v1/ids/{id}, /v1/info, /healthz, /readyz, /metrics.",
-      "Run a fleet with one worker id per instance; no coordinator is needed.",
+      "Run a fleet with one worker id per instance, given (--worker-id) or leased from etcd"
+          + " (--registry); no coordinator is needed.",
       "Each flag overrides the environment variable named with it.",
       "Exit status: 0 after SIGTERM or SIGINT (after the shutdown delay, requests in flight"
-          + " finish, at most 5 s), 254 for bad settings, state that is unusable, or a worker (node)"
-          + " that another process holds."
+          + " finish, at most 5 s, then the leased worker is released), 254 for bad settings, state"
+          + " that is unusable, or a worker (node) that another process holds."
     })
 final class ServeCommand implements Callable<Integer> {
   @Option(
@@ -82,6 +83,46 @@ final class ServeCommand implements Callable<Integer> {
   Path stateDir;
 
   @Option(
+      names = "--registry",
+      paramLabel = "etcd://HOST:PORT[,HOST:PORT...]",
+      description =
+          "Lease the worker from etcd: a free one in --worker-ids, or exactly --worker-id, its time"
+              + " kept in etcd so that no later holder reissues an ID (IDMINT_REGISTRY). Snowflake"
+              + " only, without --state-dir. The service listens at once; /readyz is 503 until it"
+              + " holds a worker.")
+  String registry;
+
+  @Option(
+      names = "--fleet",
+      paramLabel = "NAME",
+      description =
+          "The registry's fleet: its workers are keys under /idmint/NAME/ (IDMINT_FLEET; default"
+              + " default).")
+  String fleet;
+
+  @Option(
+      names = "--instance",
+      paramLabel = "NAME",
+      description =
+          "This instance's name in the registry: it gets its last worker back when that one is"
+              + " free (IDMINT_INSTANCE; default the host name).")
+  String instance;
+
+  @Option(
+      names = "--worker-ids",
+      paramLabel = "LO-HI",
+      description = "The workers the registry chooses from (IDMINT_WORKER_IDS; default 0-1023).")
+  String workerIds;
+
+  @Option(
+      names = "--registry-ttl-ms",
+      paramLabel = "MS",
+      description =
+          "How long a worker stays held after its holder stops renewing (dies, or is cut off from"
+              + " etcd); whole seconds from 2000 (IDMINT_REGISTRY_TTL_MS; default 10000).")
+  Long registryTtlMillis;
+
+  @Option(
       names = "--max-lead-ms",
       paramLabel = "MS",
       description =
@@ -133,13 +174,17 @@ final class ServeCommand implements Callable<Integer> {
                   maxCount,
                   maxConnections,
                   shutdownDelayMillis),
+              new ServeConfig.RegistryFlags(
+                  registry, fleet, instance, workerIds, registryTtlMillis),
               System.getenv(),
               ServeCommand::hostname);
     } catch (IllegalArgumentException e) {
       err.println("idmint serve: " + e.getMessage());
       return Cli.BAD_ARGUMENTS;
     }
-    if (config.workerSource() == null && config.scheme() == Scheme.SNOWFLAKE) {
+    if (config.workerSource() == null
+        && config.scheme() == Scheme.SNOWFLAKE
+        && config.registry() == null) {
       err.println(
           "idmint serve: no worker id given, so this is worker 0; a fleet needs one worker id per"
               + " instance (--worker-id N or --worker-id-from-hostname=NAME)");

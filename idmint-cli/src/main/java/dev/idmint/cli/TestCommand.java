@@ -28,7 +28,8 @@ import picocli.CommandLine.Unmatched;
       "",
       "With no flags: a demo of this project's node, 5 nodes, 12 s, every fault.",
       "With any test flag: flags not given take Maelstrom's defaults.",
-      "With --http: HTTP ID services instead (default: this project's, bin/idmint serve).",
+      "With --http: HTTP ID services instead (default: this project's, bin/idmint serve);",
+      "with --registry etcd too, they lease their worker ids from etcd.",
       "Exit status: 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 harness failure."
     })
 final class TestCommand implements Callable<Integer> {
@@ -58,11 +59,34 @@ final class TestCommand implements Callable<Integer> {
   String lb;
 
   @Option(
+      names = "--registry",
+      paramLabel = "etcd",
+      description =
+          "With --http: the instances lease worker ids from an etcd cluster the harness runs"
+              + " (3 members) instead of being given one.")
+  String registry;
+
+  @Option(
+      names = "--worker-ids",
+      paramLabel = "LO-HI",
+      description =
+          "With --registry: the worker ids the instances lease (default: the service's own);"
+              + " fewer than the instances leaves the others standing by.")
+  String workerIds;
+
+  @Option(
+      names = "--registry-ttl-ms",
+      paramLabel = "MS",
+      description = "With --registry: the instances' etcd lease TTL, whole seconds (default 2000).")
+  Long registryTtlMs;
+
+  @Option(
       names = "--bin",
       paramLabel = "CMD",
       description =
           "The node program; ARGS after it are its arguments (default: this project's node)."
-              + " With --http, the service; its ARGS may hold {port}, {index}, {node}, {state}.")
+              + " With --http, the service; its ARGS may hold {port}, {index}, {node}, {state}"
+              + " and, with --registry, {registry}.")
   String bin;
 
   @Parameters(
@@ -113,8 +137,9 @@ final class TestCommand implements Callable<Integer> {
       names = "--nemesis",
       paramLabel = "FAULTS",
       description =
-          "Comma-separated: partition (Maelstrom's), kill, clock, loss (idmint's own)"
-              + " (Maelstrom: none; demo: all).")
+          "Comma-separated: partition (Maelstrom's), kill, clock, loss, and with --http pause,"
+              + " with --registry registry (idmint's own) (Maelstrom: none; demo: the first four,"
+              + " all six with --registry).")
   String nemesis;
 
   @Option(
@@ -306,7 +331,10 @@ final class TestCommand implements Callable<Integer> {
               topology,
               store,
               http,
-              lb),
+              lb,
+              registry,
+              workerIds,
+              registryTtlMs),
           System.getenv(),
           Path.of("").toAbsolutePath(),
           Faketime.find());

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A fleet of three real instances behind a real HAProxy started from {@code deploy/haproxy.cfg}:
- * IDs unique across the fleet, and an instance killed and restarted behind the balancer.
+ * IDs unique across the fleet, and an instance killed and restarted behind the balancer; with
+ * worker ids given, and leased from etcd.
  */
 @Timeout(180)
 class FleetIT {
@@ -174,5 +175,97 @@ class FleetIT {
     assertEquals(all.size(), new HashSet<>(all).size(), "duplicate IDs across the fleet");
     System.out.println(
         "fleet: " + all.size() + " IDs, all unique; " + failures[0] + " failed requests in all");
+  }
+
+  /**
+   * deploy/haproxy.cfg in front of instances that lease their workers from etcd: nothing in it is
+   * per worker. An instance stopped with SIGTERM under load fails no request through the balancer,
+   * releases its worker, and a new instance on its address takes that worker back into rotation.
+   */
+  @Test
+  void registryFleetBehindHaproxy_stoppedInstanceFailsNoRequest_andANewOneTakesItsWorker()
+      throws Exception {
+    Path haproxyBin = Tools.command("haproxy", "apt-get install haproxy");
+    dev.idmint.etcd.EtcdCluster.requireEtcd();
+    try (dev.idmint.etcd.EtcdCluster etcd =
+        dev.idmint.etcd.EtcdCluster.start(Files.createDirectories(tmp.resolve("etcd")), 3)) {
+      for (int i = 0; i < 3; i++) {
+        instances.add(leased(etcd.url(), "i" + i, "0"));
+      }
+      for (ServeProcess s : instances) {
+        awaitReady(s);
+      }
+      InetSocketAddress lb =
+          startHaproxy(haproxyBin, instances.stream().map(s -> s.address.getPort()).toList());
+      int[] failures = {0};
+      List<Long> all = new ArrayList<>(fetch(lb, 300, failures));
+      assertEquals(Set.of(0, 1, 2), workers(all), "three leased workers, all in rotation");
+
+      ServeProcess stopped = instances.get(1);
+      int port = stopped.address.getPort();
+      java.util.concurrent.CompletableFuture<List<Long>> during =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return fetch(lb, 600, failures);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      Thread.sleep(200);
+      stopped.process.destroy(); // SIGTERM: drains, then releases its worker
+      assertEquals(0, stopped.waitFor(30), stopped.stderr());
+      all.addAll(during.get());
+      assertEquals(0, failures[0], "requests failed while an instance stopped");
+      Matcher released =
+          Pattern.compile("registry: released worker ([0-9]+)").matcher(stopped.stderr());
+      assertTrue(released.find(), stopped.stderr());
+
+      ServeProcess again = leased(etcd.url(), "i3", "" + port);
+      instances.add(again);
+      awaitReady(again);
+      assertTrue(
+          again.get("/v1/info").body().contains("\"worker\":" + released.group(1) + ","),
+          "the new instance took the freed worker");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      List<Long> after;
+      do {
+        after = fetch(lb, 30, failures);
+        all.addAll(after);
+      } while (workers(after).size() < 3 && System.nanoTime() < deadline);
+      assertEquals(Set.of(0, 1, 2), workers(after), "the new instance is in rotation");
+      assertEquals(all.size(), new HashSet<>(all).size(), "duplicate IDs across the fleet");
+      haproxy.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      haproxy = null;
+      for (ServeProcess s : instances) {
+        s.close(); // before etcd stops
+      }
+    }
+  }
+
+  private ServeProcess leased(String url, String name, String port) throws IOException {
+    return ServeProcess.start(
+        tmp.resolve(name + ".log"),
+        Map.of(),
+        "--registry",
+        url,
+        "--fleet",
+        "lb",
+        "--instance",
+        name,
+        "--worker-ids",
+        "0-2",
+        "--registry-ttl-ms",
+        "2000",
+        "--port",
+        port);
+  }
+
+  private static void awaitReady(ServeProcess s) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (s.get("/readyz").statusCode() != 200) {
+      assertTrue(System.nanoTime() < deadline, "never ready:\n" + s.stderr());
+      Thread.sleep(50);
+    }
   }
 }

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,25 +33,16 @@ class ServeClockFaultIT {
   private static final Pattern ID =
       Pattern.compile("\"(?:([0-9]+)_([0-9]+)_[a-z0-9]+|(?:[a-z0-9]+-)?([0-9]+))\"");
 
-  private static Path libfaketime;
-
   @TempDir Path tmp;
 
   @BeforeAll
   static void findLibfaketime() {
-    libfaketime = Tools.libfaketime();
+    Tools.libfaketime(); // skips, or fails in CI, without it
   }
 
   /** Serve with its wall clock offset by what {@code offset} says (libfaketime syntax). */
   private ServeProcess start(Path offset, Path log, String... args) throws IOException {
-    Map<String, String> env = new HashMap<>();
-    env.put("LD_PRELOAD", libfaketime.toString());
-    env.put("FAKETIME_TIMESTAMP_FILE", offset.toString());
-    env.put("FAKETIME_NO_CACHE", "1"); // re-read the offset on every clock call
-    env.put("FAKETIME_DONT_FAKE_MONOTONIC", "1"); // the JVM's timers and Netty's stay sane
-    env.put("DONT_FAKE_MONOTONIC", "1");
-    env.put("FAKETIME_FORCE_MONOTONIC_FIX", "0"); // else the JVM's timed waits spin at full CPU
-    env.put("NO_FAKE_STAT", "1"); // file times stay real for the launcher
+    Map<String, String> env = ServeProcess.faketime(offset);
     return ServeProcess.start(log, env, args);
   }
 

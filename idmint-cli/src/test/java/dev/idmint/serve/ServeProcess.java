@@ -159,4 +159,36 @@ final class ServeProcess implements AutoCloseable {
       throw new AssertionError(e);
     }
   }
+
+  /** Runs {@code promtool check metrics} on {@code metrics}: it must pass with no lint finding. */
+  static void checkWithPromtool(String metrics, Path dir) throws IOException, InterruptedException {
+    Path promtool = dev.idmint.Tools.command("promtool", "apt-get install prometheus");
+    Path file = Files.writeString(dir.resolve("metrics.txt"), metrics);
+    Process p =
+        new ProcessBuilder(promtool.toString(), "check", "metrics")
+            .redirectInput(file.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    org.junit.jupiter.api.Assertions.assertEquals(
+        0, p.waitFor(), "promtool check metrics:\n" + out + "\n" + metrics);
+    org.junit.jupiter.api.Assertions.assertEquals("", out.trim(), "promtool's lint findings");
+  }
+
+  /**
+   * The environment that runs serve under libfaketime, its wall clock offset as {@code offset}
+   * says.
+   */
+  static Map<String, String> faketime(Path offset) {
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("LD_PRELOAD", dev.idmint.Tools.libfaketime().toString());
+    env.put("FAKETIME_TIMESTAMP_FILE", offset.toString());
+    env.put("FAKETIME_NO_CACHE", "1"); // re-read the offset on every clock call
+    env.put("FAKETIME_DONT_FAKE_MONOTONIC", "1"); // the JVM's timers and Netty's stay sane
+    env.put("DONT_FAKE_MONOTONIC", "1");
+    env.put("FAKETIME_FORCE_MONOTONIC_FIX", "0"); // else the JVM's timed waits spin at full CPU
+    env.put("NO_FAKE_STAT", "1"); // file times stay real for the launcher
+    return env;
+  }
 }

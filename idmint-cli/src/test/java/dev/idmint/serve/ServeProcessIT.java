@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.idmint.Tools;
 import dev.idmint.id.HlcId;
 import dev.idmint.id.Id;
 import dev.idmint.id.SnowflakeId;
@@ -183,21 +182,12 @@ class ServeProcessIT {
 
   @Test
   void metrics_passPromtool() throws Exception {
-    Path promtool = Tools.command("promtool", "apt-get install prometheus");
     try (ServeProcess s = start(Map.of(), "--worker-id", "1")) {
       s.get("/v1/ids?count=10");
       s.get("/v1/nope");
       s.get("/readyz");
       String metrics = s.get("/metrics").body();
-      Path file = Files.writeString(tmp.resolve("metrics.txt"), metrics);
-      Process p =
-          new ProcessBuilder(promtool.toString(), "check", "metrics")
-              .redirectInput(file.toFile())
-              .redirectErrorStream(true)
-              .start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertEquals(0, p.waitFor(), "promtool check metrics:\n" + out + "\n" + metrics);
-      assertEquals("", out.trim(), "promtool's lint findings");
+      ServeProcess.checkWithPromtool(metrics, tmp);
       for (String name :
           List.of(
               "idmint_ids_issued_total 10.0",

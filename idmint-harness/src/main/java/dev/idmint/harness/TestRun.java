@@ -14,6 +14,7 @@ import dev.idmint.harness.run.Cluster;
 import dev.idmint.harness.run.FaultAction;
 import dev.idmint.harness.run.KillFault;
 import dev.idmint.harness.run.Nemesis;
+import dev.idmint.harness.run.PauseFault;
 import dev.idmint.harness.run.Progress;
 import dev.idmint.harness.run.Transport;
 import dev.idmint.harness.run.Workload;
@@ -96,7 +97,8 @@ final class TestRun {
           load.outcome,
           load.timeline,
           net.stats(),
-          cluster.health());
+          cluster.health(),
+          net instanceof HttpTransport h ? h.holdings() : null);
     } finally {
       net.stop();
       cluster.stopAll();
@@ -123,9 +125,7 @@ final class TestRun {
         String.format(
             Locale.ROOT,
             "idmint test: all %s in %.2f s; running for %s s",
-            config.http() == null
-                ? "nodes answered init"
-                : config.http().lb() ? "instances ready and haproxy up" : "instances ready",
+            config.http() == null ? "nodes answered init" : instancesUp(config),
             (System.nanoTime() - startAt) / 1e9,
             Text.num(config.timeLimit())));
     net.clients().warmUp();
@@ -149,6 +149,20 @@ final class TestRun {
     return new Load(t0, end, drained, cpu, outcome, nemesis.timeline());
   }
 
+  /** What "all ... in 1.23 s" says of HTTP instances once they are up. */
+  private static String instancesUp(Config config) {
+    Config.Registry reg = config.registry();
+    String up =
+        reg != null && reg.workers() < config.nodeCount()
+            ? "instances up, "
+                + reg.workers()
+                + " ready (workers "
+                + reg.workerIds()
+                + ": the others stand by)"
+            : "instances ready";
+    return up + (config.http().lb() ? " and haproxy up" : "");
+  }
+
   private List<NemesisPlan.Event> plan() {
     return NemesisPlan.plan(
         Seeds.nemesis(config.seed()),
@@ -156,16 +170,27 @@ final class TestRun {
         config.nodeCount(),
         config.nemesisInterval(),
         config.timeLimit(),
-        config.http() != null);
+        config.http() != null,
+        // With a registry, a pause outlasts the lease TTL by a second: only then is it a test of
+        // it.
+        config.registry() == null ? 0 : (config.registry().ttlMs() + 1000) * 1_000_000);
   }
 
-  /** What each fault does: partition and loss act on the wire, kill and clock on the cluster. */
+  /**
+   * What each fault does: partition and loss act on the wire, kill, clock and pause on the cluster,
+   * registry on the transport's etcd (where it has one).
+   */
   private static Map<Fault, FaultAction> faults(Transport net, Cluster cluster) {
     Map<Fault, FaultAction> faults = new EnumMap<>(Fault.class);
     faults.put(Fault.PARTITION, net.partition());
     faults.put(Fault.KILL, new KillFault(cluster));
     faults.put(Fault.CLOCK, new ClockFault(cluster));
     faults.put(Fault.LOSS, net.loss());
+    faults.put(Fault.PAUSE, new PauseFault(cluster));
+    FaultAction registry = net.registry();
+    if (registry != null) {
+      faults.put(Fault.REGISTRY, registry);
+    }
     return faults;
   }
 

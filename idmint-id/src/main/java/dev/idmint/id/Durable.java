@@ -89,6 +89,11 @@ final class Durable {
         new IdEvent.StateWritten(claim.where(), Duration.ofNanos(System.nanoTime() - start), mark));
   }
 
+  /** The last write's failure, if it failed less than {@link #FAIL_FAST_NANOS} ago, else null. */
+  synchronized IdStateException recentFailure() {
+    return failure != null && ticker.getAsLong() - failedAt < FAIL_FAST_NANOS ? failure : null;
+  }
+
   private void fail(IdStateException e) {
     events.accept(new IdEvent.StateWriteFailed(claim.where(), e));
     throw e;

@@ -182,7 +182,9 @@ public final class IdFactory {
      * the call throws {@link LeadBoundException}, which says how long to wait, and takes no ID. 100
      * ms by default: a 100,000-ID batch needs 25 ms of a snowflake worker's time, and a longer wait
      * is overload, better surfaced than queued. {@link Duration#ZERO} never waits: an event loop
-     * wants that, and schedules the retry itself.
+     * wants that, and schedules the retry itself. With a {@link #renewalExecutor} too, it does not
+     * wait for durable state either: a snowflake or HLC caller at the lease's end leaves the write
+     * to the executor and gets {@link RenewalPendingException} (or the last write's failure).
      */
     public Builder maxWait(Duration maxWait) {
       this.maxWait = Objects.requireNonNull(maxWait, "maxWait");

@@ -21,6 +21,8 @@ public sealed interface IdGenerator extends AutoCloseable
    *     numbers are exhausted, or the generator is closed; no ID was issued
    * @throws LeadBoundException if the ID needs the clock to move on for longer than the caller may
    *     wait; no ID was issued
+   * @throws RenewalPendingException with a max wait of zero and a renewal executor, if the lease
+   *     runs out here and its renewal is under way on the executor; no ID was issued
    */
   long nextLong();
 
@@ -36,6 +38,7 @@ public sealed interface IdGenerator extends AutoCloseable
    * @throws IndexOutOfBoundsException if the range is not within {@code into}
    * @throws IdStateException as {@link #nextLong()} does; then no ID of the batch was issued
    * @throws LeadBoundException as {@link #nextLong()} does; then no ID of the batch was issued
+   * @throws RenewalPendingException as {@link #nextLong()} does; then no ID of the batch was issued
    */
   void nextLongs(long[] into, int from, int count);
 

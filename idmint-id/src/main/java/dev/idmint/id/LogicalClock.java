@@ -62,6 +62,12 @@ final class LogicalClock {
   private static final AtomicIntegerFieldUpdater<LogicalClock> RENEWING =
       AtomicIntegerFieldUpdater.newUpdater(LogicalClock.class, "renewing");
 
+  private static final AtomicLongFieldUpdater<LogicalClock> WANTED =
+      AtomicLongFieldUpdater.newUpdater(LogicalClock.class, "wanted");
+
+  /** What a caller that may not wait is told at the lease's end. */
+  private static final Duration RENEWAL_RETRY = Duration.ofMillis(1);
+
   private final PaddedLong state;
   private final int bits;
   private final long mask;
@@ -75,6 +81,15 @@ final class LogicalClock {
   private final long maxLead;
   private final long maxObservedLead;
   private final long maxWaitNanos;
+
+  /**
+   * With a renewal executor and no wait allowed (an event loop), a caller at the lease's end never
+   * writes the state itself: it asks the executor and gets {@link RenewalPendingException}.
+   */
+  private final boolean callerNeverWrites;
+
+  /** The largest state such a caller asked for: the renewal on the executor covers it. */
+  private volatile long wanted;
 
   /** The fastest path's limit: at most {@link #leaseLimit} and the lead bound's limit. */
   private volatile long limit;
@@ -139,6 +154,7 @@ final class LogicalClock {
     this.maxLead = bound.maxLead();
     this.maxObservedLead = bound.maxObservedLead();
     this.maxWaitNanos = bound.maxWaitNanos();
+    this.callerNeverWrites = maxWaitNanos == 0 && durable != null && durable.renewer() != null;
     long wall = clock.getAsLong();
     this.lastWall = wall;
     long t = inRange(wall - epoch) ? wall - epoch : 0;
@@ -393,6 +409,9 @@ final class LogicalClock {
           continue;
         }
         if (last > leaseLimit) {
+          if (callerNeverWrites) {
+            throw renewalPending(last);
+          }
           return renewAndAdvance(floor, count);
         }
         refreshLimit(wall, nanos);
@@ -445,6 +464,25 @@ final class LogicalClock {
     }
   }
 
+  /**
+   * For a caller that may not write: the failure of the last renewal, if it is recent, else a
+   * renewal on the executor that covers {@code last} (started unless one is under way) and a {@link
+   * RenewalPendingException}.
+   */
+  private RuntimeException renewalPending(long last) {
+    IdStateException failed = durable.recentFailure();
+    if (failed != null) {
+      return failed;
+    }
+    for (long w = wanted; w < last && !WANTED.compareAndSet(this, w, last); w = wanted) {
+      // raced with another caller: read again
+    }
+    if (RENEWING.compareAndSet(this, 0, 1)) {
+      startRenewal();
+    }
+    return new RenewalPendingException(durable.where(), RENEWAL_RETRY);
+  }
+
   /** Renews the lease ahead of need: here, or on the executor given. */
   private void startRenewal() {
     Executor renewer = durable.renewer();
@@ -465,7 +503,8 @@ final class LogicalClock {
     public void run() {
       renewal.lock();
       try {
-        renew(Math.min(state.get(), leaseLimit) >>> bits); // a state past it is never issued
+        // A state past the lease is never issued; one a caller waits for is within the lead bound.
+        renew(Math.max(Math.min(state.get(), leaseLimit), wanted) >>> bits);
       } catch (IdStateException e) {
         // No ID depends on it: the caller that reaches the lease's end tries again and fails
         // with this cause. Until then, no more early attempts.

@@ -2,6 +2,7 @@ package dev.idmint.id;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -155,6 +156,52 @@ class LeaseRenewalTest {
       }
     }
     assertTrue(time(Scheme.SNOWFLAKE, last) > first, "IDs went on past the first lease");
+  }
+
+  /** A generator that may not wait (an event loop's), its renewals on {@code renewer}. */
+  IdGenerator openNoWait(Executor renewer) {
+    running =
+        IdFactory.builder()
+            .scheme(Scheme.SNOWFLAKE)
+            .node("n1", List.of("n1"))
+            .stateDir(dir)
+            .clock(clock)
+            .ticker(clock::nanos)
+            .maxWait(java.time.Duration.ZERO)
+            .renewalExecutor(renewer)
+            .events(e -> {})
+            .build();
+    return running;
+  }
+
+  @Test
+  void noWait_atTheLeaseEnd_neverWritesOnTheCaller_thenGoesOnOnceTheExecutorHasRenewed()
+      throws IOException {
+    Queue queue = new Queue();
+    IdGenerator gen = openNoWait(queue);
+    long first = lease(Scheme.SNOWFLAKE);
+    clock.advance(5000); // idle past the lease: the next ID needs a renewal first
+    RenewalPendingException e = assertThrows(RenewalPendingException.class, gen::nextLong);
+    assertTrue(e.getMessage().contains("w1.state"), e.getMessage());
+    assertEquals(first, lease(Scheme.SNOWFLAKE), "the caller wrote nothing");
+    assertThrows(RenewalPendingException.class, gen::nextLong);
+    assertEquals(1, queue.tasks.size(), "one renewal asked for, however many callers ask");
+    queue.runAll();
+    long id = gen.nextLong();
+    assertTrue(time(Scheme.SNOWFLAKE, id) <= lease(Scheme.SNOWFLAKE), "covered");
+    assertTrue(time(Scheme.SNOWFLAKE, id) > first + 3000, "at the clock, not at the old lease");
+  }
+
+  @Test
+  void noWait_renewalFailed_callersGetItsFailure_notAWait() throws IOException {
+    Queue queue = new Queue();
+    IdGenerator gen = openNoWait(queue);
+    Files.createDirectory(dir.resolve("w1.state.tmp")); // writes fail from now on
+    clock.advance(5000);
+    assertThrows(RenewalPendingException.class, gen::nextLong);
+    queue.runAll(); // the renewal fails
+    IdStateException e = assertThrows(IdStateException.class, gen::nextLong);
+    assertTrue(e.getMessage().contains("cannot write state file"), e.getMessage());
   }
 
   @Test

@@ -10,6 +10,7 @@ import static io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE
 import static io.netty.handler.codec.http.HttpResponseStatus.UNPROCESSABLE_ENTITY;
 import static io.netty.handler.codec.http.HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE;
 
+import dev.idmint.etcd.EtcdRegistry;
 import dev.idmint.id.ClockStats;
 import dev.idmint.id.CounterId;
 import dev.idmint.id.HlcId;
@@ -19,6 +20,7 @@ import dev.idmint.id.IdGenerator;
 import dev.idmint.id.IdStateException;
 import dev.idmint.id.IdText;
 import dev.idmint.id.LeadBoundException;
+import dev.idmint.id.RenewalPendingException;
 import dev.idmint.id.Scheme;
 import dev.idmint.id.SnowflakeId;
 import io.netty.buffer.ByteBuf;
@@ -71,6 +73,13 @@ final class Api {
    */
   static final long MAX_LEAD_WAIT_NANOS = 50_000_000L;
 
+  /**
+   * How long a request may wait, in all, for the state's renewal off the event loop when the lease
+   * runs out under it: an etcd leader election takes one to two seconds, and one member of three
+   * down must change nothing a client sees. A renewal that fails ends the wait with a 503.
+   */
+  static final long MAX_RENEWAL_WAIT_NANOS = 3_000_000_000L;
+
   /** One response's IDs and their bytes per event-loop thread, so IDs cost no allocation each. */
   private static final FastThreadLocal<Scratch> SCRATCH =
       new FastThreadLocal<>() {
@@ -119,7 +128,9 @@ final class Api {
     }
   }
 
-  private final IdGenerator gen;
+  private static final ClockStats NO_CLOCK = new ClockStats(0, 0, 0);
+
+  private final Generators gens;
   private final ServeConfig config;
   private final Metrics metrics;
   private final Events events;
@@ -134,7 +145,7 @@ final class Api {
   private final Consumer<String> log;
 
   Api(
-      IdGenerator gen,
+      Generators gens,
       ServeConfig config,
       Metrics metrics,
       Readiness readiness,
@@ -143,7 +154,7 @@ final class Api {
       String transport,
       LongSupplier ticker,
       Consumer<String> log) {
-    this.gen = gen;
+    this.gens = gens;
     this.config = config;
     this.metrics = metrics;
     this.events = events;
@@ -224,6 +235,21 @@ final class Api {
           0,
           retryAfterSeconds(wait),
           0);
+    } catch (RenewalPendingException e) {
+      long waited = MAX_LEAD_WAIT_NANOS - mayWaitNanos;
+      long wait = e.retryAfter().toNanos();
+      if (waited + wait <= MAX_RENEWAL_WAIT_NANOS) {
+        return new Reply(route, null, null, null, true, null, 0, 0, Math.max(wait, 1));
+      }
+      return error(
+          route,
+          SERVICE_UNAVAILABLE,
+          e.getMessage()
+              + "; it did not finish within "
+              + MAX_RENEWAL_WAIT_NANOS / 1_000_000
+              + " ms",
+          null,
+          alloc);
     } catch (IdStateException e) {
       // Readiness has heard of a failed write as an event; a closed generator is a drain.
       return error(route, SERVICE_UNAVAILABLE, e.getMessage(), null, alloc);
@@ -314,18 +340,23 @@ final class Api {
               + Json.clip(accept)
               + "'); IDs come as application/json or text/plain");
     }
-    if (params.numbers() && gen.scheme() != Scheme.SNOWFLAKE) {
+    if (params.numbers() && config.scheme() != Scheme.SNOWFLAKE) {
       throw new ApiException(
           BAD_REQUEST,
           "format=number is for snowflake IDs; this service issues "
-              + gen.scheme()
+              + config.scheme()
               + " IDs, which are strings");
     }
+    IdGenerator gen = gens.current(); // the one volatile read: a registry may swap it
+    if (gen == null) {
+      String why = gens.problem();
+      throw new ApiException(SERVICE_UNAVAILABLE, why == null ? "registry: no worker yet" : why);
+    }
     if (params.after() != null) {
-      observe(params.after());
+      observe(gen, params.after());
     }
     boolean text = media == Media.TEXT;
-    ByteBuf out = writeIds(params.count(), text, params.numbers());
+    ByteBuf out = writeIds(gen, params.count(), text, params.numbers());
     return new Reply(Route.IDS, OK, text ? TEXT : JSON, out, true, null, params.count());
   }
 
@@ -350,7 +381,7 @@ final class Api {
    * counter n past 2^61) is refused with 422 rather than followed: the request is well-formed, so
    * not a 400, but this instance will not act on it, and sending it again will not change that.
    */
-  private void observe(String text) {
+  private void observe(IdGenerator gen, String text) {
     if (text.length() > MAX_ID_LENGTH) {
       throw new ApiException(
           BAD_REQUEST, "after='" + Json.clip(text) + "' is not an ID: longer than any ID");
@@ -393,7 +424,7 @@ final class Api {
    * step for the lot) straight into bytes: no object per ID. If the generator throws, no ID of the
    * batch was issued.
    */
-  private ByteBuf writeIds(int count, boolean text, boolean numbers) {
+  private ByteBuf writeIds(IdGenerator gen, int count, boolean text, boolean numbers) {
     Scratch scratch = SCRATCH.get();
     long[] ids = scratch.ids;
     if (ids.length < count) {
@@ -481,14 +512,28 @@ final class Api {
     return json(Route.DECODE, OK, j.raw("}"), false, alloc);
   }
 
-  /** Everything from memory: the state's values come from the generator's events. */
+  /** Everything from memory: the state's values come from the generator's and registry's events. */
   private Json info() {
-    ClockStats clock = gen.clockStats();
-    boolean snowflake = gen.scheme() == Scheme.SNOWFLAKE;
-    Json j = new Json().raw("{\"scheme\":").string(gen.scheme().toString());
+    IdGenerator gen = gens.current();
+    ClockStats clock = gen == null ? NO_CLOCK : gen.clockStats();
+    Scheme scheme = config.scheme();
+    boolean snowflake = scheme == Scheme.SNOWFLAKE;
+    EtcdRegistry etcd = gens.registry();
+    EtcdRegistry.Status status = etcd == null ? null : etcd.status();
+    Json j = new Json().raw("{\"scheme\":").string(scheme.toString());
     if (snowflake) {
-      j.raw(",\"worker\":").number(config.worker()).raw(",\"worker_source\":");
-      j.string(config.workerSource() == null ? "default" : config.workerSource());
+      j.raw(",\"worker\":");
+      if (status == null) {
+        j.number(config.worker());
+      } else if (status.worker() < 0) {
+        j.raw("null");
+      } else {
+        j.number(status.worker());
+      }
+      j.raw(",\"worker_source\":");
+      String source = config.workerSource() == null ? "default" : config.workerSource();
+      j.string(
+          status == null ? source : config.registry().exact() ? source + ", claimed" : "registry");
     }
     j.raw(",\"node\":").string(config.node());
     if (snowflake) {
@@ -505,13 +550,16 @@ final class Api {
           .number(SEQUENCE_BITS)
           .raw("}");
     } else {
-      j.raw(",\"layout\":").string(gen.scheme() == Scheme.HLC ? "<pt>_<lc>_<node>" : "<node>-<n>");
+      j.raw(",\"layout\":").string(scheme == Scheme.HLC ? "<pt>_<lc>_<node>" : "<node>-<n>");
     }
     j.raw(",\"max_lead_ms\":").number(config.maxLead().toMillis()).raw(",\"state\":");
-    if (config.stateDir() == null) {
+    if (config.stateDir() == null && status == null) {
       j.raw("null");
     } else {
       info(j);
+    }
+    if (status != null) {
+      registry(j, status);
     }
     long upMillis = (ticker.getAsLong() - startNanos) / 1_000_000;
     return j.raw(",\"clock\":{\"lead_ms\":")
@@ -538,7 +586,13 @@ final class Api {
    * (counter: every n issued is below it) as last written, the writes, and the failed ones.
    */
   private void info(Json j) {
-    j.raw("{\"dir\":").string(config.stateDir().toAbsolutePath().toString()).raw(",\"file\":");
+    j.raw("{\"dir\":");
+    if (config.stateDir() == null) {
+      j.raw("null"); // a registry's: the file is its key
+    } else {
+      j.string(config.stateDir().toAbsolutePath().toString());
+    }
+    j.raw(",\"file\":");
     String store = events.store();
     if (store == null) {
       j.raw("null");
@@ -546,7 +600,7 @@ final class Api {
       j.string(store);
     }
     IdEvent.StateWritten last = events.lastWrite();
-    boolean lease = gen.scheme() != Scheme.COUNTER;
+    boolean lease = config.scheme() != Scheme.COUNTER;
     j.raw(lease ? ",\"lease\":" : ",\"reserved\":");
     if (last == null) {
       j.raw("null");
@@ -568,6 +622,60 @@ final class Api {
       j.raw("null");
     } else {
       j.string(reason);
+    }
+    j.raw("}");
+  }
+
+  /**
+   * The registry: where, which fleet and instance, the claim's state, worker, owner revision, the
+   * time T committed (and how long it still covers), the lease's renewals, and why IDs stop, if so.
+   */
+  private void registry(Json j, EtcdRegistry.Status s) {
+    ServeConfig.Registry r = config.registry();
+    j.raw(",\"registry\":{\"url\":")
+        .string(s.url())
+        .raw(",\"fleet\":")
+        .string(s.fleet())
+        .raw(",\"instance\":")
+        .string(s.instance())
+        .raw(",\"worker_ids\":")
+        .string(r.workerIds())
+        .raw(",\"ttl_ms\":")
+        .number(r.ttl().toMillis())
+        .raw(",\"state\":")
+        .string(s.state().toString())
+        .raw(",\"worker\":");
+    if (s.worker() < 0) {
+      j.raw("null");
+    } else {
+      j.number(s.worker());
+    }
+    j.raw(",\"owner_revision\":").number(s.ownerRevision()).raw(",\"committed\":");
+    if (s.committed().isPresent()) {
+      j.raw("\"").raw(Instant.ofEpochMilli(s.committed().getAsLong()).toString()).raw("\"");
+    } else {
+      j.raw("null");
+    }
+    j.raw(",\"committed_left_ms\":")
+        .number(s.timeLeftMillis(System.currentTimeMillis()))
+        .raw(",\"since_renewal_ms\":")
+        .number(s.sinceRenewal().toMillis())
+        .raw(",\"renewals\":")
+        .number(s.renewals())
+        .raw(",\"renewal_failures\":")
+        .number(s.renewalFailures())
+        .raw(",\"commits\":")
+        .number(s.commits())
+        .raw(",\"commit_failures\":")
+        .number(s.commitFailures())
+        .raw(",\"takeovers\":")
+        .number(s.takeovers())
+        .raw(",\"error\":");
+    String problem = gens.problem();
+    if (problem == null) {
+      j.raw("null");
+    } else {
+      j.string(problem);
     }
     j.raw("}");
   }

@@ -1,5 +1,6 @@
 package dev.idmint.serve;
 
+import dev.idmint.etcd.RegistryEvent;
 import dev.idmint.id.HlcId;
 import dev.idmint.id.IdEvent;
 import dev.idmint.id.SnowflakeId;
@@ -26,6 +27,7 @@ final class Events implements Consumer<IdEvent> {
   private volatile Instant lastWriteAt;
   private final AtomicBoolean failing =
       new AtomicBoolean(); // since a failed write, until one works
+  private final AtomicBoolean renewalsFailing = new AtomicBoolean();
   private volatile boolean started;
   private volatile String startState; // "created" or "resumed: ...", for the start-up line
 
@@ -109,6 +111,24 @@ final class Events implements Consumer<IdEvent> {
               + " 503 until then (further failures are counted in"
               + " idmint_state_write_failures_total, not logged)");
     }
+  }
+
+  /**
+   * The registry's events: renewals into the metrics, the first failed renewal of an episode and
+   * every claim, loss and release into the log.
+   */
+  void registry(RegistryEvent e) {
+    if (e instanceof RegistryEvent.Renewed r) {
+      metrics.registryRenewed(r.took());
+      if (renewalsFailing.compareAndSet(true, false)) {
+        log.accept("registry: renewed the lease of worker " + r.worker() + " again");
+      }
+      return;
+    }
+    if (e instanceof RegistryEvent.RenewalFailed && !renewalsFailing.compareAndSet(false, true)) {
+      return; // counted in idmint_registry_renewal_failures_total
+    }
+    log.accept(e.message());
   }
 
   /** From now on, state events are news for the log, not for the start-up line. */

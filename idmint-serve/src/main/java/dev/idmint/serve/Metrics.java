@@ -1,5 +1,6 @@
 package dev.idmint.serve;
 
+import dev.idmint.etcd.EtcdRegistry;
 import dev.idmint.id.ClockStats;
 import dev.idmint.id.IdGenerator;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
@@ -63,12 +64,20 @@ final class Metrics {
   private final Histogram stateWrites;
   private final Gauge leadPastBound;
   private final Gauge clockOutOfRange;
-  private volatile IdGenerator generator; // null until built: its clock reads as zeros
+
+  /** Lease renewals (keep-alives) of the registry: a round trip to an etcd member. */
+  private static final double[] RENEWAL_BOUNDS = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
+  };
+
+  private volatile Generators generators; // null until built: the clock reads as zeros
+  private volatile Histogram registryRenewals; // null without a registry
 
   Metrics(ServeConfig config, String version, BooleanSupplier ready) {
     Supplier<ClockStats> clock =
         () -> {
-          IdGenerator g = generator;
+          Generators gs = generators;
+          IdGenerator g = gs == null ? null : gs.current();
           return g == null ? NO_CLOCK : g.clockStats();
         };
     Info.builder()
@@ -77,7 +86,12 @@ final class Metrics {
         .labelNames("scheme", "worker", "node", "version")
         .register(registry)
         .setLabelValues(
-            config.scheme().toString(), Integer.toString(config.worker()), config.node(), version);
+            config.scheme().toString(),
+            config.registry() != null && !config.registry().exact()
+                ? "registry"
+                : Integer.toString(config.worker()),
+            config.node(),
+            version);
     issued =
         Counter.builder()
             .name("idmint_ids_issued_total")
@@ -242,9 +256,79 @@ final class Metrics {
         .register(registry);
   }
 
-  /** The generator whose clock the clock metrics read. */
-  void generator(IdGenerator g) {
-    generator = g;
+  /** The generators whose clock the clock metrics read, and their registry's metrics if any. */
+  void generators(Generators g) {
+    generators = g;
+    EtcdRegistry etcd = g.registry();
+    if (etcd != null) {
+      registry(etcd);
+    }
+  }
+
+  private void registry(EtcdRegistry etcd) {
+    GaugeWithCallback.builder()
+        .name("idmint_registry_state")
+        .help(
+            "1 for the registry claim's state (acquiring: no worker yet; held; lost: its lease ran"
+                + " out or another instance has the worker; released), 0 for the others")
+        .labelNames("state")
+        .callback(
+            cb -> {
+              EtcdRegistry.State now = etcd.status().state();
+              for (EtcdRegistry.State st : EtcdRegistry.State.values()) {
+                cb.call(st == now ? 1 : 0, st.toString());
+              }
+            })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("idmint_registry_worker")
+        .help("The worker held (or last held) through the registry; -1 before the first claim")
+        .callback(cb -> cb.call(etcd.status().worker()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("idmint_registry_renewals_total")
+        .help("Renewals of the worker's etcd lease (keep-alives) that reached etcd")
+        .callback(cb -> cb.call(etcd.status().renewals()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("idmint_registry_renewal_failures_total")
+        .help("Renewals of the worker's etcd lease that did not reach etcd")
+        .callback(cb -> cb.call(etcd.status().renewalFailures()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("idmint_registry_takeovers_total")
+        .help("Workers claimed whose last holder's lease ran out instead of a release")
+        .callback(cb -> cb.call(etcd.status().takeovers()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("idmint_registry_committed_time_left_seconds")
+        .help(
+            "How long the time T committed to etcd still covers: IDs stop when it runs out and"
+                + " cannot be committed further")
+        .callback(cb -> cb.call(etcd.status().timeLeftMillis(System.currentTimeMillis()) / 1000.0))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("idmint_registry_since_renewal_seconds")
+        .help(
+            "Time since the worker's etcd lease was last renewed (or claimed); past two thirds of"
+                + " the TTL, /readyz is 503")
+        .callback(cb -> cb.call(etcd.status().sinceRenewal().toNanos() / 1e9))
+        .register(registry);
+    registryRenewals =
+        Histogram.builder()
+            .name("idmint_registry_renewal_duration_seconds")
+            .help("Renewals of the worker's etcd lease (keep-alives) and their time")
+            .classicOnly()
+            .classicUpperBounds(RENEWAL_BOUNDS)
+            .withoutExemplars()
+            .register(registry);
+  }
+
+  void registryRenewed(Duration took) {
+    Histogram h = registryRenewals;
+    if (h != null) {
+      h.observe(took.toNanos() / 1e9);
+    }
   }
 
   void stateWritten(Duration took) {

@@ -4,6 +4,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Whether IDs can be issued, and if not why. A failed state write (a renewal ahead of need, or one
@@ -19,6 +20,7 @@ final class Readiness {
   private final AtomicBoolean probing = new AtomicBoolean();
   private volatile Runnable writeState; // null until the generator is built
   private volatile Executor writer;
+  private volatile Supplier<String> registry = () -> null; // why the registry stops IDs, or null
   private volatile String failure; // the last failed write's cause, until a write succeeds
   private volatile boolean draining;
   private volatile long lastProbe;
@@ -28,16 +30,24 @@ final class Readiness {
     this.lastProbe = ticker.getAsLong() - PROBE_INTERVAL_NANOS;
   }
 
-  /** How to write the state for a probe, and the thread that writes it. */
-  void probeWith(Runnable writeState, Executor writer) {
+  /**
+   * How to write the state for a probe, the thread that writes it, and what says why the registry
+   * stops IDs (null when it does not).
+   */
+  void probeWith(Runnable writeState, Executor writer, Supplier<String> registry) {
     this.writer = writer;
     this.writeState = writeState;
+    this.registry = registry;
   }
 
   /** Null when ready, else why not. While a write is failing, may start a probe. */
   String reason() {
     if (draining) {
       return "shutting down (SIGTERM): finishing the requests in flight";
+    }
+    String r = registry.get();
+    if (r != null) {
+      return r;
     }
     String f = failure;
     if (f == null) {

@@ -23,6 +23,7 @@ import java.util.function.Supplier;
  * @param maxLead how far ahead of the wall clock demand may run snowflake and HLC IDs (1 ms to 1
  *     day); also how far ahead an {@code after=} ID may be
  * @param limits what one client may ask and how long it may take
+ * @param registry where workers are leased from (etcd), or null: then the worker is the one given
  */
 public record ServeConfig(
     String bind,
@@ -33,12 +34,39 @@ public record ServeConfig(
     String node,
     Path stateDir,
     Duration maxLead,
-    Limits limits) {
+    Limits limits,
+    Registry registry) {
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_BIND = "127.0.0.1";
   public static final int DEFAULT_MAX_COUNT = 10_000;
   public static final int MAX_MAX_COUNT = 100_000;
   public static final int DEFAULT_MAX_CONNECTIONS = 4096;
+
+  /** etcd's smallest lease TTL under its default election timeout; whole seconds. */
+  static final long MIN_REGISTRY_TTL_MS = 2000;
+
+  static final long DEFAULT_REGISTRY_TTL_MS = 10_000;
+
+  /**
+   * Workers leased from etcd ({@code --registry}).
+   *
+   * @param url {@code etcd://HOST:PORT[,HOST:PORT...]}
+   * @param fleet the keys' prefix, {@code /idmint/<fleet>/}
+   * @param instance this instance's name: it gets its last worker back when that one is free
+   * @param workerIds the workers to choose from, {@code LO-HI}
+   * @param ttl how long a worker stays held after its holder stops renewing
+   * @param exact whether the worker was given ({@code --worker-id}): then exactly it is claimed
+   */
+  public record Registry(
+      String url, String fleet, String instance, String workerIds, Duration ttl, boolean exact) {}
+
+  /** The registry's flags on {@code idmint serve}; null where not given. */
+  public record RegistryFlags(
+      String registry, String fleet, String instance, String workerIds, Long ttlMillis) {
+    public static RegistryFlags none() {
+      return new RegistryFlags(null, null, null, null, null);
+    }
+  }
 
   /** The library's bound on the max lead: a day. */
   static final long MAX_MAX_LEAD_MS = 86_400_000L;
@@ -131,27 +159,33 @@ public record ServeConfig(
         "w0",
         null,
         Duration.ofSeconds(10),
-        Limits.defaults());
+        Limits.defaults(),
+        null);
   }
 
   public ServeConfig withPort(int p) {
-    return new ServeConfig(bind, p, scheme, worker, workerSource, node, stateDir, maxLead, limits);
+    return new ServeConfig(
+        bind, p, scheme, worker, workerSource, node, stateDir, maxLead, limits, registry);
   }
 
   public ServeConfig withScheme(Scheme s) {
-    return new ServeConfig(bind, port, s, worker, workerSource, node, stateDir, maxLead, limits);
+    return new ServeConfig(
+        bind, port, s, worker, workerSource, node, stateDir, maxLead, limits, registry);
   }
 
   public ServeConfig withStateDir(Path dir) {
-    return new ServeConfig(bind, port, scheme, worker, workerSource, node, dir, maxLead, limits);
+    return new ServeConfig(
+        bind, port, scheme, worker, workerSource, node, dir, maxLead, limits, registry);
   }
 
   public ServeConfig withMaxLead(Duration d) {
-    return new ServeConfig(bind, port, scheme, worker, workerSource, node, stateDir, d, limits);
+    return new ServeConfig(
+        bind, port, scheme, worker, workerSource, node, stateDir, d, limits, registry);
   }
 
   public ServeConfig withLimits(Limits l) {
-    return new ServeConfig(bind, port, scheme, worker, workerSource, node, stateDir, maxLead, l);
+    return new ServeConfig(
+        bind, port, scheme, worker, workerSource, node, stateDir, maxLead, l, registry);
   }
 
   /**
@@ -162,6 +196,22 @@ public record ServeConfig(
    */
   public static ServeConfig resolve(
       Flags flags, Map<String, String> env, Supplier<String> hostname) {
+    return resolve(flags, RegistryFlags.none(), env, hostname);
+  }
+
+  /**
+   * Settings from {@code flags} and {@code registryFlags}, else from {@code env}, else the
+   * defaults.
+   *
+   * @param hostname the host name, read for {@code --worker-id-from-hostname} and as the registry's
+   *     default instance name
+   * @throws IllegalArgumentException naming the flag or variable and what it expects
+   */
+  public static ServeConfig resolve(
+      Flags flags,
+      RegistryFlags registryFlags,
+      Map<String, String> env,
+      Supplier<String> hostname) {
     Env e = new Env(env);
     int port = flags.port() != null ? flags.port() : e.integer("IDMINT_PORT", DEFAULT_PORT);
     if (port < 0 || port > 65535) {
@@ -221,10 +271,16 @@ public record ServeConfig(
               + ")");
     }
     int w = worker == null ? 0 : worker;
-
-    String node = flags.node() != null ? flags.node() : e.string("IDMINT_NODE", "w" + w);
-    checkNode(node);
     Path stateDir = flags.stateDir() != null ? flags.stateDir() : e.path("IDMINT_STATE_DIR");
+    Registry registry = registry(registryFlags, e, hostname, scheme, stateDir, worker != null);
+
+    String node =
+        flags.node() != null
+            ? flags.node()
+            : e.string(
+                "IDMINT_NODE",
+                registry != null && worker == null ? leasedNode(registry.instance()) : "w" + w);
+    checkNode(node);
     long maxLead =
         flags.maxLeadMillis() != null
             ? flags.maxLeadMillis()
@@ -273,7 +329,83 @@ public record ServeConfig(
         Limits.defaults()
             .withMaxCount(maxCount)
             .withMaxConnections(maxConnections)
-            .withShutdownDelay(Duration.ofMillis(delay)));
+            .withShutdownDelay(Duration.ofMillis(delay)),
+        registry);
+  }
+
+  /**
+   * A leased worker's default node: the instance's name, if it can be one (snowflake IDs do not
+   * carry it; it names the instance in /v1/info and the metrics).
+   */
+  private static String leasedNode(String instance) {
+    try {
+      checkNode(instance);
+      return instance;
+    } catch (IllegalArgumentException e) {
+      return "leased";
+    }
+  }
+
+  /** The registry's settings, or null without {@code --registry}. */
+  private static Registry registry(
+      RegistryFlags flags,
+      Env e,
+      Supplier<String> hostname,
+      Scheme scheme,
+      Path stateDir,
+      boolean exact) {
+    String url = flags.registry() != null ? flags.registry() : e.raw("IDMINT_REGISTRY");
+    String fleet = flags.fleet() != null ? flags.fleet() : e.raw("IDMINT_FLEET");
+    String instance = flags.instance() != null ? flags.instance() : e.raw("IDMINT_INSTANCE");
+    String workerIds = flags.workerIds() != null ? flags.workerIds() : e.raw("IDMINT_WORKER_IDS");
+    Long ttl =
+        flags.ttlMillis() != null
+            ? flags.ttlMillis()
+            : e.raw("IDMINT_REGISTRY_TTL_MS") == null
+                ? null
+                : e.integer("IDMINT_REGISTRY_TTL_MS", null).longValue();
+    if (url == null) {
+      if (fleet != null || instance != null || workerIds != null || ttl != null) {
+        throw new IllegalArgumentException(
+            "--fleet, --instance, --worker-ids and --registry-ttl-ms (and their IDMINT_ variables)"
+                + " are settings of the registry: give --registry etcd://HOST:PORT too");
+      }
+      return null;
+    }
+    if (scheme != Scheme.SNOWFLAKE) {
+      throw new IllegalArgumentException(
+          "--registry leases snowflake workers; "
+              + scheme
+              + " IDs carry their node instead of a worker: run them with --state-dir");
+    }
+    if (stateDir != null) {
+      throw new IllegalArgumentException(
+          "give --registry or --state-dir, not both: with a registry each worker's time is kept in"
+              + " etcd, where the next holder of the worker reads it");
+    }
+    long ttlMs = ttl == null ? DEFAULT_REGISTRY_TTL_MS : ttl;
+    if (ttlMs < MIN_REGISTRY_TTL_MS || ttlMs > MAX_MAX_LEAD_MS || ttlMs % 1000 != 0) {
+      throw new IllegalArgumentException(
+          "registry TTL must be whole seconds from "
+              + MIN_REGISTRY_TTL_MS
+              + " ms (etcd's smallest under its default election timeout) to "
+              + MAX_MAX_LEAD_MS
+              + " ms, got "
+              + ttlMs
+              + " ms");
+    }
+    if (workerIds != null && exact) {
+      throw new IllegalArgumentException(
+          "give --worker-id (claim exactly that worker) or --worker-ids (choose one in a range),"
+              + " not both");
+    }
+    return new Registry(
+        url,
+        fleet == null ? "default" : fleet,
+        instance == null ? hostname.get().trim() : instance,
+        workerIds == null ? "0-" + SnowflakeId.MAX_WORKER : workerIds,
+        Duration.ofMillis(ttlMs),
+        exact);
   }
 
   /**

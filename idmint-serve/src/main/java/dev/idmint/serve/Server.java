@@ -239,6 +239,24 @@ public final class Server implements AutoCloseable {
             .append(transport)
             .append("); scheme ")
             .append(config.scheme());
+    ServeConfig.Registry r = config.registry();
+    if (r != null) {
+      sb.append(
+              r.exact()
+                  ? ", worker " + config.worker() + " (from " + config.workerSource() + ")"
+                  : ", a worker in " + r.workerIds())
+          .append(" leased from ")
+          .append(service.generators().registry().url())
+          .append(" (fleet ")
+          .append(r.fleet())
+          .append(", instance ")
+          .append(r.instance())
+          .append(", TTL ")
+          .append(r.ttl().toMillis())
+          .append(" ms; claiming it now, /readyz is 503 until then), node ")
+          .append(config.node());
+      return sb.toString();
+    }
     if (config.scheme() == Scheme.SNOWFLAKE) {
       sb.append(", worker ")
           .append(config.worker())

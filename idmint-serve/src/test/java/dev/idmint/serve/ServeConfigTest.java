@@ -243,4 +243,101 @@ class ServeConfigTest {
     assertEquals(8080, c.port());
     assertNull(c.workerSource());
   }
+
+  private static ServeConfig registry(ServeConfig.RegistryFlags r, Map<String, String> env) {
+    return ServeConfig.resolve(ServeConfig.Flags.none(), r, env, () -> "pod-7f9c");
+  }
+
+  @Test
+  void registry_fromVariables_defaultsToTheHostNameDefaultFleetAllWorkersAnd10s() {
+    ServeConfig c =
+        registry(ServeConfig.RegistryFlags.none(), Map.of("IDMINT_REGISTRY", "etcd://e:2379"));
+    ServeConfig.Registry r = c.registry();
+    assertEquals("etcd://e:2379", r.url());
+    assertEquals("default", r.fleet());
+    assertEquals("pod-7f9c", r.instance());
+    assertEquals("0-1023", r.workerIds());
+    assertEquals(Duration.ofSeconds(10), r.ttl());
+    assertEquals(false, r.exact());
+    assertEquals("pod-7f9c", c.node(), "the node defaults to the instance: no worker is known");
+    ServeConfig e =
+        registry(
+            ServeConfig.RegistryFlags.none(),
+            Map.of(
+                "IDMINT_REGISTRY", "etcd://e:2379",
+                "IDMINT_FLEET", "orders",
+                "IDMINT_INSTANCE", "orders-a",
+                "IDMINT_WORKER_IDS", "10-19",
+                "IDMINT_REGISTRY_TTL_MS", "4000"));
+    assertEquals(
+        new ServeConfig.Registry(
+            "etcd://e:2379", "orders", "orders-a", "10-19", Duration.ofSeconds(4), false),
+        e.registry());
+  }
+
+  @Test
+  void registry_flagsWinOverVariables_andAWorkerIdIsClaimedExactly() {
+    ServeConfig c =
+        ServeConfig.resolve(
+            flags(5, null),
+            new ServeConfig.RegistryFlags("etcd://f:1", "fl", "in", null, 2000L),
+            Map.of("IDMINT_REGISTRY", "etcd://e:2379", "IDMINT_FLEET", "orders"),
+            NO_HOST);
+    assertEquals(
+        new ServeConfig.Registry("etcd://f:1", "fl", "in", "0-1023", Duration.ofSeconds(2), true),
+        c.registry());
+    assertEquals(5, c.worker());
+    assertEquals("w5", c.node());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "1500|registry TTL must be whole seconds from 2000 ms",
+        "2500|registry TTL must be whole seconds",
+        "0|registry TTL must be whole seconds",
+      })
+  void registry_ttlBelow2sOrNotWholeSeconds_isRefused(long ttl, String says) {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                registry(
+                    new ServeConfig.RegistryFlags("etcd://e:1", null, null, null, ttl), Map.of()));
+    assertTrue(e.getMessage().startsWith(says), e.getMessage());
+  }
+
+  @Test
+  void registry_withStateDirCounterHlcOrBothWorkerSettings_isRefused_andItsSettingsNeedIt() {
+    ServeConfig.RegistryFlags r =
+        new ServeConfig.RegistryFlags("etcd://e:1", null, null, null, null);
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> registry(r, Map.of("IDMINT_STATE_DIR", "/var/lib/idmint")))
+            .getMessage()
+            .contains("--registry or --state-dir, not both"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> registry(r, Map.of("IDMINT_SCHEME", "counter")))
+            .getMessage()
+            .contains("run them with --state-dir"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    registry(
+                        new ServeConfig.RegistryFlags("etcd://e:1", null, null, "0-9", null),
+                        Map.of("IDMINT_WORKER_ID", "3")))
+            .getMessage()
+            .contains("not both"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> registry(ServeConfig.RegistryFlags.none(), Map.of("IDMINT_FLEET", "x")))
+            .getMessage()
+            .contains("give --registry"));
+  }
 }

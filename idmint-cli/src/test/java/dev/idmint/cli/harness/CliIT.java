@@ -23,7 +23,16 @@ class CliIT {
       value = {
         "-w broadcast                                  | only -w unique-ids",
         "--concurrency lots                            | --concurrency",
-        "--nemesis partition,pause                     | unknown fault 'pause'",
+        "--nemesis partition,hammer                    | unknown fault 'hammer'",
+        "--nemesis pause                               | the pause fault stops HTTP instances",
+        "--http --nemesis registry                     | it needs --registry etcd",
+        "--registry etcd                               | it needs --http",
+        "--http --registry zookeeper                   | --registry must be etcd",
+        "--http --worker-ids 0-2                       | --worker-ids is the range",
+        "--http --registry etcd --worker-ids 3-1       | --worker-ids must be LO-HI",
+        "--http --registry etcd --worker-ids 0-1024    | --worker-ids must be LO-HI",
+        "--http --registry etcd --registry-ttl-ms 1500 | --registry-ttl-ms must be whole seconds",
+        "--http --registry-ttl-ms 2000                 | needs --registry etcd",
         "--availability 1.5                            | --availability",
         "--rate fast                                   | --rate",
         "--bin ./no-such-node                          | no such file",
@@ -107,7 +116,10 @@ class CliIT {
           "--log-stderr",
           "--log-net-send",
           "--log-net-recv",
-          "--topology"
+          "--topology",
+          "--registry",
+          "--worker-ids",
+          "--registry-ttl-ms"
         }) {
       assertTrue(r.stdout.contains(flag), flag);
     }

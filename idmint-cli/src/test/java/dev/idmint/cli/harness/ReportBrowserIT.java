@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -163,6 +165,50 @@ class ReportBrowserIT {
     assertTrue(svg.contains(">lin-kv<"), "a lane for lin-kv");
     assertTrue(svg.contains(">cas {"), "cas requests are drawn");
     assertTrue(svg.contains(">cas_ok<"), "and their replies");
+  }
+
+  @Test
+  void registryReport_rendersALanePerWorker_inEachHoldersColour() throws Exception {
+    Path chromium = Tools.chromium();
+    Tools.command("etcd", "apt-get install etcd-server");
+    HarnessRun r =
+        HarnessRun.run(
+            dir.resolve("store"),
+            "--http",
+            "--registry",
+            "etcd",
+            "--node-count",
+            "3",
+            "--worker-ids",
+            "0-1",
+            "--time-limit",
+            "3",
+            "--rate",
+            "100",
+            "--seed",
+            "2",
+            "--bin",
+            HarnessRun.fixture("registry_service.py"));
+    assertEquals(0, r.exit, r.toString());
+    Path report = r.runDir().resolve("report.html");
+    String dom = browser(chromium, "--dump-dom", report.toUri().toString());
+    assertTrue(dom.contains("<svg id=\"workers-lanes\""), "the lanes");
+    assertEquals(2, count(dom, "<g class=\"worker\""), "a lane per worker");
+    assertTrue(count(dom, "class=\"held\"") >= 2, "a bar per holder");
+
+    Path png = dir.resolve("lanes.png");
+    browser(chromium, "--window-size=1000,3000", "--screenshot=" + png, report.toUri().toString());
+    BufferedImage img = ImageIO.read(png.toFile());
+    Set<Integer> colours = new HashSet<>();
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = 0; x < img.getWidth(); x++) {
+        int rgb = img.getRGB(x, y) & 0xffffff;
+        if (rgb == 0x4E79A7 || rgb == 0xF28E2B || rgb == 0x76B7B2) { // n0, n1, n2
+          colours.add(rgb);
+        }
+      }
+    }
+    assertTrue(colours.size() >= 2, "two holders' bars drawn: " + colours);
   }
 
   private static boolean near(int rgb, int want) {

@@ -73,7 +73,7 @@ public final class Checker {
     Validity protocol = in.net().violationCount() == 0 ? Validity.TRUE : Validity.FALSE;
     Validity nodes = in.cluster().healthy() ? Validity.TRUE : Validity.FALSE;
     Validity valid = ids.valid().and(availability).and(stats).and(protocol).and(nodes);
-    if (in.net().failure() != null) {
+    if (in.net().failure() != null || registryFailure(in) != null) {
       valid = valid.and(Validity.UNKNOWN);
     }
     double seconds = in.loadSeconds();
@@ -99,12 +99,20 @@ public final class Checker {
             : InstanceOrder.instances(ops, in.config().nodeIds()));
   }
 
+  /** The harness's etcd failing under the run (a member crashed), or null. */
+  private static String registryFailure(Inputs in) {
+    return in.registry() == null ? null : in.registry().failure();
+  }
+
   /** Why the run is not valid, in plain words, the most serious first. */
   private static List<String> reasons(
       Inputs in, Ids ids, Validity availability, double okFraction, Validity stats) {
     List<String> reasons = new ArrayList<>();
     if (in.net().failure() != null) {
       reasons.add(in.net().failure() + ", so the run cannot judge the service");
+    }
+    if (registryFailure(in) != null) {
+      reasons.add(registryFailure(in) + ", so the run cannot judge the service");
     }
     for (Cluster.InitFailure f : in.cluster().initFailures()) {
       reasons.add(f.node() + (f.restart() ? " (after a restart) " : " ") + f.reason());
@@ -121,7 +129,9 @@ public final class Checker {
               + Json.toJson(top.getKey())
               + " ×"
               + top.getValue()
-              + ")");
+              + (in.config().http() == null ? "" : Duplicates.answeredBy(in, top.getKey()))
+              + ")"
+              + Duplicates.staleHolders(in, top.getKey()));
     }
     long violations = in.net().violationCount();
     if (violations > 0) {

@@ -1,6 +1,7 @@
 package dev.idmint.harness.check;
 
 import dev.idmint.harness.config.Config;
+import dev.idmint.harness.registry.Holdings;
 import dev.idmint.harness.run.Cluster;
 import dev.idmint.harness.run.Nemesis;
 import dev.idmint.harness.run.Op;
@@ -16,6 +17,7 @@ import java.util.List;
  * @param loadEnd when the load's time limit was reached
  * @param end when the last request had completed or timed out
  * @param harnessCpuNanos CPU the harness used during the load
+ * @param registry with {@code --registry}, who held which worker; null without
  */
 public record Inputs(
     Config config,
@@ -27,7 +29,23 @@ public record Inputs(
     Workload.Outcome load,
     List<Nemesis.Entry> timeline,
     TransportStats net,
-    Cluster.Health cluster) {
+    Cluster.Health cluster,
+    Holdings registry) {
+
+  /** A run without a registry. */
+  public Inputs(
+      Config config,
+      boolean ranLoad,
+      long t0,
+      long loadEnd,
+      long end,
+      long harnessCpuNanos,
+      Workload.Outcome load,
+      List<Nemesis.Entry> timeline,
+      TransportStats net,
+      Cluster.Health cluster) {
+    this(config, ranLoad, t0, loadEnd, end, harnessCpuNanos, load, timeline, net, cluster, null);
+  }
 
   public List<Op> ops() {
     return load.ops();

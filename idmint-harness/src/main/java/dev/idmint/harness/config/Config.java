@@ -10,7 +10,8 @@ import java.util.Set;
  * One test run's settings, resolved from the command line.
  *
  * @param command the node's (or service's) executable (absolute) and its arguments; with {@code
- *     --http} they may hold {@code {port}}, {@code {index}}, {@code {node}} and {@code {state}}
+ *     --http} they may hold {@code {port}}, {@code {index}}, {@code {node}}, {@code {state}} and,
+ *     with {@code --registry}, {@code {registry}}
  * @param ownNode whether the command is this project's node (which then gets a state dir) or
  *     service
  * @param nodeIds the nodes' names: {@code n1..n5} by default, {@code n0..n(N-1)} with {@code
@@ -53,11 +54,38 @@ public record Config(
    *
    * @param haproxy HAProxy's executable with {@code --lb haproxy}, else null
    * @param haproxyConfig the project's {@code deploy/haproxy.cfg} with {@code --lb haproxy}
+   * @param registry with {@code --registry etcd}, where the instances get their worker ids; null
+   *     when each instance is given its index as worker id
    */
-  public record Http(Path haproxy, Path haproxyConfig) {
+  public record Http(Path haproxy, Path haproxyConfig, Registry registry) {
+    public Http(Path haproxy, Path haproxyConfig) {
+      this(haproxy, haproxyConfig, null);
+    }
+
     /** Whether the clients talk to HAProxy rather than to the instances. */
     public boolean lb() {
       return haproxy != null;
+    }
+  }
+
+  /**
+   * {@code --registry etcd}: the harness runs an etcd cluster of {@link #MEMBERS} members, and the
+   * instances lease their worker ids from it instead of being given one.
+   *
+   * @param etcd etcd's executable
+   * @param fleet the fleet's name: its keys are under {@code /idmint/<fleet>/}
+   * @param workerIds {@code --worker-ids} as given ({@code LO-HI}), or null: the service's default
+   * @param lo the lowest worker id the instances may lease (0 when not given)
+   * @param hi the highest (1023 when not given)
+   * @param ttlMs the lease TTL the instances are given, in ms
+   */
+  public record Registry(Path etcd, String fleet, String workerIds, int lo, int hi, long ttlMs) {
+    /** etcd members: three, so that one may be killed and the cluster keeps its quorum. */
+    public static final int MEMBERS = 3;
+
+    /** How many workers the instances may lease. */
+    public int workers() {
+      return hi - lo + 1;
     }
   }
 
@@ -97,6 +125,11 @@ public record Config(
 
   public int nodeCount() {
     return nodeIds.size();
+  }
+
+  /** With {@code --registry}, the registry the instances lease worker ids from; else null. */
+  public Registry registry() {
+    return http == null ? null : http.registry();
   }
 
   /**
@@ -147,7 +180,7 @@ public record Config(
 
   /**
    * Flags as given; null where not given. {@code bin} is the command followed by its args; {@code
-   * lb} is {@code --lb}'s value.
+   * lb} is {@code --lb}'s value, {@code registry} {@code --registry}'s.
    */
   public record Flags(
       String workload,
@@ -167,7 +200,54 @@ public record Config(
       String topology,
       Path store,
       boolean http,
-      String lb) {}
+      String lb,
+      String registry,
+      String workerIds,
+      Long registryTtlMs) {
+    /** The flags without {@code --registry}, {@code --worker-ids} and {@code --registry-ttl-ms}. */
+    public Flags(
+        String workload,
+        List<String> bin,
+        Integer nodeCount,
+        Double timeLimit,
+        Double rate,
+        String concurrency,
+        Double latency,
+        String latencyDist,
+        String nemesis,
+        Double nemesisInterval,
+        String availability,
+        Long seed,
+        Integer testCount,
+        Logging logging,
+        String topology,
+        Path store,
+        boolean http,
+        String lb) {
+      this(
+          workload,
+          bin,
+          nodeCount,
+          timeLimit,
+          rate,
+          concurrency,
+          latency,
+          latencyDist,
+          nemesis,
+          nemesisInterval,
+          availability,
+          seed,
+          testCount,
+          logging,
+          topology,
+          store,
+          http,
+          lb,
+          null,
+          null,
+          null);
+    }
+  }
 
   /**
    * Resolves flags into a config.

@@ -1,5 +1,6 @@
 package dev.idmint.harness.config;
 
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -16,7 +17,20 @@ public enum Fault {
    * Drop half the messages between nodes while on. Not Maelstrom's {@code flaky!}, which drops half
    * of every message, clients' included, and never stops.
    */
-  LOSS;
+  LOSS,
+  /**
+   * SIGSTOP HTTP instances, later SIGCONT them, as Jepsen's pause nemesis ({@code hammer-time})
+   * does: a paused holder of a leased worker outlives its lease without knowing it.
+   */
+  PAUSE,
+  /**
+   * With {@code --registry}: kill an etcd member (later restart it), or cut instances off from
+   * etcd, through the proxies between them.
+   */
+  REGISTRY;
+
+  /** The faults the demo runs: those that every kind of run has (not pause, not registry). */
+  public static final Set<Fault> DEMO = Collections.unmodifiableSet(EnumSet.range(PARTITION, LOSS));
 
   /** Name on the command line and in results. */
   public String label() {
@@ -45,7 +59,7 @@ public enum Fault {
         throw new IllegalArgumentException(
             "unknown fault '"
                 + part.trim()
-                + "' in --nemesis (expected partition, kill, clock or loss)");
+                + "' in --nemesis (expected partition, kill, clock, loss, pause or registry)");
       }
       faults.add(found);
     }

@@ -70,6 +70,33 @@ final class Programs {
         "{state}");
   }
 
+  /**
+   * This project's service leasing its worker from the registry: {@code bin/idmint serve} on the
+   * instance's port, given the etcd members through its own proxies ({@code {registry}}), the
+   * fleet, its node name as instance, the TTL and the range if given, and no worker id.
+   */
+  static List<String> ownService(Map<String, String> env, Config.Registry registry) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                ownNode(env).toString(),
+                "serve",
+                "--port",
+                "{port}",
+                "--registry",
+                "{registry}",
+                "--fleet",
+                registry.fleet(),
+                "--instance",
+                "{node}",
+                "--registry-ttl-ms",
+                Long.toString(registry.ttlMs())));
+    if (registry.workerIds() != null) {
+      cmd.addAll(List.of("--worker-ids", registry.workerIds()));
+    }
+    return cmd;
+  }
+
   /** This project's directory, from {@code IDMINT_HOME}, which bin/idmint sets. */
   private static Path home(Map<String, String> env, String forWhat) {
     String home = env.get("IDMINT_HOME");

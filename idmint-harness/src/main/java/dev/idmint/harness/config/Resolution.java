@@ -104,7 +104,11 @@ final class Resolution {
 
   /** With {@code --http}, how the services are reached; null for Maelstrom nodes. */
   private static Config.Http http(Config.Flags f, Map<String, String> env) {
+    Config.Registry registry = RegistryFlags.resolve(f, env, Programs.SBIN_DIRS);
     Config.Http http = f.http() ? Programs.http(f.lb(), env, Programs.SBIN_DIRS) : null;
+    if (registry != null) {
+      http = new Config.Http(http.haproxy(), http.haproxyConfig(), registry);
+    }
     if (!f.http() && f.lb() != null) {
       throw new IllegalArgumentException(
           "--lb puts a load balancer in front of HTTP services: it needs --http");
@@ -122,14 +126,20 @@ final class Resolution {
   private static List<String> command(
       Config.Flags f, Map<String, String> env, Path cwd, Config.Http http, List<String> warnings) {
     if (f.bin() == null || f.bin().isEmpty()) {
-      return http != null ? Programs.ownService(env) : List.of(Programs.ownNode(env).toString());
+      if (http == null) {
+        return List.of(Programs.ownNode(env).toString());
+      }
+      return http.registry() != null
+          ? Programs.ownService(env, http.registry())
+          : Programs.ownService(env);
     }
     return Programs.resolveCommand(f.bin(), env, cwd, http != null ? null : warnings);
   }
 
   /**
    * Whether no test flag was given: only the seed, the store, {@code -w unique-ids}, the test
-   * count, the topology or a logging flag.
+   * count, the topology, a logging flag, or how the fleet is set up ({@code --http}, {@code --lb},
+   * the registry's flags).
    */
   private static boolean isDemo(Config.Flags f) {
     return f.bin() == null
@@ -145,16 +155,29 @@ final class Resolution {
   }
 
   /**
-   * The faults to inject: as given, or all of them in the demo. The clock fault needs libfaketime:
-   * without it, asking for the fault is a bad argument and the demo goes without it.
+   * The faults to inject: as given, or in the demo the four every run has, and with a registry also
+   * pause and registry. The clock fault needs libfaketime: without it, asking for the fault is a
+   * bad argument and the demo goes without it.
    */
   private static Set<Fault> faults(
       Config.Flags f, boolean demo, Path faketimeLib, List<String> warnings) {
     Set<Fault> nemesis;
     if (f.nemesis() != null) {
       nemesis = Fault.parseList(f.nemesis());
+    } else if (!demo) {
+      nemesis = EnumSet.noneOf(Fault.class);
     } else {
-      nemesis = demo ? EnumSet.allOf(Fault.class) : EnumSet.noneOf(Fault.class);
+      nemesis = f.registry() != null ? EnumSet.allOf(Fault.class) : EnumSet.copyOf(Fault.DEMO);
+    }
+    if (nemesis.contains(Fault.PAUSE) && !f.http()) {
+      throw new IllegalArgumentException(
+          "the pause fault stops HTTP instances (SIGSTOP): it needs --http (a paused Maelstrom"
+              + " node would fill its stdin pipe; kill tests the same and more there)");
+    }
+    if (nemesis.contains(Fault.REGISTRY) && f.registry() == null) {
+      throw new IllegalArgumentException(
+          "the registry fault kills etcd members and cuts instances off from etcd: it needs"
+              + " --registry etcd");
     }
     if (nemesis.contains(Fault.CLOCK) && faketimeLib == null) {
       if (f.nemesis() != null) {

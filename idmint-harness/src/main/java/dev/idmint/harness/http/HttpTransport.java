@@ -6,6 +6,9 @@ import dev.idmint.harness.plan.NemesisPlan;
 import dev.idmint.harness.plan.Seeds;
 import dev.idmint.harness.platform.Console;
 import dev.idmint.harness.platform.Ports;
+import dev.idmint.harness.registry.Etcd;
+import dev.idmint.harness.registry.Holdings;
+import dev.idmint.harness.registry.Sampler;
 import dev.idmint.harness.run.Clients;
 import dev.idmint.harness.run.Effect;
 import dev.idmint.harness.run.FaultAction;
@@ -46,6 +49,12 @@ public final class HttpTransport implements Transport {
   private Proxy[] proxies = new Proxy[0];
   private InetSocketAddress[] proxyAddresses = new InetSocketAddress[0];
   private Haproxy haproxy;
+
+  /** With {@code --registry}: etcd, each instance's proxies to it, and who held which worker. */
+  private Etcd etcd;
+
+  private EtcdProxies etcdProxies;
+  private Sampler sampler;
   private volatile boolean stopping;
 
   public HttpTransport(Config config, Path runDir, Console console) throws IOException {
@@ -54,7 +63,7 @@ public final class HttpTransport implements Transport {
     this.console = console;
     this.ids = config.nodeIds();
     this.loop = new EventLoop("http", console);
-    this.instances = new HttpInstances(config.command(), runDir);
+    this.instances = new HttpInstances(config.command(), runDir, config.registry());
     this.clients = new HttpClients(loop, ids, config.http().lb(), console);
   }
 
@@ -78,9 +87,39 @@ public final class HttpTransport implements Transport {
     return new Reset();
   }
 
-  /** Opens a proxy in front of each instance, its loss and latency drawn from the seed. */
+  /**
+   * The registry fault: etcd members killed, instances cut off from etcd; null without {@code
+   * --registry}.
+   */
+  @Override
+  public FaultAction registry() {
+    return etcd == null ? null : new RegistryFault(etcd, etcdProxies, ids);
+  }
+
+  /** With {@code --registry}, who held which worker over the run, once it is over; else null. */
+  public Holdings holdings() {
+    return sampler == null ? null : sampler.stop();
+  }
+
+  /**
+   * Opens a proxy in front of each instance, its loss and latency drawn from the seed; with {@code
+   * --registry}, starts etcd first, and the proxies between the instances and etcd.
+   */
   @Override
   public void start() throws IOException {
+    Config.Registry registry = config.registry();
+    if (registry != null) {
+      etcd = Etcd.start(registry, runDir, console);
+      etcdProxies = new EtcdProxies(etcd, ids, loop);
+      String[] urls = new String[ids.size()];
+      int[] ports = new int[ids.size()];
+      for (int i = 0; i < urls.length; i++) {
+        urls[i] = etcdProxies.url(i);
+        ports[i] = instances.port(i);
+      }
+      instances.registryUrls(urls);
+      sampler = Sampler.start(etcd, registry, ids, ports);
+    }
     proxies = new Proxy[ids.size()];
     proxyAddresses = new InetSocketAddress[ids.size()];
     for (int i = 0; i < proxies.length; i++) {
@@ -98,9 +137,16 @@ public final class HttpTransport implements Transport {
     clients.connectTo(proxyAddresses, null);
   }
 
-  /** With {@code --lb haproxy}, starts HAProxy over the proxies once the instances are up. */
+  /**
+   * With {@code --registry}, waits until as many instances are ready as there are workers for; with
+   * {@code --lb haproxy}, starts HAProxy over the proxies once the instances are up.
+   */
   @Override
   public void instancesUp() throws IOException {
+    if (config.registry() != null) {
+      instances.awaitReady(
+          Math.min(ids.size(), config.registry().workers()), config.registry().ttlMs(), console);
+    }
     if (!config.http().lb()) {
       return;
     }
@@ -127,6 +173,13 @@ public final class HttpTransport implements Transport {
     }
     stopping = true;
     instances.stop();
+    if (sampler != null) {
+      sampler.stop();
+    }
+    if (etcd != null) {
+      etcd.stop();
+      etcdProxies.close();
+    }
     if (haproxy != null) {
       haproxy.stop();
     }

@@ -1,5 +1,6 @@
 package dev.idmint.harness.plan;
 
+import dev.idmint.harness.config.Config;
 import dev.idmint.harness.config.Fault;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -69,10 +70,11 @@ public final class NemesisPlan {
    * @param at nanoseconds from the start of the load
    * @param spec how targets were chosen: a partition shape or a node spec; null for stops
    * @param grudge for a partition start between nodes
-   * @param nodes for a kill or clock start, or the instances a partition cuts off
+   * @param nodes for a kill, pause or clock start, the instances a partition or registry start cuts
+   *     off, or the etcd member a registry start kills
    * @param deltas for a bump or rewind: node to milliseconds added to its clock
    * @param kind for a clock start: {@code bump}, {@code rewind} or {@code strobe}; for a cut:
-   *     {@code stall} or {@code refuse}
+   *     {@code stall} or {@code refuse}; for a registry start, a cut's or {@code member}
    * @param strobe for a strobe
    */
   public record Event(
@@ -98,6 +100,8 @@ public final class NemesisPlan {
         case CLOCK ->
             start ? ("strobe".equals(kind) ? "strobe-clock" : "bump-clock") : "reset-clock";
         case LOSS -> start ? "start-loss" : "stop-loss";
+        case PAUSE -> start ? "pause" : "resume";
+        case REGISTRY -> start ? "start-registry" : "stop-registry";
       };
     }
   }
@@ -113,13 +117,30 @@ public final class NemesisPlan {
       double intervalSec,
       double timeLimitSec,
       boolean cutClients) {
+    return plan(seed, faults, n, intervalSec, timeLimitSec, cutClients, 0);
+  }
+
+  /**
+   * As above, with each pause lasting at least {@code minPauseNanos} where the load leaves room:
+   * with a registry, a pause shorter than the lease TTL cannot cost a holder its worker, so it
+   * cannot test what the registry is for.
+   */
+  public static List<Event> plan(
+      long seed,
+      Set<Fault> faults,
+      int n,
+      double intervalSec,
+      double timeLimitSec,
+      boolean cutClients,
+      long minPauseNanos) {
     List<Event> events = new ArrayList<>();
     long limit = (long) (timeLimitSec * 1e9);
     double maxGap = 2 * intervalSec * 1e9;
     for (Fault fault : faults) {
       SplittableRandom r = new SplittableRandom(Seeds.mix(seed, fault.ordinal() + 1));
-      if (fault == Fault.KILL) {
-        events.addAll(kills(n, r, maxGap, limit - recovery(intervalSec, limit)));
+      if (fault == Fault.KILL || fault == Fault.PAUSE) {
+        long least = fault == Fault.PAUSE ? minPauseNanos : 0;
+        events.addAll(kills(fault, n, r, maxGap, limit - recovery(intervalSec, limit), least));
       } else {
         events.addAll(flipFlop(fault, n, r, maxGap, limit, cutClients));
       }
@@ -141,7 +162,9 @@ public final class NemesisPlan {
       } else if (fault == Fault.CLOCK) {
         events.add(clockStart(t, n, r, clockSet));
       } else if (fault == Fault.PARTITION && cutClients) {
-        events.add(cutStart(t, n, r));
+        events.add(cutStart(Fault.PARTITION, t, n, r));
+      } else if (fault == Fault.REGISTRY) {
+        events.add(registryStart(t, n, r));
       } else {
         events.add(startEvent(t, fault, n, r));
       }
@@ -163,31 +186,71 @@ public final class NemesisPlan {
    * flip-flop begins after a healthy stretch drawn like every gap (a node killed at time 0 has
    * issued nothing to forget), each kill takes at least one node, and no kill outlasts {@code
    * recoveredBy}: a node still down then is restarted there, so every restarted node is asked for
-   * IDs again before the load ends.
+   * IDs again before the load ends. The pause fault's timeline is made the same way, for the same
+   * reasons: a paused instance must have been serving, and must be asked again once resumed; and
+   * each pause lasts at least {@code least} nanoseconds: none starts where {@code recoveredBy}
+   * leaves no room for that.
    */
-  static List<Event> kills(int n, SplittableRandom r, double maxGap, long recoveredBy) {
+  static List<Event> kills(
+      Fault fault, int n, SplittableRandom r, double maxGap, long recoveredBy, long least) {
     List<Event> events = new ArrayList<>();
     boolean start = true;
+    long startedAt = 0;
     for (long t = (long) (r.nextDouble() * maxGap);
         t < recoveredBy;
         t += (long) (r.nextDouble() * maxGap)) {
-      events.add(start ? killStart(t, n, r) : Event.stop(t, Fault.KILL));
+      if (start) {
+        if (least > 0 && t + least > recoveredBy) {
+          break; // no room left for a pause that could cost a lease
+        }
+        events.add(killStart(fault, t, n, r));
+        startedAt = t;
+      } else {
+        t = Math.max(t, startedAt + least);
+        if (t >= recoveredBy) {
+          break; // the stop at the recovery window below ends it
+        }
+        events.add(Event.stop(t, fault));
+      }
       start = !start;
     }
     if (!start) {
-      events.add(Event.stop(recoveredBy, Fault.KILL));
+      events.add(Event.stop(recoveredBy, fault));
     }
     return events;
   }
 
-  /** A kill of the nodes a node spec picks, at least one. */
-  private static Event killStart(long t, int n, SplittableRandom r) {
+  /** A kill (or pause) of the nodes a node spec picks, at least one. */
+  private static Event killStart(Fault fault, long t, int n, SplittableRandom r) {
+    Picked p = pick(n, r);
+    return new Event(t, fault, true, p.spec, null, p.nodes, null, null, null);
+  }
+
+  /** A node spec drawn, and the nodes it picks. */
+  private record Picked(String spec, List<Integer> nodes) {}
+
+  /**
+   * A node spec drawn from Jepsen's, and the nodes it picks; at least one, since a fault needs a
+   * target (minority-third of fewer than four nodes picks none: one at random, then).
+   */
+  private static Picked pick(int n, SplittableRandom r) {
     String spec = NODE_SPECS.get(r.nextInt(NODE_SPECS.size()));
     List<Integer> nodes = targets(spec, n, r);
-    if (nodes.isEmpty()) { // minority-third of fewer than four nodes: a kill needs a target
-      nodes = List.of(r.nextInt(n));
+    return new Picked(spec, nodes.isEmpty() ? List.of(r.nextInt(n)) : nodes);
+  }
+
+  /**
+   * A registry start: half the time one etcd member killed ({@code kind} {@code member}, {@code
+   * nodes} the member's index: one of three, so etcd keeps its quorum), else the instances a node
+   * spec picks (at least one) cut off from every etcd member, their connections stalled or refused
+   * as in a partition.
+   */
+  private static Event registryStart(long t, int n, SplittableRandom r) {
+    if (r.nextBoolean()) {
+      List<Integer> member = List.of(r.nextInt(Config.Registry.MEMBERS));
+      return new Event(t, Fault.REGISTRY, true, "member", null, member, null, "member", null);
     }
-    return new Event(t, Fault.KILL, true, spec, null, nodes, null, null, null);
+    return cutStart(Fault.REGISTRY, t, n, r);
   }
 
   /** A partition start between nodes, a grudge in one of Jepsen's shapes; a plain start else. */
@@ -201,16 +264,13 @@ public final class NemesisPlan {
   }
 
   /**
-   * A partition start that cuts the instances a node spec picks (at least one) off from clients.
+   * A start that cuts the instances a node spec picks (at least one) off: from their clients (a
+   * partition), or from etcd (a registry start).
    */
-  private static Event cutStart(long t, int n, SplittableRandom r) {
-    String spec = NODE_SPECS.get(r.nextInt(NODE_SPECS.size()));
-    List<Integer> nodes = targets(spec, n, r);
-    if (nodes.isEmpty()) {
-      nodes = List.of(r.nextInt(n));
-    }
+  private static Event cutStart(Fault fault, long t, int n, SplittableRandom r) {
+    Picked p = pick(n, r);
     String kind = r.nextBoolean() ? "stall" : "refuse";
-    return new Event(t, Fault.PARTITION, true, spec, null, nodes, null, kind, null);
+    return new Event(t, fault, true, p.spec, null, p.nodes, null, kind, null);
   }
 
   /**
@@ -220,11 +280,9 @@ public final class NemesisPlan {
    * for the targets.
    */
   private static Event clockStart(long t, int n, SplittableRandom r, long[] clockSet) {
-    String spec = NODE_SPECS.get(r.nextInt(NODE_SPECS.size()));
-    List<Integer> nodes = targets(spec, n, r);
-    if (nodes.isEmpty()) { // minority-third of fewer than four nodes: a clock fault needs a target
-      nodes = List.of(r.nextInt(n));
-    }
+    Picked p = pick(n, r);
+    String spec = p.spec;
+    List<Integer> nodes = p.nodes;
     long window = Long.MAX_VALUE;
     for (int node : nodes) {
       window = Math.min(window, t - clockSet[node]);

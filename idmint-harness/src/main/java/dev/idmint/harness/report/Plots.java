@@ -21,9 +21,9 @@ final class Plots {
   /** More points than this make the page slow; ok points are then thinned evenly, others kept. */
   static final int MAX_POINTS = 20_000;
 
-  private static final int W = 960;
-  private static final int LEFT = 70;
-  private static final int RIGHT = 20;
+  static final int W = 960;
+  static final int LEFT = 70;
+  static final int RIGHT = 20;
   private static final int ROW = 15;
 
   /**
@@ -32,7 +32,7 @@ final class Plots {
    * @param t0 the load's start (nanoTime)
    * @param tMax seconds the x axis spans
    */
-  private record Frame(long t0, double tMax, int top, int bottom) {
+  record Frame(long t0, double tMax, int top, int bottom) {
     static Frame of(Inputs in, int top, int bottom) {
       return new Frame(in.t0(), Math.max(1e-3, (in.end() - in.t0()) / 1e9), top, bottom);
     }
@@ -151,7 +151,7 @@ final class Plots {
    *
    * @param key {@code id} or {@code class}, what names the plot
    */
-  private static void svg(Markup m, String key, String name, int height, String label) {
+  static void svg(Markup m, String key, String name, int height, String label) {
     m.open("svg").attr(key, name);
     m.attr("xmlns", "http://www.w3.org/2000/svg").attr("width", W).attr("height", height);
     m.attr("viewBox", "0 0 " + W + " " + height).attr("role", "img").attr("aria-label", label);
@@ -207,7 +207,7 @@ final class Plots {
   }
 
   /** Shades each fault period across a plot's height, behind its data. */
-  private static void faultBands(Markup m, Result r, Frame f) {
+  static void faultBands(Markup m, Result r, Frame f) {
     for (Period p : r.periods()) {
       double x0 = f.at(p.start());
       double x1 = Math.max(x0 + 1, f.at(p.end()));
@@ -217,7 +217,7 @@ final class Plots {
   }
 
   /** Opens a filled rect; attributes may follow before it is closed. */
-  private static Markup rect(Markup m, double x, double y, double w, double h, String fill) {
+  static Markup rect(Markup m, double x, double y, double w, double h, String fill) {
     return m.open("rect")
         .attr("x", x)
         .attr("y", y)
@@ -288,7 +288,7 @@ final class Plots {
     m.close();
   }
 
-  private static void axes(Markup m, Frame f, String yLabel) {
+  static void axes(Markup m, Frame f, String yLabel) {
     m.open("line").attr("class", "axis").attr("x1", LEFT).attr("x2", LEFT);
     m.attr("y1", f.top()).attr("y2", f.bottom()).close();
     m.open("line").attr("class", "axis").attr("x1", LEFT).attr("x2", W - RIGHT);

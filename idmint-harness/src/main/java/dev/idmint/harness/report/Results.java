@@ -64,6 +64,9 @@ public final class Results {
     if (in.config().http() != null) {
       m.put("instances", instances(r));
     }
+    if (in.registry() != null) {
+      m.put("registry", Workers.json(in));
+    }
     m.put("rate", rate(r));
     in.net().addResults(m, r.attempted());
     m.put("nemesis", nemesis(r));
@@ -244,7 +247,20 @@ public final class Results {
     Map<String, Object> test = new LinkedHashMap<>();
     test.put("workload", "unique-ids");
     if (c.http() != null) {
-      test.put("http", JsonMap.of("lb", c.http().lb() ? "haproxy" : null));
+      Config.Registry reg = c.registry();
+      test.put(
+          "http",
+          reg == null
+              ? JsonMap.of("lb", c.http().lb() ? "haproxy" : null)
+              : JsonMap.of(
+                  "lb",
+                  c.http().lb() ? "haproxy" : null,
+                  "registry",
+                  JsonMap.of(
+                      "kind", "etcd",
+                      "fleet", reg.fleet(),
+                      "worker_ids", reg.workerIds(),
+                      "ttl_ms", reg.ttlMs())));
     }
     test.put("bin", c.command());
     test.put("node_count", c.nodeCount());

@@ -31,11 +31,14 @@ public final class RunReport {
   private static final Map<Fault, String> FAULT_COLOURS = new EnumMap<>(Fault.class);
 
   static {
-    // Jepsen's perf-graph colours for these faults; loss takes its packet fault's.
+    // Jepsen's perf-graph colours for these faults; loss takes its packet fault's, registry one of
+    // its own.
     FAULT_COLOURS.put(Fault.PARTITION, "#E9DCA0");
     FAULT_COLOURS.put(Fault.KILL, "#E9A4A0");
     FAULT_COLOURS.put(Fault.CLOCK, "#A0E9E3");
     FAULT_COLOURS.put(Fault.LOSS, "#D1E8A0");
+    FAULT_COLOURS.put(Fault.PAUSE, "#C5A0E9");
+    FAULT_COLOURS.put(Fault.REGISTRY, "#A0C0E9");
   }
 
   private static final String CSS =
@@ -108,6 +111,9 @@ public final class RunReport {
       m.element("h2", "Throughput").newline();
       Plots.throughput(m, r);
       instances(m, r);
+    }
+    if (in.registry() != null) {
+      Workers.lanes(m, r);
     }
     m.element("h2", "Summary").newline().element("pre", String.join("\n", summary)).newline();
     if (in.ranLoad() && messages != null) {

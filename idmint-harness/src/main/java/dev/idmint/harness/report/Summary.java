@@ -66,6 +66,9 @@ public final class Summary {
         out.add("             " + i.name() + " " + quantiles(i.latency()));
       }
       out.add("nemesis      " + nemesis(r));
+      if (in.registry() != null) {
+        out.addAll(Workers.summary(r));
+      }
       out.addAll(in.net().summary());
     }
     out.add("protocol     " + protocol(in.net()));
@@ -73,7 +76,9 @@ public final class Summary {
         (http ? "instances    " : "nodes        ")
             + (in.cluster().healthy()
                 ? (http
-                    ? "no crashes, every instance became ready"
+                    ? (c.registry() == null
+                        ? "no crashes, every instance became ready"
+                        : "no crashes, every instance came up (ready, or standing by for a worker)")
                     : "no crashes, every init answered")
                 : in.cluster().crashes().size()
                     + " crashed on their own, "
@@ -122,6 +127,7 @@ public final class Summary {
   private static String settings(Config c) {
     return "unique-ids"
         + (c.http() == null ? ", " : c.http().lb() ? " over HTTP behind haproxy, " : " over HTTP, ")
+        + (c.registry() == null ? "" : "workers from etcd, ")
         + c.nodeCount()
         + (c.http() == null ? " node" : " instance")
         + (c.nodeCount() == 1 ? "" : "s")
@@ -201,7 +207,11 @@ public final class Summary {
               + "  "
               + r.ids().acknowledged()
               + " acknowledged IDs, all unique; no protocol violations, crashes or "
-              + (r.in().config().http() == null ? "failed inits" : "instances that were not ready")
+              + (r.in().config().http() == null
+                  ? "failed inits"
+                  : r.in().config().registry() == null
+                      ? "instances that were not ready"
+                      : "instances that did not come up")
               + (r.in().config().availability() != null ? "; availability as required" : "")
               + ".";
       case FALSE -> INVALID + "  " + String.join("; ", r.reasons()) + ".";

@@ -6,10 +6,8 @@ import dev.idmint.harness.platform.Logs;
 import dev.idmint.harness.text.Text;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -44,12 +42,18 @@ public final class Cluster {
   private final List<Crash> crashes = Collections.synchronizedList(new ArrayList<>());
   private final List<InitFailure> initFailures = Collections.synchronizedList(new ArrayList<>());
 
-  private final Config config;
   private final ProcessKind kind;
   private final Clocks clocks;
   private final Console console;
   private final Path workDir;
   private final List<String> nodeIds;
+
+  /** With --log-stderr: each process's output is echoed to the terminal too. */
+  private final boolean echo;
+
+  /** The processes the pause fault stopped, by node index, until it resumes them. */
+  private final Map<Integer, ClusterNode.Proc> paused = new LinkedHashMap<>();
+
   private volatile boolean stopping;
 
   /**
@@ -57,18 +61,48 @@ public final class Cluster {
    * every node in its own temp directory.
    */
   public Cluster(Config config, Path runDir, ProcessKind kind, Console console) throws IOException {
-    this.config = config;
+    this(
+        config.nodeIds(),
+        runDir.resolve("work"),
+        runDir.resolve("node-logs"),
+        new Clocks(config.faketimeLib(), runDir, config.nodeIds()),
+        config.logging().stderr(),
+        kind,
+        console);
+  }
+
+  private Cluster(
+      List<String> ids,
+      Path workDir,
+      Path logDir,
+      Clocks clocks,
+      boolean echo,
+      ProcessKind kind,
+      Console console)
+      throws IOException {
     this.kind = kind;
     this.console = console;
-    this.nodeIds = config.nodeIds();
-    this.workDir = Files.createDirectories(runDir.resolve("work"));
-    this.clocks = new Clocks(config.faketimeLib(), runDir, nodeIds);
-    Path logs = Files.createDirectories(runDir.resolve("node-logs"));
-    nodes = new ClusterNode[config.nodeCount()];
+    this.nodeIds = List.copyOf(ids);
+    this.workDir = Files.createDirectories(workDir);
+    this.clocks = clocks;
+    this.echo = echo;
+    Path logs = Files.createDirectories(logDir);
+    nodes = new ClusterNode[ids.size()];
     for (int i = 0; i < nodes.length; i++) {
       nodes[i] = new ClusterNode(i, nodeIds.get(i), logs.resolve(nodeIds.get(i) + ".log"));
     }
     kind.attach(nodes);
+  }
+
+  /**
+   * Processes that serve the run rather than being tested by it (etcd members), started in {@code
+   * workDir} and logging to {@code <logDir>/<id>.log}: the same start, kill and restart, but their
+   * clocks are never moved and their output is never echoed.
+   */
+  public static Cluster helpers(
+      List<String> ids, Path workDir, Path logDir, ProcessKind kind, Console console)
+      throws IOException {
+    return new Cluster(ids, workDir, logDir, new Clocks(null, workDir, ids), false, kind, console);
   }
 
   /** The nodes' names, in index order. */
@@ -97,7 +131,7 @@ public final class Cluster {
     for (ClusterNode n : targets) {
       n.state = ClusterNode.State.STARTING;
       if (restart) {
-        note(n, "restarting " + n.id);
+        Processes.note(n, "restarting " + n.id);
       }
       try {
         ClusterNode.Proc p = spawn(n);
@@ -124,7 +158,7 @@ public final class Cluster {
       } else {
         failed.put(n.id, reason);
         p.expectedExit = true;
-        killTree(p.process);
+        Processes.killTree(p.process);
         awaitStderr(p);
       }
     }
@@ -165,7 +199,6 @@ public final class Cluster {
   }
 
   private ClusterNode.Proc spawn(ClusterNode n) throws IOException {
-    boolean echo = config.logging().stderr();
     Redirect log = echo ? Redirect.PIPE : Redirect.appendTo(n.log.toFile());
     ProcessBuilder pb =
         new ProcessBuilder(kind.command(n)).directory(workDir.toFile()).redirectError(log);
@@ -185,42 +218,16 @@ public final class Cluster {
     }
     kind.started(n, p);
     if (echo) {
-      Thread copier = new Thread(() -> copyStderr(n, p), "stderr-" + n.id + "-" + p.incarnation);
+      Thread copier =
+          new Thread(
+              () -> Processes.copyStderr(n, p, kind.readsStdout(), console),
+              "stderr-" + n.id + "-" + p.incarnation);
       copier.setDaemon(true);
       p.stderrCopier = copier;
       copier.start();
     }
     process.onExit().thenRun(() -> onExit(n, p));
     return p;
-  }
-
-  /**
-   * With --log-stderr: appends each line the node writes to stderr to its log, and echoes it to the
-   * terminal prefixed with the node's name, as Maelstrom logs it.
-   */
-  private void copyStderr(ClusterNode n, ClusterNode.Proc p) {
-    try (java.io.BufferedReader in =
-            new java.io.BufferedReader(
-                new java.io.InputStreamReader(
-                    kind.readsStdout()
-                        ? p.process.getErrorStream()
-                        : p.process.getInputStream(), // stderr merged into it
-                    StandardCharsets.UTF_8));
-        java.io.Writer log =
-            Files.newBufferedWriter(
-                n.log,
-                StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND)) {
-      for (String line; (line = in.readLine()) != null; ) {
-        log.write(line);
-        log.write('\n');
-        log.flush();
-        console.println(n.id + " stderr: " + line);
-      }
-    } catch (IOException e) {
-      // the pipe broke because the process died; its exit is handled elsewhere
-    }
   }
 
   private void onExit(ClusterNode n, ClusterNode.Proc p) {
@@ -263,7 +270,7 @@ public final class Cluster {
   }
 
   /** SIGKILLs node {@code i}'s process and its children; false if it was not up. */
-  boolean kill(int i) {
+  public boolean kill(int i) {
     ClusterNode n = nodes[i];
     ClusterNode.Proc p;
     n.lock.lock();
@@ -277,12 +284,52 @@ public final class Cluster {
     } finally {
       n.lock.unlock();
     }
-    killTree(p.process);
+    Processes.killTree(p.process);
     return true;
   }
 
+  /**
+   * SIGSTOPs node {@code i}'s process and its children, as Jepsen's pause does; false if it was not
+   * up. It stays up as far as the cluster knows: it may be killed while stopped.
+   */
+  synchronized boolean pause(int i) {
+    ClusterNode n = nodes[i];
+    ClusterNode.Proc p;
+    n.lock.lock();
+    try {
+      if (n.state != ClusterNode.State.UP || paused.containsKey(i)) {
+        return false;
+      }
+      p = n.proc;
+      paused.put(i, p);
+    } finally {
+      n.lock.unlock();
+    }
+    Processes.signal("STOP", p.process);
+    return true;
+  }
+
+  /** SIGCONTs every process {@link #pause} stopped that still runs; returns their nodes. */
+  synchronized List<String> resumeAll() {
+    List<String> resumed = new ArrayList<>();
+    for (Map.Entry<Integer, ClusterNode.Proc> e : List.copyOf(paused.entrySet())) {
+      ClusterNode n = nodes[e.getKey()];
+      n.lock.lock();
+      try {
+        paused.remove(e.getKey());
+        if (n.proc == e.getValue() && e.getValue().process.isAlive()) {
+          Processes.signal("CONT", e.getValue().process);
+          resumed.add(n.id);
+        }
+      } finally {
+        n.lock.unlock();
+      }
+    }
+    return resumed;
+  }
+
   /** The nodes the nemesis killed that are not restarted yet. */
-  List<String> down() {
+  public List<String> down() {
     List<String> ids = new ArrayList<>();
     for (ClusterNode n : nodes) {
       if (n.state == ClusterNode.State.DOWN) {
@@ -297,7 +344,7 @@ public final class Cluster {
    *
    * @return each restarted node's id to {@code started} or why it did not come up
    */
-  Map<String, String> restartDown() {
+  public Map<String, String> restartDown() {
     List<ClusterNode> down = new ArrayList<>();
     for (ClusterNode n : nodes) {
       if (n.state == ClusterNode.State.DOWN) {
@@ -323,33 +370,8 @@ public final class Cluster {
       ClusterNode.Proc p = n.proc;
       if (p != null) {
         p.expectedExit = true;
-        killTree(p.process);
+        Processes.killTree(p.process);
       }
-    }
-  }
-
-  static void killTree(Process process) {
-    List<ProcessHandle> children = process.descendants().toList();
-    process.destroyForcibly();
-    children.forEach(ProcessHandle::destroyForcibly);
-    try {
-      process.waitFor(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Marks a harness event in the node's log, between its own stderr lines. */
-  private void note(ClusterNode n, String what) {
-    try {
-      Files.writeString(
-          n.log,
-          "=== idmint test: " + what + " ===\n",
-          StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      // the log is a convenience; the run goes on without the marker
     }
   }
 }

@@ -18,6 +18,11 @@ public interface Transport {
   /** The loss fault as this wire loses messages. */
   FaultAction loss();
 
+  /** The registry fault, where the run has a registry (etcd); null where it has none. */
+  default FaultAction registry() {
+    return null;
+  }
+
   /** Starts what the run needs besides the instances (Maelstrom's services). */
   default void start() throws IOException {}
 

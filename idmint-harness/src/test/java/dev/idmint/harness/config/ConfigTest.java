@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,7 +106,8 @@ class ConfigTest {
     assertTrue(c.demo());
     assertTrue(c.ownNode());
     assertEquals(List.of(dir.resolve("home/bin/idmint").toString()), c.command());
-    assertEquals(EnumSet.allOf(Fault.class), c.nemesis());
+    assertEquals(EnumSet.of(Fault.PARTITION, Fault.KILL, Fault.CLOCK, Fault.LOSS), c.nemesis());
+    assertEquals(Fault.DEMO, c.nemesis());
     assertEquals(5, c.nodeCount());
     assertEquals(5, c.concurrency());
     assertTrue(c.timeLimit() >= 10 && c.timeLimit() <= 20);
@@ -156,8 +158,9 @@ class ConfigTest {
 
   @Test
   void nemesis_unknownFault_namesTheKnownOnes() {
-    String m = error(with("nemesis", "partition,pause"));
-    assertTrue(m.contains("'pause'") && m.contains("partition, kill, clock or loss"), m);
+    String m = error(with("nemesis", "partition,hammer"));
+    assertTrue(
+        m.contains("'hammer'") && m.contains("partition, kill, clock, loss, pause or registry"), m);
     assertEquals(
         EnumSet.of(Fault.PARTITION, Fault.LOSS),
         resolve(with("nemesis", "partition, loss")).nemesis());
@@ -293,5 +296,113 @@ class ConfigTest {
     assertEquals(exe, h.haproxy());
     assertEquals(cfg, h.haproxyConfig());
     assertTrue(h.lb());
+  }
+
+  /** {@code f} with the registry's flags. */
+  private static Config.Flags registry(
+      Config.Flags f, String registry, String workerIds, Long ttlMs) {
+    return new Config.Flags(
+        f.workload(),
+        f.bin(),
+        f.nodeCount(),
+        f.timeLimit(),
+        f.rate(),
+        f.concurrency(),
+        f.latency(),
+        f.latencyDist(),
+        f.nemesis(),
+        f.nemesisInterval(),
+        f.availability(),
+        f.seed(),
+        f.testCount(),
+        f.logging(),
+        f.topology(),
+        f.store(),
+        f.http(),
+        f.lb(),
+        registry,
+        workerIds,
+        ttlMs);
+  }
+
+  /** An etcd on the test's PATH. */
+  private Path etcd() throws Exception {
+    Path exe = dir.resolve("home/bin/etcd");
+    Files.writeString(exe, "#!/bin/sh\n");
+    Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return exe;
+  }
+
+  @Test
+  void registry_ownService_leasesItsWorker_fromItsOwnProxiesToEtcd() throws Exception {
+    Path etcd = etcd();
+    Config c = resolve(registry(http(flags()), "etcd", "0-2", null));
+    assertTrue(c.demo(), "the registry's flags keep the demo");
+    assertEquals(EnumSet.allOf(Fault.class), c.nemesis(), "its demo has pause and registry too");
+    Config.Registry r = c.registry();
+    assertEquals(new Config.Registry(etcd, "test", "0-2", 0, 2, 2000), r);
+    assertEquals(3, r.workers());
+    assertEquals(
+        List.of(
+            dir.resolve("home/bin/idmint").toString(),
+            "serve",
+            "--port",
+            "{port}",
+            "--registry",
+            "{registry}",
+            "--fleet",
+            "test",
+            "--instance",
+            "{node}",
+            "--registry-ttl-ms",
+            "2000",
+            "--worker-ids",
+            "0-2"),
+        c.command(),
+        "no worker id, and no range unless given");
+    Config wide = resolve(registry(http(with("nodeCount", 3)), "etcd", null, 5000L));
+    assertEquals(new Config.Registry(etcd, "test", null, 0, 1023, 5000), wide.registry());
+    assertFalse(wide.command().contains("--worker-ids"));
+    assertEquals(Set.of(), wide.nemesis(), "a test flag: Maelstrom's defaults, no faults");
+    assertEquals(Fault.DEMO, resolve(http(flags())).nemesis(), "--http alone: the four");
+  }
+
+  @Test
+  void registry_flags_areCheckedLikeTheOthers() throws Exception {
+    assertTrue(error(registry(flags(), "etcd", null, null)).contains("it needs --http"));
+    etcd();
+    Config.Flags h = http(flags());
+    assertTrue(error(registry(h, "zookeeper", null, null)).contains("must be etcd, got"));
+    assertTrue(error(registry(h, null, "0-2", null)).contains("--worker-ids is the range"));
+    assertTrue(error(registry(h, null, null, 2000L)).contains("needs --registry etcd"));
+    for (String bad : new String[] {"2-1", "0-1024", "x", "3", "-1-2", "0-2-4"}) {
+      assertTrue(error(registry(h, "etcd", bad, null)).contains("--worker-ids must be LO-HI"), bad);
+    }
+    for (long bad : new long[] {1000, 2500, 0, -2000, 86_401_000}) {
+      assertTrue(
+          error(registry(h, "etcd", null, bad)).contains("--registry-ttl-ms must be whole seconds"),
+          Long.toString(bad));
+    }
+    assertEquals(5, resolve(registry(h, "etcd", " 5 - 5 ", null)).registry().lo());
+  }
+
+  @Test
+  void registry_withoutEtcd_saysHowToInstallIt() {
+    String m = error(registry(http(flags()), "etcd", null, null));
+    assertTrue(m.contains("apt-get install etcd-server"), m);
+  }
+
+  @Test
+  void pause_needsHttp_andTheRegistryFault_needsTheRegistry() throws Exception {
+    assertTrue(error(with("nemesis", "pause")).contains("the pause fault stops HTTP instances"));
+    assertEquals(
+        EnumSet.of(Fault.PAUSE), resolve(http(with("nemesis", "pause"))).nemesis(), "with --http");
+    assertTrue(
+        error(http(with("nemesis", "registry"))).contains("it needs --registry etcd"),
+        "the registry fault without a registry");
+    etcd();
+    assertEquals(
+        EnumSet.of(Fault.REGISTRY, Fault.KILL),
+        resolve(registry(http(with("nemesis", "registry,kill")), "etcd", null, null)).nemesis());
   }
 }

@@ -33,7 +33,7 @@ class NemesisPlanTest {
     for (Fault f : ALL) {
       List<NemesisPlan.Event> mine = plan.stream().filter(e -> e.fault() == f).toList();
       assertTrue(mine.size() > 4, f + " has " + mine.size());
-      if (f != Fault.KILL) {
+      if (f != Fault.KILL && f != Fault.PAUSE) {
         assertEquals(0, mine.get(0).at(), f + " starts at time 0, as Jepsen's flip-flop");
       }
       for (int i = 0; i < mine.size(); i++) {
@@ -224,5 +224,51 @@ class NemesisPlanTest {
         NemesisPlan.plan(9, EnumSet.of(Fault.KILL, Fault.CLOCK), 3, 1, 60, false),
         NemesisPlan.plan(9, EnumSet.of(Fault.KILL, Fault.CLOCK), 3, 1, 60, true),
         "only partitions differ for HTTP");
+  }
+
+  @Test
+  void pause_isPlannedAsKillIs_andWithARegistry_outlastsItsTtl() {
+    long least = 3_000_000_000L;
+    for (long seed = 1; seed <= 50; seed++) {
+      List<NemesisPlan.Event> kills =
+          NemesisPlan.plan(seed, EnumSet.of(Fault.KILL), 3, 2, 20, true);
+      List<NemesisPlan.Event> pauses =
+          NemesisPlan.plan(seed, EnumSet.of(Fault.PAUSE), 3, 2, 20, true, least);
+      assertEquals(
+          kills,
+          NemesisPlan.plan(seed, EnumSet.of(Fault.KILL), 3, 2, 20, true, least),
+          "a least pause leaves kills alone");
+      assertTrue(pauses.get(0).at() > 0, "a pause begins after a healthy stretch");
+      for (int i = 0; i < pauses.size(); i += 2) {
+        NemesisPlan.Event start = pauses.get(i);
+        NemesisPlan.Event stop = pauses.get(i + 1);
+        assertTrue(start.start() && !stop.start() && !start.nodes().isEmpty());
+        assertEquals("pause", start.f());
+        assertEquals("resume", stop.f());
+        assertTrue(stop.at() <= 18e9, "resumed before the recovery window: " + stop);
+        assertTrue(stop.at() - start.at() >= least, "at least the TTL and a second: " + stop);
+      }
+    }
+  }
+
+  @Test
+  void registry_killsOneEtcdMember_orCutsInstancesOffFromEtcd() {
+    Set<String> kinds = new java.util.HashSet<>();
+    for (NemesisPlan.Event e : NemesisPlan.plan(4, EnumSet.of(Fault.REGISTRY), 3, 1, 120, true)) {
+      assertEquals(e.start() ? "start-registry" : "stop-registry", e.f());
+      if (!e.start()) {
+        continue;
+      }
+      kinds.add(e.kind());
+      assertFalse(e.nodes().isEmpty());
+      if (e.kind().equals("member")) {
+        assertEquals(1, e.nodes().size(), "one member of three: etcd keeps its quorum");
+        assertTrue(e.nodes().get(0) >= 0 && e.nodes().get(0) < 3);
+      } else {
+        assertTrue(NemesisPlan.NODE_SPECS.contains(e.spec()), e.spec());
+        assertTrue(e.nodes().stream().allMatch(i -> i >= 0 && i < 3));
+      }
+    }
+    assertEquals(Set.of("member", "stall", "refuse"), kinds);
   }
 }
