@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class AllocationTest {
   /**
    * Bytes allocated per request, at most: 767 measured, about 455 of them in Netty's request
-   * decoder (the request, its headers, the URI string, the decoder result); see the README.
+   * decoder (the request, its headers, the URI string, the decoder result); see
+   * docs/performance.md.
    */
   static final long BUDGET = 850;
 
