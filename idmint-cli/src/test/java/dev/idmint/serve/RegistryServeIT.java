@@ -191,7 +191,7 @@ class RegistryServeIT {
             "idmint_registry_since_renewal_seconds ",
             "idmint_registry_renewal_duration_seconds_count ",
             "idmint_state_write_duration_seconds_count ",
-            "idmint_service_info{node=\"a\",scheme=\"snowflake\",version=\"0.1.0\",worker=\"registry\"} 1")) {
+            "idmint_service_info{node=\"a\",scheme=\"snowflake\",version=\"0.2.0\",worker=\"registry\"} 1")) {
       assertTrue(metrics.contains(name), name + " missing from\n" + metrics);
     }
   }

@@ -94,7 +94,7 @@ class ServeProcessIT {
       assertTrue(info.contains("\"scheme\":\"snowflake\",\"worker\":9,"), info);
       assertTrue(info.contains("\"worker_source\":\"IDMINT_WORKER_ID\""), info);
       assertTrue(info.contains("\"max_count\":500,"), info);
-      assertTrue(info.contains("\"version\":\"0.1.0\""), info);
+      assertTrue(info.contains("\"version\":\"0.2.0\""), info);
       assertEquals(200, s.get("/healthz").statusCode());
       assertEquals("{\"ready\":true}\n", s.get("/readyz").body());
       String metrics = s.get("/metrics").body();
@@ -203,7 +203,7 @@ class ServeProcessIT {
               "idmint_clock_backward_jumps_total 0.0",
               "idmint_clock_largest_backward_jump_seconds 0.0",
               "idmint_ready 1.0",
-              "idmint_service_info{node=\"w1\",scheme=\"snowflake\",version=\"0.1.0\",worker=\"1\"} 1")) {
+              "idmint_service_info{node=\"w1\",scheme=\"snowflake\",version=\"0.2.0\",worker=\"1\"} 1")) {
         assertTrue(metrics.contains(name), name + " missing from\n" + metrics);
       }
     }

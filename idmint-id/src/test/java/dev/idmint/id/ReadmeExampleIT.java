@@ -22,9 +22,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's "Use the library" example, as a user would run it: compiled against the packaged jar
- * and nothing else, run twice in a fresh process, the second time resuming from the state the first
- * left behind.
+ * The library's examples where the docs show them, as a user would run them: the README's short one
+ * (after {@code <!-- ReadmeExampleIT -->}) and the two of docs/library.md's "Examples", each
+ * compiled against the packaged jar and nothing else and run in a fresh process, the ones with
+ * durable state twice, the second time resuming from the state the first left behind. The
+ * coordinates the two pages name are the version this build makes.
  */
 @Timeout(120)
 class ReadmeExampleIT {
@@ -33,10 +35,13 @@ class ReadmeExampleIT {
 
   record Run(int exit, String out, String err) {}
 
-  /** The README's example {@code index}, compiled into {@code tmp}; runs in {@code work}. */
+  /** docs/library.md's example {@code index}, compiled into {@code tmp}; runs in {@code work}. */
   record Example(String name, Path classes, Path work) {
     static Example compiled(int index, Path tmp) throws IOException {
-      String source = examples(Files.readString(ROOT.resolve("README.md"))).get(index);
+      return compiled(examples(Files.readString(ROOT.resolve("docs/library.md"))).get(index), tmp);
+    }
+
+    static Example compiled(String source, Path tmp) throws IOException {
       Matcher name = Pattern.compile("public class (\\w+)").matcher(source);
       assertTrue(name.find(), source);
       Path classes = compile(name.group(1), source, tmp);
@@ -75,20 +80,128 @@ class ReadmeExampleIT {
     assertTrue(Files.isRegularFile(JAR.resolveSibling(base + "-javadoc.jar")));
   }
 
-  /** The Java blocks of the "Use the library" section, in order. */
-  static List<String> examples(String readme) {
-    int section = readme.indexOf("\n## Use the library\n");
-    assertTrue(section >= 0, "README has no 'Use the library' section");
-    int sectionEnd = readme.indexOf("\n## ", section + 1);
-    List<String> blocks = new java.util.ArrayList<>();
-    for (int start = readme.indexOf("```java\n", section);
-        start >= 0 && start < sectionEnd;
-        start = readme.indexOf("```java\n", start + 1)) {
-      int end = readme.indexOf("\n```\n", start);
-      blocks.add(readme.substring(start + "```java\n".length(), end + 1));
+  /** The Java blocks of docs/library.md's "Examples" section, in order. */
+  static List<String> examples(String library) {
+    int section = library.indexOf("\n## Examples\n");
+    assertTrue(section >= 0, "docs/library.md has no 'Examples' section");
+    int sectionEnd = library.indexOf("\n## ", section + 1);
+    if (sectionEnd < 0) {
+      sectionEnd = library.length();
     }
-    assertEquals(2, blocks.size(), "Java blocks in 'Use the library'");
+    List<String> blocks = new java.util.ArrayList<>();
+    for (int start = library.indexOf("```java\n", section);
+        start >= 0 && start < sectionEnd;
+        start = library.indexOf("```java\n", start + 1)) {
+      blocks.add(block(library, start));
+    }
+    assertEquals(2, blocks.size(), "Java blocks in docs/library.md's 'Examples'");
     return blocks;
+  }
+
+  /** The text of the fenced block that opens at {@code start}, without its fences. */
+  static String block(String markdown, int start) {
+    int body = markdown.indexOf('\n', start) + 1;
+    int end = markdown.indexOf("\n```\n", body - 1);
+    assertTrue(body > 0 && end >= body - 1, "an unclosed block at " + start);
+    return markdown.substring(body, end + 1);
+  }
+
+  /**
+   * The README's Java example and the transcript shown after it: the marked block, the next one.
+   */
+  static String[] readmeExample() throws IOException {
+    String readme = Files.readString(ROOT.resolve("README.md"));
+    int marker = readme.indexOf("<!-- ReadmeExampleIT -->");
+    assertTrue(marker >= 0, "README has no <!-- ReadmeExampleIT --> marker");
+    int java = readme.indexOf("```", marker);
+    assertTrue(readme.startsWith("```java\n", java), "the marker is not followed by a Java block");
+    String source = block(readme, java);
+    int transcript = readme.indexOf("\n```\n", readme.indexOf("\n```\n", java) + 1) + 1;
+    return new String[] {source, block(readme, transcript)};
+  }
+
+  /** A line as shown, with every run of digits standing for any: the shape a real run must have. */
+  static Pattern shape(String shown) {
+    StringBuilder re = new StringBuilder();
+    Matcher digits = Pattern.compile("[0-9]+").matcher(shown);
+    int at = 0;
+    while (digits.find()) {
+      re.append(Pattern.quote(shown.substring(at, digits.start()))).append("[0-9]+");
+      at = digits.end();
+    }
+    return Pattern.compile(re.append(Pattern.quote(shown.substring(at))).toString());
+  }
+
+  @Test
+  void readmeExample_compilesAndRunsAsShown_andRestartsAboveItsOldIds(@TempDir Path tmp)
+      throws Exception {
+    String[] example = readmeExample();
+    List<String> transcript = example[1].lines().toList();
+    String jar = transcript.get(0);
+    assertTrue(jar.startsWith("$ jar="), jar);
+    assertEquals(
+        ROOT.resolve(jar.substring("$ jar=".length())).normalize(),
+        JAR.toAbsolutePath().normalize(),
+        "the README's jar is the one this build makes");
+    assertTrue(
+        transcript.get(1).startsWith("$ javac -cp $jar FirstIds.java && java"), transcript.get(1));
+    List<String> shown = transcript.subList(2, transcript.size());
+
+    Example compiled = Example.compiled(example[0], tmp);
+    assertEquals("FirstIds", compiled.name());
+    Run first = compiled.run();
+    long[] firstIds = checkFirstIds(first, shown);
+    assertTrue(
+        first.err().contains("state: created " + Path.of("idmint-state", "w7.state")), first.err());
+    Run second = compiled.run();
+    long[] secondIds = checkFirstIds(second, shown);
+    assertTrue(second.err().contains("state: resumed from "), second.err());
+    assertTrue(secondIds[0] > firstIds[2], "after a restart, IDs go on above the old ones");
+  }
+
+  /** The README's example printed lines of the shape shown, about IDs it issued; returns them. */
+  static long[] checkFirstIds(Run r, List<String> shown) {
+    List<String> lines = r.out().lines().toList();
+    assertEquals(shown.size(), lines.size(), r.out());
+    for (int i = 0; i < lines.size(); i++) {
+      assertTrue(
+          shape(shown.get(i)).matcher(lines.get(i)).matches(),
+          lines.get(i) + " is not like " + shown.get(i));
+    }
+    long first = Long.parseLong(lines.get(0).substring(0, lines.get(0).indexOf(':')));
+    SnowflakeId id = new SnowflakeId(first);
+    assertEquals(id + ": time " + id.timestamp() + ", worker 7", lines.get(0));
+    String[] next = lines.get(1).split(" ");
+    long a = Long.parseLong(next[0]);
+    long b = Long.parseLong(next[1]);
+    assertTrue(first < a && a < b, r.out());
+    assertEquals(7, new SnowflakeId(b).worker());
+    return new long[] {first, a, b};
+  }
+
+  @Test
+  void coordinates_nameTheVersionThisBuildMakes() throws IOException {
+    String name = JAR.getFileName().toString();
+    assertTrue(name.matches("idmint-id-.+\\.jar"), name);
+    String version = name.substring("idmint-id-".length(), name.length() - ".jar".length());
+    for (String doc : List.of("README.md", "docs/library.md")) {
+      String text = Files.readString(ROOT.resolve(doc));
+      Matcher named =
+          Pattern.compile("idmint-id[:/-]([0-9]+\\.[0-9]+\\.[0-9]+(?:-SNAPSHOT)?)").matcher(text);
+      int found = 0;
+      while (named.find()) {
+        assertEquals(
+            version,
+            named.group(1),
+            doc + " names " + named.group() + ", and this build makes " + version + ": update it");
+        found++;
+      }
+      assertTrue(found > 0, doc + " names no version of idmint-id");
+      Matcher xml = Pattern.compile("<version>([^<]+)</version>").matcher(text);
+      while (xml.find()) {
+        assertEquals(version, xml.group(1), doc + ": " + xml.group());
+      }
+    }
   }
 
   @Test
