@@ -19,8 +19,9 @@ class AllocationTest {
   /**
    * A guard against a regression, not the figure: 759 to 777 bytes measured on a quiet machine,
    * about 455 of them in Netty's request decoder (the request, its headers, the URI string, the
-   * decoder result); see docs/performance.md. Under load the JIT compiles later and a run counts up to about
-   * 900, so the guard leaves room for that and still fails on an allocation per ID or per header.
+   * decoder result); see docs/performance.md. Under load the JIT compiles later and a run counts up
+   * to about 900, so the guard leaves room for that and still fails on an allocation per ID or per
+   * header.
    */
   static final long BUDGET = 1200;
 
