@@ -20,7 +20,6 @@ final class LauncherClassPathIT {
   void classPaths_nameEachArtifactOnce_andOnlyJarsThatExist() throws IOException {
     // lib/ keeps a previous version's jars until mvn clean; two versions of one jar on the class
     // path would run whichever comes first.
-    Files.createDirectories(TARGET.resolve("lib"));
     for (String file : List.of("classpath.node", "classpath.all")) {
       Map<String, String> seen = new HashMap<>();
       for (String entry : read(file)) {
@@ -29,6 +28,16 @@ final class LauncherClassPathIT {
         String before = seen.put(artifact, entry);
         assertNull(before, file + " names " + artifact + " twice: " + before + ", " + entry);
       }
+    }
+  }
+
+  @Test
+  void lib_holdsTheClassPathsJarsOnly() throws IOException {
+    // The image copies lib/ whole.
+    List<String> all = read("classpath.all");
+    try (var jars = Files.list(TARGET.resolve("lib"))) {
+      jars.map(jar -> "lib/" + jar.getFileName())
+          .forEach(jar -> assertTrue(all.contains(jar), jar + " is not on the class path"));
     }
   }
 
