@@ -1,14 +1,17 @@
 package dev.idmint.cli;
 
+import static dev.idmint.cli.DocBlocks.awaitStartUpLine;
+import static dev.idmint.cli.DocBlocks.freePort;
+import static dev.idmint.cli.DocBlocks.run;
+import static dev.idmint.cli.DocBlocks.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.idmint.Tools;
+import dev.idmint.cli.DocBlocks.Ran;
 import dev.idmint.id.SnowflakeId;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,21 +31,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(600)
 class ReadmeCommandsIT {
-  static final Path ROOT =
-      Path.of(System.getProperty("idmint.root", "..")).toAbsolutePath().normalize();
+  static final Path ROOT = DocBlocks.ROOT;
 
   @TempDir Path tmp;
 
   /** A marked block: its commands (continued lines joined, comments dropped), and the output. */
   record Shown(List<String> commands, List<String> output) {}
 
-  record Ran(int exit, String out, String err) {}
-
   @Test
   void node_answersTheSampleByteForByte_asShown() throws Exception {
     Shown shown = shown("node");
     assertEquals(1, shown.commands().size(), shown.toString());
-    Ran r = run(shown.commands().get(0), Map.of());
+    Ran r = run(tmp, shown.commands().get(0), Map.of());
     assertEquals(0, r.exit(), r.err());
     assertEquals(String.join("\n", shown.output()) + "\n", r.out(), r.err());
   }
@@ -67,7 +67,7 @@ class ReadmeCommandsIT {
       List<String> decodes = new ArrayList<>();
       for (String curl : curls) {
         assertTrue(curl.startsWith("curl ") && curl.contains("localhost:8080/"), curl);
-        Ran r = run(curl.replace("localhost:8080/", "localhost:" + port + "/"), Map.of());
+        Ran r = run(tmp, curl.replace("localhost:8080/", "localhost:" + port + "/"), Map.of());
         assertEquals(0, r.exit(), curl + ": " + r.err());
         out.append(r.out());
         if (curl.matches(".*/v1/ids/[0-9]+'?")) {
@@ -114,7 +114,10 @@ class ReadmeCommandsIT {
   @Test
   void harnessDemo_isValid_andPrintsTheSummaryShown() throws Exception {
     Tools.libfaketime(); // the demo's clock fault
-    runTests(shown("harness"));
+    Ran demo = runTests(shown("harness"));
+    // docs/harness.md shows the demo's summary too.
+    List<String> inManual = DocBlocks.after("docs/harness.md", "DocsExamplesIT: demo", 2).get(1);
+    assertEquals(labels(inManual), labels(demo.out().strip().lines().toList()), demo.out());
   }
 
   @Test
@@ -127,9 +130,10 @@ class ReadmeCommandsIT {
 
   /**
    * Runs every {@code bin/idmint test} command of the block (with its store in the test's temporary
-   * directory): each must be valid, and the last must print a summary with the lines shown.
+   * directory): each must be valid, and the last, returned, must print a summary with the lines
+   * shown.
    */
-  private void runTests(Shown shown) throws Exception {
+  private Ran runTests(Shown shown) throws Exception {
     List<String> tests =
         shown.commands().stream().filter(c -> c.startsWith("bin/idmint test")).toList();
     assertFalse(tests.isEmpty(), shown.toString());
@@ -138,6 +142,7 @@ class ReadmeCommandsIT {
       Path store = Files.createTempDirectory(tmp, "store");
       last =
           run(
+              tmp,
               command.replaceFirst(
                   "^bin/idmint test", "bin/idmint test --store " + store.toString()),
               Map.of());
@@ -150,6 +155,7 @@ class ReadmeCommandsIT {
     assertTrue(
         shape(expected.get(0)).matcher(run.get(0)).matches(),
         "the settings, as shown: " + run.get(0) + "\nis not like\n" + expected.get(0));
+    return last;
   }
 
   /** The summary's line labels, in order ({@code test}, {@code operations}, ...). */
@@ -162,106 +168,17 @@ class ReadmeCommandsIT {
 
   /** The README's block after {@code <!-- ReadmeCommandsIT: name -->}, and the output after it. */
   static Shown shown(String name) throws IOException {
-    List<String> lines = Files.readString(ROOT.resolve("README.md")).lines().toList();
-    int marker = lines.indexOf("<!-- ReadmeCommandsIT: " + name + " -->");
-    assertTrue(marker >= 0, "README has no block marked " + name);
-    assertEquals("```sh", lines.get(marker + 1), "a shell block follows the marker " + name);
-    int end = indexOf(lines, "```", marker + 2);
-    List<String> commands = new ArrayList<>();
-    StringBuilder command = new StringBuilder();
-    for (String line : lines.subList(marker + 2, end)) {
-      String code = line.replaceFirst("\\s+#\\s.*$", "");
-      if (code.endsWith("\\")) {
-        command.append(code, 0, code.length() - 1).append(' ');
-        continue;
-      }
-      command.append(code.strip());
-      commands.add(command.toString().replaceAll("\\s+", " ").strip());
-      command.setLength(0);
-    }
-    int open = indexOf(lines, "```", end + 1);
-    int close = indexOf(lines, "```", open + 1);
-    assertTrue(open > end && close > open, "an output block follows the commands of " + name);
-    return new Shown(commands, lines.subList(open + 1, close));
+    List<List<String>> blocks = DocBlocks.after("README.md", "ReadmeCommandsIT: " + name, 2);
+    return new Shown(DocBlocks.commands(blocks.get(0)), blocks.get(1));
   }
 
-  private static int indexOf(List<String> lines, String line, int from) {
-    for (int i = from; i < lines.size(); i++) {
-      if (lines.get(i).equals(line)) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  /** A line as shown, with every run of digits standing for any: the shape a real run must have. */
   static Pattern shape(String shown) {
-    StringBuilder re = new StringBuilder();
-    Matcher digits = Pattern.compile("[0-9]+").matcher(shown);
-    int at = 0;
-    while (digits.find()) {
-      re.append(Pattern.quote(shown.substring(at, digits.start()))).append("[0-9]+");
-      at = digits.end();
-    }
-    return Pattern.compile(re.append(Pattern.quote(shown.substring(at))).toString());
+    return DocBlocks.shape(shown);
   }
 
   private static long firstNumber(String line) {
     Matcher m = Pattern.compile("[0-9]+").matcher(line);
     assertTrue(m.find(), line);
     return Long.parseLong(m.group());
-  }
-
-  /** Runs one command line with bash in the checkout's root, as a user would type it there. */
-  private Ran run(String command, Map<String, String> env) throws Exception {
-    Path out = Files.createTempFile(tmp, "out", ".txt");
-    Path err = Files.createTempFile(tmp, "err", ".txt");
-    ProcessBuilder pb =
-        new ProcessBuilder("bash", "-c", command)
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile());
-    Process p = start(pb, env);
-    if (!p.waitFor(300, TimeUnit.SECONDS)) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-      throw new AssertionError("did not finish in 300 s: " + command);
-    }
-    return new Ran(
-        p.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
-  }
-
-  /** Starts in the root, with no IDMINT_ setting of the caller's but IDMINT_JAVA_OPTS. */
-  private static Process start(ProcessBuilder pb, Map<String, String> env) throws IOException {
-    pb.directory(ROOT.toFile()).redirectInput(new java.io.File("/dev/null"));
-    pb.environment()
-        .keySet()
-        .removeIf(k -> k.startsWith("IDMINT_") && !k.equals("IDMINT_JAVA_OPTS"));
-    pb.environment().putAll(env);
-    return pb.start();
-  }
-
-  private static String awaitStartUpLine(Process p, Path log) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      String text = Files.exists(log) ? Files.readString(log) : "";
-      for (String line : text.lines().toList()) {
-        if (line.startsWith("idmint serve: listening on ")) {
-          return line;
-        }
-      }
-      if (!p.isAlive()) {
-        throw new AssertionError("serve exited " + p.exitValue() + ":\n" + text);
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no start-up line within 60 s:\n" + Files.readString(log));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -1,7 +1,11 @@
 package dev.idmint.id;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -25,6 +29,19 @@ class IdEventTest {
             + " jump(s) since the last report]",
         new IdEvent.ClockWentBack(T, T.minusMillis(1), Duration.ZERO, 51, Duration.ofMillis(5), 49)
             .message());
+  }
+
+  @Test
+  void libraryMd_showsTheLinesAfterAnHourBack_asTheyAre() throws IOException {
+    String manual = Files.readString(Path.of("../docs/library.md"));
+    for (IdEvent e :
+        new IdEvent[] {
+          new IdEvent.ClockWentBack(
+              T, T.minusSeconds(3600), Duration.ofHours(1), 1, Duration.ofHours(1), 0),
+          new IdEvent.LeadPastBound(Duration.ofHours(1), Duration.ofSeconds(10))
+        }) {
+      assertTrue(manual.contains("\n" + e.message() + "\n"), e.message());
+    }
   }
 
   @Test
