@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 /** The service without its transport: the generator and what answers and watches it. */
 record Service(
@@ -34,6 +35,17 @@ record Service(
    *     does: the latter names the worker or node when another process holds it
    */
   static Service create(ServeConfig config, String transport, Consumer<String> log) {
+    return create(config, transport, log, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #create(ServeConfig, String, Consumer)}, the builder adjusted last (tests' clocks).
+   */
+  static Service create(
+      ServeConfig config,
+      String transport,
+      Consumer<String> log,
+      UnaryOperator<IdFactory.Builder> adjust) {
     Readiness readiness = new Readiness(NANO_TIME);
     String version = version();
     Metrics metrics = new Metrics(config, version, readiness::ready);
@@ -66,7 +78,7 @@ record Service(
               t.setDaemon(true);
               return t;
             });
-    b.renewalExecutor(writer);
+    b = adjust.apply(b.renewalExecutor(writer));
     if (config.scheme() == Scheme.SNOWFLAKE
         && (config.registry() == null || config.registry().exact())) {
       b.workerId(config.worker());

@@ -3,6 +3,7 @@ package dev.idmint.serve;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.idmint.id.IdFactory;
 import dev.idmint.id.IdGenerator;
 import dev.idmint.id.Scheme;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 
 /** An {@link Api} wired as the server wires it, and helpers to read its answers. */
 final class Fixture {
@@ -28,8 +30,13 @@ final class Fixture {
   final List<String> log = new CopyOnWriteArrayList<>();
 
   Fixture(ServeConfig config) {
+    this(config, UnaryOperator.identity());
+  }
+
+  /** With the generator's builder adjusted: a clock of the test's own. */
+  Fixture(ServeConfig config, UnaryOperator<IdFactory.Builder> adjust) {
     this.config = config;
-    this.service = Service.create(config, "nio", log::add);
+    this.service = Service.create(config, "nio", log::add, adjust);
     service.events().started();
     this.generator = service.generator();
     this.metrics = service.metrics();

@@ -15,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -256,11 +257,20 @@ class HttpHandlerTest {
   @Test
   void requestWaitingForTheClock_holdsBackTheConnectionsLaterOnes_answersInOrder()
       throws InterruptedException {
-    Fixture f = new Fixture(ServeConfig.defaults().withMaxLead(Duration.ofMillis(5)));
+    // The worker's clock moves only when this test moves it, a millisecond a turn, so requests
+    // meet the bound however fast or slowly this JVM runs (on the real clock, a slow run issued
+    // them all without waiting). IDs start at the bound (startAhead); each request asks for 2.4
+    // ms more of the clock, so each waits on the event loop's timer for the test's turns, and
+    // the health check behind them waits its turn.
+    AtomicLong now = new AtomicLong(System.currentTimeMillis());
+    long n0 = System.nanoTime();
+    long t0 = now.get();
+    Fixture f =
+        new Fixture(
+            ServeConfig.defaults().withMaxLead(Duration.ofMillis(5)),
+            b -> b.clock(now::get).ticker(() -> n0 + (now.get() - t0) * 1_000_000));
     EmbeddedChannel c = channel(f);
     try {
-      // Each asks for 2.4 ms of the worker's clock, from IDs that start at the bound: the first
-      // ones wait, on the event loop's timer, and the health check behind them waits its turn.
       String batch = "GET /v1/ids?count=10000&format=number HTTP/1.1\r\n\r\n";
       byte[] out = exchange(c, batch.repeat(4) + "GET /healthz HTTP/1.1\r\n\r\n");
       ByteArrayOutputStream all = new ByteArrayOutputStream();
@@ -269,6 +279,7 @@ class HttpHandlerTest {
       List<HttpResponses.Response> rs = HttpResponses.parse(all.toByteArray(), false);
       while (rs.size() < 5 && System.nanoTime() < deadline) {
         Thread.sleep(1);
+        now.incrementAndGet();
         c.runScheduledPendingTasks();
         all.writeBytes(exchange(c, new byte[0]));
         rs = HttpResponses.parse(all.toByteArray(), false);
