@@ -104,6 +104,32 @@ public final class Checker {
     return in.registry() == null ? null : in.registry().failure();
   }
 
+  private static String duplicates(Inputs in, Ids ids) {
+    Map.Entry<Object, Integer> top = ids.duplicated().get(0);
+    return ids.duplicatedCount()
+        + (ids.duplicatedCount() == 1 ? " ID was" : " IDs were")
+        + " acknowledged more than once (e.g. "
+        + Json.toJson(top.getKey())
+        + " ×"
+        + top.getValue()
+        + (in.config().http() == null ? "" : Duplicates.answeredBy(in, top.getKey()))
+        + ")"
+        + Duplicates.staleHolders(in, top.getKey());
+  }
+
+  private static String violations(Inputs in) {
+    long violations = in.net().violationCount();
+    Violation v = in.net().violations().get(0);
+    return violations
+        + " protocol violation"
+        + (violations == 1 ? "" : "s")
+        + " (first: "
+        + v.node()
+        + " "
+        + v.message()
+        + ")";
+  }
+
   /** Why the run is not valid, in plain words, the most serious first. */
   private static List<String> reasons(
       Inputs in, Ids ids, Validity availability, double okFraction, Validity stats) {
@@ -121,30 +147,10 @@ public final class Checker {
       reasons.add(c.node() + " crashed on its own (exit status " + c.exitCode() + ")");
     }
     if (ids.valid() == Validity.FALSE) {
-      Map.Entry<Object, Integer> top = ids.duplicated().get(0);
-      reasons.add(
-          ids.duplicatedCount()
-              + (ids.duplicatedCount() == 1 ? " ID was" : " IDs were")
-              + " acknowledged more than once (e.g. "
-              + Json.toJson(top.getKey())
-              + " ×"
-              + top.getValue()
-              + (in.config().http() == null ? "" : Duplicates.answeredBy(in, top.getKey()))
-              + ")"
-              + Duplicates.staleHolders(in, top.getKey()));
+      reasons.add(duplicates(in, ids));
     }
-    long violations = in.net().violationCount();
-    if (violations > 0) {
-      Violation v = in.net().violations().get(0);
-      reasons.add(
-          violations
-              + " protocol violation"
-              + (violations == 1 ? "" : "s")
-              + " (first: "
-              + v.node()
-              + " "
-              + v.message()
-              + ")");
+    if (in.net().violationCount() > 0) {
+      reasons.add(violations(in));
     }
     if (availability == Validity.FALSE) {
       Double required = in.config().availability();

@@ -203,51 +203,7 @@ public record Config(
       String lb,
       String registry,
       String workerIds,
-      Long registryTtlMs) {
-    /** The flags without {@code --registry}, {@code --worker-ids} and {@code --registry-ttl-ms}. */
-    public Flags(
-        String workload,
-        List<String> bin,
-        Integer nodeCount,
-        Double timeLimit,
-        Double rate,
-        String concurrency,
-        Double latency,
-        String latencyDist,
-        String nemesis,
-        Double nemesisInterval,
-        String availability,
-        Long seed,
-        Integer testCount,
-        Logging logging,
-        String topology,
-        Path store,
-        boolean http,
-        String lb) {
-      this(
-          workload,
-          bin,
-          nodeCount,
-          timeLimit,
-          rate,
-          concurrency,
-          latency,
-          latencyDist,
-          nemesis,
-          nemesisInterval,
-          availability,
-          seed,
-          testCount,
-          logging,
-          topology,
-          store,
-          http,
-          lb,
-          null,
-          null,
-          null);
-    }
-  }
+      Long registryTtlMs) {}
 
   /**
    * Resolves flags into a config.

@@ -38,52 +38,10 @@ public final class Summary {
     if (!in.ranLoad()) {
       out.add("operations   none: the " + (http ? "instances" : "nodes") + " did not all come up");
     } else {
-      out.add(
-          String.format(
-              Locale.ROOT,
-              "operations   %d attempted: %d ok, %d info, %d fail (%.1f/s asked, %.1f/s achieved)",
-              r.attempted(),
-              r.ok(),
-              r.info(),
-              r.fail(),
-              c.rate(),
-              r.achievedRate()));
-      out.add("availability " + availability(r));
-      out.add("ids          " + ids(r.ids()));
-      if (http) {
-        out.add("order        " + order(r.instances()));
-      }
-      out.add(
-          "latency ms   ok "
-              + quantiles(r.latency().all())
-              + (c.nemesis().isEmpty()
-                  ? ""
-                  : "\n             during faults "
-                      + quantiles(r.latency().duringFaults())
-                      + "\n             outside faults "
-                      + quantiles(r.latency().outsideFaults())));
-      for (Instance i : r.instances()) {
-        out.add("             " + i.name() + " " + quantiles(i.latency()));
-      }
-      out.add("nemesis      " + nemesis(r));
-      if (in.registry() != null) {
-        out.addAll(Workers.summary(r));
-      }
-      out.addAll(in.net().summary());
+      out.addAll(load(r, http));
     }
     out.add("protocol     " + protocol(in.net()));
-    out.add(
-        (http ? "instances    " : "nodes        ")
-            + (in.cluster().healthy()
-                ? (http
-                    ? (c.registry() == null
-                        ? "no crashes, every instance became ready"
-                        : "no crashes, every instance came up (ready, or standing by for a worker)")
-                    : "no crashes, every init answered")
-                : in.cluster().crashes().size()
-                    + " crashed on their own, "
-                    + in.cluster().initFailures().size()
-                    + (http ? " never became ready" : " failed init")));
+    out.add((http ? "instances    " : "nodes        ") + processes(in, http));
     out.add(
         "store        "
             + runDir
@@ -93,6 +51,62 @@ public final class Summary {
     out.add("");
     out.add(verdict(r));
     return out;
+  }
+
+  /** What the load did: operations, availability, IDs, latency, faults, workers and network. */
+  private static List<String> load(Result r, boolean http) {
+    Inputs in = r.in();
+    Config c = in.config();
+    List<String> out = new ArrayList<>();
+    out.add(
+        String.format(
+            Locale.ROOT,
+            "operations   %d attempted: %d ok, %d info, %d fail (%.1f/s asked, %.1f/s achieved)",
+            r.attempted(),
+            r.ok(),
+            r.info(),
+            r.fail(),
+            c.rate(),
+            r.achievedRate()));
+    out.add("availability " + availability(r));
+    out.add("ids          " + ids(r.ids()));
+    if (http) {
+      out.add("order        " + order(r.instances()));
+    }
+    out.add(
+        "latency ms   ok "
+            + quantiles(r.latency().all())
+            + (c.nemesis().isEmpty()
+                ? ""
+                : "\n             during faults "
+                    + quantiles(r.latency().duringFaults())
+                    + "\n             outside faults "
+                    + quantiles(r.latency().outsideFaults())));
+    for (Instance i : r.instances()) {
+      out.add("             " + i.name() + " " + quantiles(i.latency()));
+    }
+    out.add("nemesis      " + nemesis(r));
+    if (in.registry() != null) {
+      out.addAll(Workers.summary(r));
+    }
+    out.addAll(in.net().summary());
+    return out;
+  }
+
+  /** Whether the nodes or instances stayed up and came up. */
+  private static String processes(Inputs in, boolean http) {
+    if (!in.cluster().healthy()) {
+      return in.cluster().crashes().size()
+          + " crashed on their own, "
+          + in.cluster().initFailures().size()
+          + (http ? " never became ready" : " failed init");
+    }
+    if (!http) {
+      return "no crashes, every init answered";
+    }
+    return in.config().registry() == null
+        ? "no crashes, every instance became ready"
+        : "no crashes, every instance came up (ready, or standing by for a worker)";
   }
 
   /**

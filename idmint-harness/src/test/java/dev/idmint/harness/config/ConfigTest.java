@@ -38,7 +38,7 @@ class ConfigTest {
   private static Config.Flags flags() {
     return new Config.Flags(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, false, null);
+        null, false, null, null, null, null);
   }
 
   private static Config.Flags with(String name, Object value) {
@@ -61,7 +61,10 @@ class ConfigTest {
         name.equals("topology") ? (String) value : f.topology(),
         name.equals("store") ? (Path) value : f.store(),
         name.equals("http") ? (Boolean) value : f.http(),
-        name.equals("lb") ? (String) value : f.lb());
+        name.equals("lb") ? (String) value : f.lb(),
+        f.registry(),
+        f.workerIds(),
+        f.registryTtlMs());
   }
 
   /** {@code f} with {@code --http}. */
@@ -84,7 +87,10 @@ class ConfigTest {
         f.topology(),
         f.store(),
         true,
-        f.lb());
+        f.lb(),
+        f.registry(),
+        f.workerIds(),
+        f.registryTtlMs());
   }
 
   @SuppressWarnings("unchecked")
