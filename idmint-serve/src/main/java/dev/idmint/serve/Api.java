@@ -35,6 +35,7 @@ import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -586,26 +587,19 @@ final class Api {
    * (counter: every n issued is below it) as last written, the writes, and the failed ones.
    */
   private void info(Json j) {
-    j.raw("{\"dir\":");
-    if (config.stateDir() == null) {
-      j.raw("null"); // a registry's: the file is its key
-    } else {
-      j.string(config.stateDir().toAbsolutePath().toString());
-    }
-    j.raw(",\"file\":");
-    String store = events.store();
-    if (store == null) {
-      j.raw("null");
-    } else {
-      j.string(store);
-    }
+    // With a registry there is no dir: the file is its key.
+    Path dir = config.stateDir();
+    j.raw("{\"dir\":")
+        .stringOrNull(dir == null ? null : dir.toAbsolutePath().toString())
+        .raw(",\"file\":")
+        .stringOrNull(events.store());
     IdEvent.StateWritten last = events.lastWrite();
     boolean lease = config.scheme() != Scheme.COUNTER;
     j.raw(lease ? ",\"lease\":" : ",\"reserved\":");
     if (last == null) {
       j.raw("null");
     } else if (lease) {
-      j.raw("\"").raw(Instant.ofEpochMilli(last.value()).toString()).raw("\"");
+      j.string(Instant.ofEpochMilli(last.value()).toString());
     } else {
       j.number(last.value());
     }
@@ -617,13 +611,7 @@ final class Api {
           .raw(String.format(Locale.ROOT, "%.3f", last.took().toNanos() / 1e6));
     }
     j.raw(",\"write_failures\":").number(events.failures()).raw(",\"error\":");
-    String reason = readiness.reason();
-    if (reason == null || readiness.draining()) {
-      j.raw("null");
-    } else {
-      j.string(reason);
-    }
-    j.raw("}");
+    j.stringOrNull(readiness.draining() ? null : readiness.reason()).raw("}");
   }
 
   /**
@@ -652,7 +640,7 @@ final class Api {
     }
     j.raw(",\"owner_revision\":").number(s.ownerRevision()).raw(",\"committed\":");
     if (s.committed().isPresent()) {
-      j.raw("\"").raw(Instant.ofEpochMilli(s.committed().getAsLong()).toString()).raw("\"");
+      j.string(Instant.ofEpochMilli(s.committed().getAsLong()).toString());
     } else {
       j.raw("null");
     }
@@ -670,14 +658,9 @@ final class Api {
         .number(s.commitFailures())
         .raw(",\"takeovers\":")
         .number(s.takeovers())
-        .raw(",\"error\":");
-    String problem = gens.problem();
-    if (problem == null) {
-      j.raw("null");
-    } else {
-      j.string(problem);
-    }
-    j.raw("}");
+        .raw(",\"error\":")
+        .stringOrNull(gens.problem())
+        .raw("}");
   }
 
   private Reply readyz(HttpMethod method, ByteBufAllocator alloc) {

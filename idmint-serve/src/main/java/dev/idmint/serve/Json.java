@@ -33,6 +33,11 @@ final class Json {
     return this;
   }
 
+  /** Appends {@code s} as a JSON string, or {@code null} if it is null. */
+  Json stringOrNull(CharSequence s) {
+    return s == null ? raw("null") : string(s);
+  }
+
   Json number(long v) {
     if (v < 0) {
       return raw(Long.toString(v));
