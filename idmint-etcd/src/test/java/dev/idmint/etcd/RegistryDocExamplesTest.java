@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.idmint.id.IdGenerator;
+import dev.idmint.id.Javac;
 import dev.idmint.id.SnowflakeId;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.URL;
@@ -16,9 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import javax.tools.JavaCompiler;
-import javax.tools.StandardJavaFileManager;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,31 +103,7 @@ class RegistryDocExamplesTest extends OnCluster {
 
   /** Compiles one class against this module's test class path and loads it. */
   private Class<?> load(String name, String source) throws Exception {
-    Path src = Files.createDirectories(tmp.resolve("src")).resolve(name + ".java");
-    Files.writeString(src, source);
-    Path classes = Files.createDirectories(tmp.resolve("classes"));
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    StringWriter diagnostics = new StringWriter();
-    try (StandardJavaFileManager files = javac.getStandardFileManager(null, null, null)) {
-      boolean ok =
-          javac
-              .getTask(
-                  diagnostics,
-                  files,
-                  null,
-                  List.of(
-                      "--release",
-                      "17",
-                      "-proc:none",
-                      "-classpath",
-                      System.getProperty("java.class.path"),
-                      "-d",
-                      classes.toString()),
-                  null,
-                  files.getJavaFileObjects(src))
-              .call();
-      assertTrue(ok, "the example does not compile:\n" + diagnostics + "\n" + source);
-    }
+    Path classes = Javac.compile(name, source, tmp, System.getProperty("java.class.path"));
     URLClassLoader loader =
         new URLClassLoader(
             new URL[] {classes.toUri().toURL()}, RegistryDocExamplesTest.class.getClassLoader());

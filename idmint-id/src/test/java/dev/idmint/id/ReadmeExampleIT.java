@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,9 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.tools.JavaCompiler;
-import javax.tools.StandardJavaFileManager;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -223,34 +219,7 @@ class ReadmeExampleIT {
 
   /** Compiles with the build's own strictness; the classpath is the jar and nothing else. */
   static Path compile(String className, String source, Path tmp) throws IOException {
-    Path src = Files.createDirectories(tmp.resolve("src")).resolve(className + ".java");
-    Files.writeString(src, source);
-    Path classes = Files.createDirectories(tmp.resolve("classes"));
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    StringWriter diagnostics = new StringWriter();
-    try (StandardJavaFileManager files = javac.getStandardFileManager(null, null, null)) {
-      boolean ok =
-          javac
-              .getTask(
-                  diagnostics,
-                  files,
-                  null,
-                  List.of(
-                      "--release",
-                      "17",
-                      "-Xlint:all",
-                      "-Werror",
-                      "-proc:none",
-                      "-classpath",
-                      JAR.toString(),
-                      "-d",
-                      classes.toString()),
-                  null,
-                  files.getJavaFileObjects(src))
-              .call();
-      assertTrue(ok, diagnostics.toString());
-    }
-    return classes;
+    return Javac.compile(className, source, tmp, JAR.toString(), "-Xlint:all", "-Werror");
   }
 
   static Run run(String className, Path classes, Path cwd) throws Exception {
