@@ -32,21 +32,6 @@ public record Inputs(
     Cluster.Health cluster,
     Holdings registry) {
 
-  /** A run without a registry. */
-  public Inputs(
-      Config config,
-      boolean ranLoad,
-      long t0,
-      long loadEnd,
-      long end,
-      long harnessCpuNanos,
-      Workload.Outcome load,
-      List<Nemesis.Entry> timeline,
-      TransportStats net,
-      Cluster.Health cluster) {
-    this(config, ranLoad, t0, loadEnd, end, harnessCpuNanos, load, timeline, net, cluster, null);
-  }
-
   public List<Op> ops() {
     return load.ops();
   }

@@ -72,7 +72,8 @@ class CheckerTest {
         new Workload.Outcome(ops, 0, 0),
         List.of(),
         net,
-        cluster);
+        cluster,
+        null);
   }
 
   /** A transport that saw {@code violations} and nothing else. */

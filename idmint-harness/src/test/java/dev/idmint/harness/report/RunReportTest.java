@@ -69,7 +69,8 @@ class RunReportTest {
             new Workload.Outcome(ops, 0, 0),
             timeline,
             new FakeStats(violations),
-            new Cluster.Health(List.of(), List.of())));
+            new Cluster.Health(List.of(), List.of()),
+            null));
   }
 
   @Test
