@@ -3,6 +3,7 @@ package dev.idmint.cli;
 import static dev.idmint.cli.DocBlocks.awaitStartUpLine;
 import static dev.idmint.cli.DocBlocks.freePort;
 import static dev.idmint.cli.DocBlocks.run;
+import static dev.idmint.cli.DocBlocks.shape;
 import static dev.idmint.cli.DocBlocks.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(600)
 class ReadmeCommandsIT {
-  static final Path ROOT = DocBlocks.ROOT;
 
   @TempDir Path tmp;
 
@@ -170,10 +170,6 @@ class ReadmeCommandsIT {
   static Shown shown(String name) throws IOException {
     List<List<String>> blocks = DocBlocks.after("README.md", "ReadmeCommandsIT: " + name, 2);
     return new Shown(DocBlocks.commands(blocks.get(0)), blocks.get(1));
-  }
-
-  static Pattern shape(String shown) {
-    return DocBlocks.shape(shown);
   }
 
   private static long firstNumber(String line) {
