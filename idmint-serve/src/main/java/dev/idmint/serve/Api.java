@@ -282,6 +282,22 @@ final class Api {
     throw new ApiException(BAD_REQUEST, "request target '" + Json.clip(uri) + "' is not a path");
   }
 
+  /**
+   * Whether {@code uri} is a liveness, metrics or info request: small answers that operators need
+   * most when clients that do not read have spent the answer budget, so they are answered even
+   * then.
+   */
+  static boolean forOperators(String uri) {
+    try {
+      String target = originForm(uri);
+      int q = target.indexOf('?');
+      Route r = route(q < 0 ? target : target.substring(0, q));
+      return r == Route.HEALTHZ || r == Route.METRICS || r == Route.INFO;
+    } catch (ApiException e) {
+      return false;
+    }
+  }
+
   private static Route route(String path) {
     return switch (path) {
       case "/v1/ids" -> Route.IDS;

@@ -233,7 +233,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     HttpHeaders h = req.headers();
     long mayWait = Api.MAX_LEAD_WAIT_NANOS - (ticker.getAsLong() - answerNanos);
     Api.Reply reply =
-        budget.spent()
+        budget.spent() && !Api.forOperators(req.uri())
             ? Api.error(Route.OTHER, SERVICE_UNAVAILABLE, busy(), null, ctx.alloc())
             : api.handle(
                 req.method(),

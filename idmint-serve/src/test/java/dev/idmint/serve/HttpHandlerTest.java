@@ -220,7 +220,7 @@ class HttpHandlerTest {
   }
 
   @Test
-  void spentAnswerBudget_is503WithRetryAfter_untilAnswersAreTaken() {
+  void spentAnswerBudget_is503WithRetryAfter_untilAnswersAreTaken_butLivenessIsAnswered() {
     AnswerBudget budget = fixture.service.budget();
     long spent = 0;
     while (!budget.spent()) {
@@ -232,6 +232,15 @@ class HttpHandlerTest {
     assertEquals("1", r.header("Retry-After"));
     assertTrue(Fixture.field(r.body(), "error").startsWith("busy: "), r.body());
     assertTrue(ch.isOpen());
+    // Liveness, metrics and info stay answered: a kubelet must not restart a pod that clients
+    // flood without reading. Readiness says busy, so that balancers send the traffic elsewhere.
+    for (String path : new String[] {"/healthz", "/metrics", "/v1/info", "http://h/healthz?x"}) {
+      assertEquals(200, send("GET " + path + " HTTP/1.1\r\n\r\n").get(0).status(), path);
+    }
+    HttpResponses.Response ready = send("GET /readyz HTTP/1.1\r\n\r\n").get(0);
+    assertEquals(503, ready.status());
+    assertTrue(ready.body().contains("busy: "), ready.body());
+    assertEquals(503, send("GET /v1/ids/5 HTTP/1.1\r\n\r\n").get(0).status());
     while (spent > 0) {
       budget.taken((int) Math.min(spent, Integer.MAX_VALUE));
       spent -= Math.min(spent, Integer.MAX_VALUE);
